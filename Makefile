@@ -1,0 +1,41 @@
+# Two commands matter: `make demo` and `make test`. Both run `make setup` first.
+VENV := .venv
+PY := $(VENV)/bin/python
+export LANG := C.UTF-8
+export RPY2_CFFI_MODE := API
+
+.PHONY: setup build test test-py sanitize demo demo-py bench bench-setup golden clean
+
+setup:
+	@bash tools/setup.sh
+
+# Rebuild the C core after editing native/.
+build: setup
+	$(VENV)/bin/pip install -q -e '.[r,dev]'
+	@touch $(VENV)/.mxnet_r_compat-installed
+
+test: setup
+	$(PY) -m pytest -q
+	@$(MAKE) --no-print-directory sanitize
+
+# The C core built with AddressSanitizer and UBSan, and the op/optimizer tests run against it.
+sanitize: setup
+	@bash tools/sanitize.sh
+
+demo: setup
+	$(VENV)/bin/mxnet-rscript r_examples/callback_function.R
+
+demo-py: setup
+	$(PY) r_examples/callback_function.py
+
+bench: setup
+	$(PY) bench/run.py
+
+bench-setup:
+	@bash bench/setup_mxnet.sh
+
+golden: setup
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_tutorials.py
+
+clean:
+	rm -rf build native/build mxnet_r_compat/_native*.so mxnet_r_compat/_native*.c mxnet_r_compat/_native*.o

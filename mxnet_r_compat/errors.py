@@ -1,0 +1,76 @@
+"""Exceptions raised by mxnet_r_compat.
+
+Every error is an :class:`MXError`; the ones about bad values or shapes are
+also builtin ``ValueError`` so that ordinary ``except ValueError`` works
+(the pattern of pynacl's exceptions).
+"""
+
+from __future__ import annotations
+
+
+class MXError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class MXValueError(MXError, ValueError):
+    """An argument has a value that is not accepted.
+
+    Example:
+        >>> raise MXValueError("Invalid value for argument `momentum`. Received: momentum=-0.1. "
+        ...                    "Expected 0 <= momentum < 1.")
+        Traceback (most recent call last):
+        mxnet_r_compat.errors.MXValueError: Invalid value for argument `momentum`...
+    """
+
+
+class MXShapeError(MXError, ValueError):
+    """Array shapes do not fit together (the network, the data or the labels)."""
+
+
+class MXTypeError(MXError, TypeError):
+    """An argument has the wrong type (for example a callback that is not callable)."""
+
+
+class NativeError(MXError, RuntimeError):
+    """A C core function returned an error status.
+
+    Attributes:
+        code: the MXC_* status code.
+        op: the name of the C function that failed.
+    """
+
+    def __init__(self, op: str, code: int, text: str) -> None:
+        super().__init__(f"{op} failed: {text} (status {code})")
+        self.op = op
+        self.code = code
+
+
+class CallbackError(MXError):
+    """A training callback raised an error or returned an invalid value.
+
+    Attributes:
+        slot: the callback slot, e.g. ``"epoch.end.callback"``.
+        iteration: the epoch in which it failed.
+        nbatch: the batch counter at that moment.
+        model: the model of the last completed epoch (or None before the first).
+    """
+
+    def __init__(self, message: str, *, slot: str = "", iteration: int | None = None,
+                 nbatch: int | None = None, model: object = None) -> None:
+        super().__init__(message)
+        self.slot = slot
+        self.iteration = iteration
+        self.nbatch = nbatch
+        self.model = model
+
+
+def invalid_value(arg: str, received: object, expected: str) -> MXValueError:
+    """Build the house-style error for a bad argument value.
+
+    Example:
+        >>> str(invalid_value("momentum", -0.1, "0 <= momentum < 1"))
+        'Invalid value for argument `momentum`. Received: momentum=-0.1. Expected 0 <= momentum < 1.'
+    """
+    return MXValueError(
+        f"Invalid value for argument `{arg}`. Received: {arg}={received!r}. Expected {expected}."
+    )

@@ -1,0 +1,9 @@
+/* concat.h: Concat of k arrays along one axis. Each input i is viewed as
+ * (outer, widths[i]) where widths[i] = its extent on the axis times the
+ * product of the later extents; the output is (outer, sum of widths). */
+int mxc_concat_forward(float *out, const float *const *inps, const int64_t *widths,
+                       int64_t k, int64_t outer);
+
+/* Accumulates dinps[i] += the matching block of dout; NULL entries are skipped. */
+int mxc_concat_backward(float *const *dinps, const float *dout, const int64_t *widths,
+                        int64_t k, int64_t outer);

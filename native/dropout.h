@@ -1,0 +1,8 @@
+/* dropout.h: inverted dropout. */
+
+/* mask[i] = (u < 1 - p) / (1 - p) with u ~ U[0,1) from rng; out = inp * mask.
+ * 0 <= p < 1 (p == 0 gives mask 1 and draws nothing). */
+int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, float p, mxc_rng *rng);
+
+/* Accumulates dinp += dout * mask. */
+int mxc_dropout_backward(float *dinp, const float *dout, const float *mask, int64_t n);

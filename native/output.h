@@ -1,0 +1,33 @@
+/* output.h: loss (output) layers. Their backward ignores any head gradient. */
+enum { MXC_REG_LINEAR = 0, MXC_REG_LOGISTIC = 1, MXC_REG_MAE = 2 };
+enum { MXC_NORM_NULL = 0, MXC_NORM_BATCH = 1, MXC_NORM_VALID = 2 };
+
+/* Linear and MAE: out = inp. Logistic: out = 1 / (1 + exp(-inp)). inp is (n, d). */
+int mxc_regression_output_forward(float *out, const float *inp, int64_t n, int64_t d, int kind);
+
+/* Accumulates dinp (n, d) += g * grad_scale / d, label holds n*d values, with
+ * g = out - label (linear, logistic) or g = (out - label > 0 ? 1 : -1) (MAE).
+ * Not divided by the batch size n. */
+int mxc_regression_output_backward(float *dinp, const float *out, const float *label,
+                                   int64_t n, int64_t d, int kind, float grad_scale);
+
+/* Softmax over axis c of data viewed as (outer, c, inner):
+ * out[o, j, i] = exp(x[o, j, i] - max_j) / sum_j(...). */
+int mxc_softmax_output_forward(float *out, const float *inp, int64_t outer, int64_t c, int64_t inner);
+
+/* Class-index labels: label has outer*inner values (truncated to int).
+ * Accumulates dinp[o, j, i] += (p - 1[j == label] (smoothed by smooth_alpha)) * scale, where
+ * rows whose label == ignore_label get 0 when use_ignore, and scale is
+ *   MXC_NORM_NULL:  grad_scale / spatial
+ *   MXC_NORM_BATCH: grad_scale / (batch * spatial)
+ *   MXC_NORM_VALID: grad_scale / max(1, number of labels != ignore_label)
+ * (spatial = inner for multi_output, else 1; batch = the data's first dim).
+ * A label outside [0, c) (and not ignored) is MXC_ERR_VALUE. */
+int mxc_softmax_output_backward(float *dinp, const float *out, const float *label,
+                                int64_t outer, int64_t c, int64_t inner, int64_t batch,
+                                float grad_scale, int use_ignore, float ignore_label,
+                                int normalization, float smooth_alpha);
+
+/* Probability labels of the output's shape: dinp += (out - label) * grad_scale over n values. */
+int mxc_softmax_output_backward_prob(float *dinp, const float *out, const float *label,
+                                     int64_t n, float grad_scale);

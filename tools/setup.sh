@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Idempotent set-up: Debian packages (when missing), .venv at the repo root, the package.
+# Run by `make setup`; safe to run again at any time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# r-base-dev gives R's headers and link libraries, so rpy2 builds in API mode
+# (r-base-core alone falls back to the slower ABI mode; shared notes 1.2-1.3).
+APT_PACKAGES=(r-base-core r-base-dev r-cran-mlbench libpcre2-dev python3-venv)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)"
+  $PY -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+
+# rpy2 in API mode or not at all; --no-cache-dir so a cached ABI-only wheel is never reused.
+if ! RPY2_CFFI_MODE=API .venv/bin/python -c 'import rpy2.rinterface' >/dev/null 2>&1; then
+  echo "setup: installing rpy2 (API mode)"
+  RPY2_CFFI_MODE=API .venv/bin/pip install -q --no-cache-dir \
+    'rpy2-rinterface==3.6.5' 'rpy2-robjects==3.6.6'
+fi
+
+# Reinstall the package only when its build inputs changed (the C core compiles here).
+stamp=.venv/.mxnet_r_compat-installed
+if [ ! -f "$stamp" ] || [ -n "$(find pyproject.toml setup.py native -newer "$stamp" -type f 2>/dev/null | head -1)" ] \
+   || ! .venv/bin/python -c 'import mxnet_r_compat._native' >/dev/null 2>&1; then
+  echo "setup: pip install -e '.[r,dev]' (compiles the C core)"
+  .venv/bin/pip install -q -e '.[r,dev]'
+  touch "$stamp"
+fi
+
+RPY2_CFFI_MODE=API .venv/bin/python -c 'import rpy2.rinterface as ri; ri.initr()' \
+  || { echo "setup: rpy2 cannot start R (see above)"; exit 1; }
+echo "setup: ok ($(.venv/bin/python --version), $(R --version | head -1))"
