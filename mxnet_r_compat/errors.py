@@ -74,3 +74,27 @@ def invalid_value(arg: str, received: object, expected: str) -> MXValueError:
     return MXValueError(
         f"Invalid value for argument `{arg}`. Received: {arg}={received!r}. Expected {expected}."
     )
+
+
+class ModelFileError(MXError, ValueError):
+    """A model file (NDArray list, ``.params`` or symbol JSON) is corrupt or unsupported.
+
+    Example:
+        >>> raise ModelFileError("Invalid NDArray file format: bad header magic 0x0 "
+        ...                      "(file 'model-0001.params', byte offset 0)")
+        Traceback (most recent call last):
+        mxnet_r_compat.errors.ModelFileError: Invalid NDArray file format: bad header magic...
+    """
+
+
+class CheckpointWriteError(MXError, OSError):
+    """Writing a model file failed (disk full, permission denied, missing directory...).
+
+    It is an ``OSError`` so that ordinary ``except OSError`` works; ``errno``,
+    ``strerror`` and ``filename`` are copied from the underlying error.
+
+    Example:
+        >>> raise CheckpointWriteError("Cannot write '/ro/model-0001.params': Read-only file system")
+        Traceback (most recent call last):
+        mxnet_r_compat.errors.CheckpointWriteError: Cannot write '/ro/model-0001.params': ...
+    """
