@@ -1,0 +1,81 @@
+/* activation.c: the elementwise Activation op (relu, sigmoid, tanh, softrelu, softsign).
+ *
+ * One loop per activation so each stays a simple, vectorisable pass; the
+ * switch on act_type sits outside the loops. Sigmoid and softrelu are written
+ * so that exp() only ever sees a non-positive argument: nothing overflows for
+ * large |x|. */
+#include "mxc.h"
+#include <math.h>
+
+static int act_ok(int act_type) { return act_type >= MXC_ACT_RELU && act_type <= MXC_ACT_SOFTSIGN; }
+
+// --- forward -------------------------------------------------------------------
+
+/* 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: the same value, with e = e^-|x| <= 1. */
+static float sigmoid(float x) {
+    float e = expf(-fabsf(x));
+    return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+}
+
+/* log(1+e^x) = max(x, 0) + log1p(e^-|x|); log1p keeps the tiny tail for x << 0. */
+static float softrelu(float x) { return fmaxf(x, 0.0f) + log1pf(expf(-fabsf(x))); }
+
+int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type) {
+    if (!out || !inp) return MXC_ERR_NULL_PTR;
+    if (n < 1) return MXC_ERR_SHAPE;
+    if (!act_ok(act_type)) return MXC_ERR_VALUE;
+    int64_t i;
+    switch (act_type) {
+    case MXC_ACT_RELU:
+        for (i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+        break;
+    case MXC_ACT_SIGMOID:
+        for (i = 0; i < n; i++) out[i] = sigmoid(inp[i]);
+        break;
+    case MXC_ACT_TANH:
+        for (i = 0; i < n; i++) out[i] = tanhf(inp[i]);
+        break;
+    case MXC_ACT_SOFTRELU:
+        for (i = 0; i < n; i++) out[i] = softrelu(inp[i]);
+        break;
+    default: /* MXC_ACT_SOFTSIGN */
+        for (i = 0; i < n; i++) out[i] = inp[i] / (1.0f + fabsf(inp[i]));
+        break;
+    }
+    return MXC_OK;
+}
+
+// --- backward ------------------------------------------------------------------
+
+/* Derivatives, each from whichever of x (inp) and y (out) gives it exactly:
+ *   relu: 1[x > 0];  sigmoid: y(1-y);  tanh: 1-y^2;
+ *   softrelu: sigmoid(x) (from x: y saturates to x and loses the tail);
+ *   softsign: 1/(1+|x|)^2. */
+int mxc_activation_backward(float *dinp, const float *dout, const float *inp, const float *out,
+                            int64_t n, int act_type) {
+    if (!dinp || !dout || !inp || !out) return MXC_ERR_NULL_PTR;
+    if (n < 1) return MXC_ERR_SHAPE;
+    if (!act_ok(act_type)) return MXC_ERR_VALUE;
+    int64_t i;
+    switch (act_type) {
+    case MXC_ACT_RELU:
+        for (i = 0; i < n; i++) dinp[i] += inp[i] > 0.0f ? dout[i] : 0.0f;
+        break;
+    case MXC_ACT_SIGMOID:
+        for (i = 0; i < n; i++) dinp[i] += dout[i] * out[i] * (1.0f - out[i]);
+        break;
+    case MXC_ACT_TANH:
+        for (i = 0; i < n; i++) dinp[i] += dout[i] * (1.0f - out[i] * out[i]);
+        break;
+    case MXC_ACT_SOFTRELU:
+        for (i = 0; i < n; i++) dinp[i] += dout[i] * sigmoid(inp[i]);
+        break;
+    default: /* MXC_ACT_SOFTSIGN */
+        for (i = 0; i < n; i++) {
+            float s = 1.0f + fabsf(inp[i]);
+            dinp[i] += dout[i] / (s * s);
+        }
+        break;
+    }
+    return MXC_OK;
+}

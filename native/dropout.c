@@ -1,0 +1,37 @@
+/* dropout.c: inverted Dropout (see dropout.h).
+ *
+ * The mask already carries the 1/(1-p) scale, so the forward is one multiply
+ * and the backward reuses the mask unchanged. Not here: inference mode
+ * (identity, the caller's choice) and MXNet's `axes` (shared masks). */
+#include "mxc.h"
+
+/* Turns the uniforms in mask into keep/drop values in place:
+ * u < keep -> 1/keep, else 0. */
+static void uniforms_to_mask(float *mask, int64_t n, float keep) {
+    float scale = 1.0f / keep;
+    for (int64_t i = 0; i < n; i++) mask[i] = mask[i] < keep ? scale : 0.0f;
+}
+
+int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, float p, mxc_rng *rng) {
+    if (!out || !mask || !inp || !rng) return MXC_ERR_NULL_PTR;
+    if (n < 1) return MXC_ERR_SHAPE;
+    if (!(p >= 0.0f && p < 1.0f)) return MXC_ERR_VALUE; /* also rejects NaN */
+    if (p == 0.0f) {
+        /* Keep everything and leave the stream where it was. */
+        for (int64_t i = 0; i < n; i++) mask[i] = 1.0f;
+    } else {
+        /* The mask buffer doubles as storage for the n uniforms, one draw each. */
+        int rc = mxc_rng_uniform(mask, n, 0.0f, 1.0f, rng);
+        if (rc != MXC_OK) return rc;
+        uniforms_to_mask(mask, n, 1.0f - p);
+    }
+    for (int64_t i = 0; i < n; i++) out[i] = inp[i] * mask[i];
+    return MXC_OK;
+}
+
+int mxc_dropout_backward(float *dinp, const float *dout, const float *mask, int64_t n) {
+    if (!dinp || !dout || !mask) return MXC_ERR_NULL_PTR;
+    if (n < 1) return MXC_ERR_SHAPE;
+    for (int64_t i = 0; i < n; i++) dinp[i] += dout[i] * mask[i];
+    return MXC_OK;
+}
