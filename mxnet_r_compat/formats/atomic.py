@@ -1,0 +1,170 @@
+"""Atomic file writes: a reader sees either the old file or the complete new one.
+
+The data goes to a temporary file in the target's directory (named
+``.<basename>.tmp-<pid>-<random>``), which is flushed and fsync'ed and then
+renamed over the target with ``os.replace``; finally the directory itself is
+fsync'ed so that the rename survives a power cut. If anything fails, including
+``KeyboardInterrupt``, the temporary file is removed and the error re-raised.
+
+OS errors become :class:`~mxnet_r_compat.errors.CheckpointWriteError`, which is
+both an ``MXError`` and an ``OSError`` and names the path and the OS reason.
+A process killed with SIGKILL cannot clean up: it leaves its temporary file
+behind, but never a half-written target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from typing import IO, Iterator
+
+from ..errors import CheckpointWriteError, invalid_value
+
+_MODES = {"wb": {}, "w": {"encoding": "utf-8"}, "wt": {"encoding": "utf-8"}}
+_TEMP_ATTEMPTS = 16
+
+
+def resolve_path(path: str | os.PathLike[str]) -> str:
+    """Return ``path`` as a string with ``~`` expanded, like R's ``path.expand``.
+
+    Example:
+        >>> resolve_path("~/model-0001.params").startswith("~")
+        False
+    """
+    return os.path.expanduser(os.fspath(path))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes | bytearray | memoryview) -> None:
+    """Replace the file at ``path`` by ``data`` atomically.
+
+    Args:
+        path: the target file; ``~`` is expanded.
+        data: the complete new contents.
+
+    Raises:
+        CheckpointWriteError: the file could not be written (message names path and reason).
+
+    Example:
+        >>> import tempfile
+        >>> target = os.path.join(tempfile.mkdtemp(), "x.bin")
+        >>> atomic_write_bytes(target, b"abc")
+        >>> open(target, "rb").read()
+        b'abc'
+    """
+    with atomic_writer(path, "wb") as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]:
+    """Open a temporary file that replaces ``path`` when the ``with`` block ends normally.
+
+    Args:
+        path: the target file; ``~`` is expanded.
+        mode: ``"wb"`` (binary) or ``"w"``/``"wt"`` (UTF-8 text).
+
+    Yields:
+        The open temporary file.
+
+    Raises:
+        CheckpointWriteError: an OS error while writing, syncing or renaming.
+        MXValueError: ``mode`` is not a write mode listed above.
+
+    Example:
+        >>> import tempfile
+        >>> target = os.path.join(tempfile.mkdtemp(), "model-symbol.json")
+        >>> with atomic_writer(target, "w") as handle:
+        ...     _ = handle.write("{}")
+        >>> open(target).read()
+        '{}'
+    """
+    if mode not in _MODES:
+        raise invalid_value("mode", mode, 'one of "wb", "w" or "wt"')
+    target = resolve_path(path)
+    temp_path, fd = _create_temp(target)
+    try:
+        with os.fdopen(fd, mode, **_MODES[mode]) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_path, target)
+    except BaseException as exc:
+        _remove_quietly(temp_path)
+        if isinstance(exc, OSError) and not isinstance(exc, CheckpointWriteError):
+            raise _write_error(target, exc) from exc
+        raise
+    _fsync_directory(os.path.dirname(target) or ".")
+
+
+def _create_temp(target: str) -> tuple[str, int]:
+    """Create the temporary file next to ``target``; return its path and descriptor."""
+    directory, base = os.path.split(target)
+    mode = _target_mode(target)
+    for _ in range(_TEMP_ATTEMPTS):
+        name = f".{base}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        temp_path = os.path.join(directory, name)
+        try:
+            fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _write_error(target, exc) from exc
+        if mode is not None:
+            _chmod_quietly(fd, mode)
+        return temp_path, fd
+    raise CheckpointWriteError(f"Cannot write '{target}': no free temporary file name")
+
+
+def _target_mode(target: str) -> int | None:
+    """Permission bits of an existing regular target (kept by the new file), else None."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
+
+
+def _chmod_quietly(fd: int, mode: int) -> None:
+    """Give the temporary file the old target's permissions; best effort."""
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        pass
+
+
+def _remove_quietly(temp_path: str) -> None:
+    """Delete the temporary file if it still exists."""
+    try:
+        os.unlink(temp_path)
+    except OSError:
+        pass
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable. Best effort: some file systems refuse directory fsync,
+    and the new file is already in place, so a failure here is not reported."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_error(target: str, exc: OSError) -> CheckpointWriteError:
+    """Build the error naming the target, the OS reason and, if useful, the directory."""
+    reason = exc.strerror or str(exc)
+    directory = os.path.dirname(target) or "."
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)) and not os.path.isdir(directory):
+        reason = f"directory '{directory}' does not exist or is not a directory ({reason})"
+    error = CheckpointWriteError(f"Cannot write '{target}': {reason}")
+    error.errno = exc.errno
+    error.strerror = exc.strerror
+    error.filename = target
+    return error
