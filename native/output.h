@@ -21,8 +21,12 @@ int mxc_softmax_output_forward(float *out, const float *inp, int64_t outer, int6
  *   MXC_NORM_NULL:  grad_scale / spatial
  *   MXC_NORM_BATCH: grad_scale / (batch * spatial)
  *   MXC_NORM_VALID: grad_scale / max(1, number of labels != ignore_label)
- * (spatial = inner for multi_output, else 1; batch = the data's first dim).
- * A label outside [0, c) (and not ignored) is MXC_ERR_VALUE. */
+ * (spatial = inner for multi_output, else 1; batch = the data's first dim, except
+ * with preserve_shape, where MXNet flattens the label and divides by all of its
+ * values: pass batch = outer there).
+ * Labels are counted for "valid" whether or not use_ignore is set (as MXNet).
+ * A label outside [0, c) (and not ignored) is MXC_ERR_VALUE; labels are
+ * checked before anything is written. */
 int mxc_softmax_output_backward(float *dinp, const float *out, const float *label,
                                 int64_t outer, int64_t c, int64_t inner, int64_t batch,
                                 float grad_scale, int use_ignore, float ignore_label,
