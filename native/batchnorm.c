@@ -45,12 +45,13 @@ static double chan_dot_dev(const float *dy, const float *x, float mean, chan_vie
     return s;
 }
 
-/* y = x * a + b over one channel. */
-static void chan_affine(float *y, const float *x, float a, float b, chan_view v) {
+/* y = (x - mean) * a + b over one channel. Subtracting first keeps the
+ * precision when |mean| is large against the spread (x * a - mean * a cancels). */
+static void chan_affine(float *y, const float *x, float mean, float a, float b, chan_view v) {
     for (int64_t o = 0; o < v.outer; o++) {
         float *yrun = y + o * v.stride;
         const float *run = x + o * v.stride;
-        for (int64_t i = 0; i < v.inner; i++) yrun[i] = run[i] * a + b;
+        for (int64_t i = 0; i < v.inner; i++) yrun[i] = (run[i] - mean) * a + b;
     }
 }
 
@@ -87,9 +88,8 @@ int mxc_batchnorm_forward(float *out, float *save_mean, float *save_invstd,
         float invstd = 1.0f / sqrtf(var + eps);
         save_mean[ch] = mean;
         save_invstd[ch] = invstd;
-        /* (x - mean) * invstd * g + beta, folded into one multiply-add per element. */
         float a = (fix_gamma ? 1.0f : gamma[ch]) * invstd;
-        chan_affine(out + ch * inner, x, a, beta[ch] - mean * a, v);
+        chan_affine(out + ch * inner, x, mean, a, beta[ch], v);
     }
     return MXC_OK;
 }
