@@ -98,3 +98,7 @@ class CheckpointWriteError(MXError, OSError):
         Traceback (most recent call last):
         mxnet_r_compat.errors.CheckpointWriteError: Cannot write '/ro/model-0001.params': ...
     """
+
+    def __str__(self) -> str:
+        # OSError would print "[Errno N] strerror: 'filename'" once errno is set.
+        return str(self.args[0]) if self.args else ""

@@ -162,7 +162,8 @@ def _write_error(target: str, exc: OSError) -> CheckpointWriteError:
     reason = exc.strerror or str(exc)
     directory = os.path.dirname(target) or "."
     if isinstance(exc, (FileNotFoundError, NotADirectoryError)) and not os.path.isdir(directory):
-        reason = f"directory '{directory}' does not exist or is not a directory ({reason})"
+        problem = "is not a directory" if os.path.exists(directory) else "does not exist"
+        reason = f"'{directory}' {problem} ({reason})"
     error = CheckpointWriteError(f"Cannot write '{target}': {reason}")
     error.errno = exc.errno
     error.strerror = exc.strerror
