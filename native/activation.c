@@ -49,7 +49,7 @@ int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type
 
 /* Derivatives, each from whichever of x (inp) and y (out) gives it exactly:
  *   relu: 1[x > 0];  sigmoid: y(1-y);  tanh: 1-y^2;
- *   softrelu: sigmoid(x) (from x: y saturates to x and loses the tail);
+ *   softrelu: sigmoid(x), computed from x like the forward;
  *   softsign: 1/(1+|x|)^2. */
 int mxc_activation_backward(float *dinp, const float *dout, const float *inp, const float *out,
                             int64_t n, int act_type) {
