@@ -1,0 +1,72 @@
+"""Training messages, written like MXNet R's ``message()``: to stderr, one line each.
+
+Numbers are formatted the way R's ``as.character`` does (15 significant
+digits, trailing zeros dropped, scientific notation when it is shorter), so
+``[1] Train-rmse=16.063282524034`` reads exactly as it did in R.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+
+def r_str(x: Any) -> str:
+    """Format a value as R's ``as.character`` / ``paste0`` would.
+
+    Example:
+        >>> r_str(16.0632825240340), r_str(1e5), r_str(2e-6), r_str(3), r_str(0.1)
+        ('16.063282524034', '1e+05', '2e-06', '3', '0.1')
+    """
+    if isinstance(x, (bool, np.bool_)):
+        return "TRUE" if x else "FALSE"
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    if isinstance(x, (float, np.floating)):
+        return _r_double(float(x))
+    return str(x)
+
+
+def _r_double(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    if x == 0:
+        return "0"
+    mantissa, exp_text = ("%.14e" % x).split("e")
+    digits = mantissa.replace("-", "").replace(".", "").rstrip("0") or "0"
+    nsig, exp = len(digits), int(exp_text)
+    sci_mantissa = digits[0] + ("." + digits[1:] if nsig > 1 else "")
+    sci = ("-" if x < 0 else "") + sci_mantissa + "e" + ("-" if exp < 0 else "+") + "%02d" % abs(exp)
+    decimals = max(0, nsig - 1 - exp)
+    fixed = "%.*f" % (decimals, x)
+    return fixed if len(fixed) <= len(sci) else sci
+
+
+class Console:
+    """Where training messages go. ``verbose=False`` silences everything but warnings."""
+
+    def __init__(self, stream=None) -> None:
+        self._stream = stream
+
+    def message(self, *parts: Any) -> None:
+        """Write one line built like R's ``message(...)`` (pieces pasted together)."""
+        stream = self._stream or sys.stderr
+        stream.write("".join(r_str(p) for p in parts) + "\n")
+        stream.flush()
+
+
+console = Console()
+
+
+def message(*parts: Any) -> None:
+    """Module-level shortcut for :meth:`Console.message` on the default console.
+
+    Example:
+        >>> message("Start training with ", 1, " devices")   # doctest: +SKIP
+    """
+    console.message(*parts)

@@ -1,0 +1,96 @@
+"""Learning-rate schedulers (``mx.lr_scheduler.*``, spec section 9).
+
+A scheduler is called with the optimizer before every update and may change
+``optimizer.lr``. Unlike MXNet R v1.x, where the rate was baked into the
+update operator and schedules had no effect (apache/mxnet#17207), the new
+rate is used by the very next update (docs/COMPATIBILITY.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .console import message
+from .errors import MXValueError
+
+
+class FactorScheduler:
+    """Multiply the rate by ``factor_val`` every ``step`` updates, down to ``stop_factor_lr``.
+
+    Example:
+        >>> sched = FactorScheduler(step=100, factor_val=0.5, verbose=False)
+    """
+
+    def __init__(self, step: int, factor_val: float, stop_factor_lr: float = 1e-8,
+                 verbose: bool = True, **kwargs: Any) -> None:
+        factor_val = kwargs.pop("factor", factor_val)  # R partial matching: factor= works
+        if kwargs:
+            raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for FactorScheduler.")
+        if step < 1:
+            raise MXValueError("Schedule step must be greater or equal than 1 round")
+        if factor_val > 1:
+            raise MXValueError("Factor must be no more than 1 to make lr reduce")
+        self.step, self.factor, self.stop_factor_lr = int(step), float(factor_val), stop_factor_lr
+        self.verbose = verbose
+        self.count = 0
+
+    def __call__(self, opt: Any) -> None:
+        while opt.num_update > self.count + self.step:
+            self.count += self.step
+            opt.lr *= self.factor
+            if opt.lr < self.stop_factor_lr:
+                opt.lr = self.stop_factor_lr
+                if self.verbose:
+                    message("Update[", opt.num_update, "]: now learning rate arrived at ",
+                            opt.lr, "will not change in the future")
+            elif self.verbose:
+                message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"count": self.count}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.count = int(state["count"])
+
+
+class MultiFactorScheduler:
+    """Multiply the rate by ``factor_val`` when the update count passes each step.
+
+    Every step applies, the last one included (MXNet R v1.x never applied the last).
+
+    Example:
+        >>> sched = MultiFactorScheduler(step=[100, 200], factor_val=0.1, verbose=False)
+    """
+
+    def __init__(self, step: Sequence[int], factor_val: float, stop_factor_lr: float = 1e-8,
+                 verbose: bool = True, **kwargs: Any) -> None:
+        factor_val = kwargs.pop("factor", factor_val)
+        if kwargs:
+            raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for "
+                               f"MultiFactorScheduler.")
+        steps = [int(s) for s in (step if isinstance(step, (list, tuple)) else [step])]
+        if any(b < a for a, b in zip(steps, steps[1:])):
+            raise MXValueError("Schedule step must be an increasing integer list")
+        if any(s < 1 for s in steps):
+            raise MXValueError("Schedule step must be greater or equal than 1 round")
+        if factor_val > 1:
+            raise MXValueError("Factor must be no more than 1 to make lr reduce")
+        self.steps, self.factor, self.stop_factor_lr = steps, float(factor_val), stop_factor_lr
+        self.verbose = verbose
+        self.cur_step_ind = 0
+        self.count = 0
+
+    def __call__(self, opt: Any) -> None:
+        while self.cur_step_ind < len(self.steps) and opt.num_update > self.steps[self.cur_step_ind]:
+            self.count = self.steps[self.cur_step_ind]
+            self.cur_step_ind += 1
+            opt.lr = max(opt.lr * self.factor, self.stop_factor_lr)
+            if self.verbose:
+                message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "cur_step_ind": self.cur_step_ind}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.count, self.cur_step_ind = int(state["count"]), int(state["cur_step_ind"])

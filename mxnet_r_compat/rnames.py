@@ -1,0 +1,153 @@
+"""MXNet R's dotted names, in one table (``from mxnet_r_compat import mx``).
+
+``R_API`` maps every ``mx.*`` name to the Python object that implements it;
+:data:`mx` is a tree of namespaces built from it, so that
+``mx.model.FeedForward.create`` and ``mx.callback.save.checkpoint`` work as
+attribute paths. Python code inside the package never uses dotted names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from . import (callback, context, initializer, io, lr_scheduler, metric, mlp, model,
+               optimizer, persistence, random)
+from . import symbol as sym
+from .errors import MXTypeError
+from .ops import OPS
+
+
+def normalize_kwargs(fn: Callable, kwargs: dict[str, Any], where: str,
+                     also_valid: tuple[str, ...] = ()) -> dict[str, Any]:
+    """R or Python spelling to Python names; an unknown name is an error with a suggestion.
+
+    Example:
+        >>> normalize_kwargs(lambda num_round=1: 0, {"num.round": 3}, "f")
+        {'num_round': 3}
+    """
+    params = inspect.signature(fn).parameters
+    valid = [p for p in params if p not in ("self", "kwargs")]
+    out = {}
+    for key, value in kwargs.items():
+        name = key.replace(".", "_")
+        if name not in valid:
+            choices = [v.replace("_", ".") for v in valid] + list(also_valid)
+            close = difflib.get_close_matches(key.replace("_", "."), choices, n=1)
+            hint = f" Did you mean `{close[0]}`?" if close else ""
+            raise MXTypeError(f"{where} got an unknown argument `{key}`.{hint}")
+        out[name] = value
+    return out
+
+
+def _with_kwargs(fn: Callable, where: str) -> Callable:
+    """Wrap ``fn`` so it accepts R-spelled keywords and rejects unknown ones clearly."""
+    accepts_more = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values())
+    if accepts_more:
+        def wrapper(*args, **kwargs):
+            return fn(*args, **{k.replace(".", "_"): v for k, v in kwargs.items()})
+    else:
+        def wrapper(*args, **kwargs):
+            return fn(*args, **normalize_kwargs(fn, kwargs, where))
+    wrapper.__name__ = getattr(fn, "__name__", where)
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _op_function(op_name: str) -> Callable:
+    def make(*args, **kwargs):
+        return sym.create(op_name, *args, **kwargs)
+    make.__name__ = op_name
+    make.__doc__ = (f"mx.symbol.{op_name}: apply the {op_name} operator.\n\n"
+                    f"Example:\n    >>> mx.symbol.{op_name}(mx.symbol.Variable('data'), ...)")
+    return make
+
+
+def _infer_shape(symbol, **shapes):
+    return symbol.infer_shape(**shapes)
+
+
+R_API: dict[str, Any] = {
+    "mx.cpu": context.cpu, "mx.gpu": context.gpu, "mx.ctx.default": context.default,
+    "mx.is.context": context.is_context,
+    "mx.set.seed": random.set_seed, "mx.runif": random.runif, "mx.rnorm": random.rnorm,
+    "mx.symbol.Variable": sym.Variable, "mx.symbol.Group": sym.Group,
+    "mx.symbol.load": sym.load, "mx.symbol.load.json": sym.load_json,
+    "mx.symbol.infer.shape": _infer_shape,
+    "mx.model.FeedForward.create": _with_kwargs(model.create, "mx.model.FeedForward.create"),
+    "mx.model.init.params": model.init_params, "mx.model.last": model.last,
+    "mx.model.save": persistence.save_model, "mx.model.load": persistence.load_model,
+    "mx.model.predict": model.predict, "mx.mlp": _with_kwargs(mlp.mlp, "mx.mlp"),
+    "mx.metric.custom": metric.custom, "mx.metric.logger": callback.MetricLogger,
+    **{f"mx.metric.{name}": m for name, m in metric.BUILTIN.items()},
+    "mx.callback.save.checkpoint": callback.save_checkpoint,
+    "mx.callback.log.train.metric": callback.log_train_metric,
+    "mx.callback.log.speedometer": callback.log_speedometer,
+    "mx.callback.early.stop": _with_kwargs(callback.early_stop, "mx.callback.early.stop"),
+    "mx.init.uniform": initializer.uniform, "mx.init.normal": initializer.normal,
+    "mx.init.Xavier": initializer.Xavier, "mx.init.create": initializer.create,
+    "mx.init.internal.default": initializer.internal_default,
+    "mx.opt.create": optimizer.create, "mx.opt.get.updater": optimizer.get_updater,
+    **{f"mx.opt.{name}": _with_kwargs(cls, f"mx.opt.{name}")
+       for name, cls in optimizer.OPTIMIZERS.items()},
+    "mx.lr_scheduler.FactorScheduler": lr_scheduler.FactorScheduler,
+    "mx.lr_scheduler.MultiFactorScheduler": lr_scheduler.MultiFactorScheduler,
+    "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
+    **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
+}
+
+
+class Namespace:
+    """One level of the dotted-name tree; unknown names get a "did you mean" error."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._children: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        children = object.__getattribute__(self, "_children")
+        if name in children:
+            return children[name]
+        close = difflib.get_close_matches(name, list(children), n=1)
+        hint = f" Did you mean {self._path}.{close[0]}?" if close else ""
+        raise AttributeError(f"{self._path} has no member `{name}`.{hint}")
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._children)
+
+    def __repr__(self) -> str:
+        return f"<namespace {self._path}: {', '.join(sorted(self._children))}>"
+
+
+def _attach(root: Namespace, dotted: str, obj: Any) -> None:
+    parts = dotted.split(".")[1:]
+    node: Any = root
+    for i, part in enumerate(parts[:-1]):
+        child = node._children.get(part) if isinstance(node, Namespace) else getattr(node, part, None)
+        if child is None:
+            child = Namespace("mx." + ".".join(parts[: i + 1]))
+            node._children[part] = child
+        node = child
+    leaf = parts[-1]
+    if isinstance(node, Namespace):
+        existing = node._children.get(leaf)
+        if isinstance(existing, Namespace):  # a prefix seen first: move its children onto obj
+            for k, v in existing._children.items():
+                setattr(obj, k, v)
+        node._children[leaf] = obj
+    else:
+        setattr(node, leaf, obj)
+
+
+def build_namespace() -> Namespace:
+    """The ``mx`` object: every name of :data:`R_API` as an attribute path."""
+    root = Namespace("mx")
+    for dotted in sorted(R_API, key=lambda n: n.count(".")):
+        _attach(root, dotted, R_API[dotted])
+    return root
+
+
+mx = build_namespace()
