@@ -40,16 +40,13 @@ _SPARSE_NAMES = {_ROW_SPARSE: "row_sparse", _CSR: "csr"}
 _SPARSE_NUM_AUX = {_ROW_SPARSE: 1, _CSR: 2}
 _DEV_TYPES = {1, 2, 3, 5}  # cpu, gpu, cpu_pinned, cpu_shared
 _BFLOAT16 = 12
-# MXNet dtype flag -> numpy dtype of the stored bytes (all little-endian).
-_DTYPES = {
-    0: np.dtype("<f4"), 1: np.dtype("<f8"), 2: np.dtype("<f2"), 3: np.dtype("u1"),
-    4: np.dtype("<i4"), 5: np.dtype("i1"), 6: np.dtype("<i8"), 7: np.dtype("u1"),
-    8: np.dtype("<i2"), 9: np.dtype("<u2"), 10: np.dtype("<u4"), 11: np.dtype("<u8"),
-    _BFLOAT16: np.dtype("<u2"),
-}
-_DTYPE_NAMES = {0: "float32", 1: "float64", 2: "float16", 3: "uint8", 4: "int32", 5: "int8",
-                6: "int64", 7: "bool", 8: "int16", 9: "uint16", 10: "uint32", 11: "uint64",
-                _BFLOAT16: "bfloat16"}
+# MXNet dtype flag -> (name, numpy dtype of the stored bytes, all little-endian).
+_DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
+    (0, "float32", "<f4"), (1, "float64", "<f8"), (2, "float16", "<f2"), (3, "uint8", "u1"),
+    (4, "int32", "<i4"), (5, "int8", "i1"), (6, "int64", "<i8"), (7, "bool", "u1"),
+    (8, "int16", "<i2"), (9, "uint16", "<u2"), (10, "uint32", "<u4"), (11, "uint64", "<u8"),
+    (_BFLOAT16, "bfloat16", "<u2"),
+]}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -252,8 +249,8 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
     flag = reader.i32()
     if flag not in _DTYPES:
         raise reader.error(f"array {index} has unknown dtype flag {flag}")
-    dtype = _DTYPES[flag]
-    raw = reader.take(_product(shape) * dtype.itemsize, f"array {index} data ({_DTYPE_NAMES[flag]})")
+    name, dtype = _DTYPES[flag]
+    raw = reader.take(_product(shape) * dtype.itemsize, f"array {index} data ({name})")
     values = np.frombuffer(raw, dtype=dtype).reshape(shape)
     if flag == _BFLOAT16:
         return (values.astype("<u4") << 16).view("<f4").astype(np.float32)
@@ -276,7 +273,7 @@ def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
     for flag, shape in zip(flags, [storage_shape or ()] + aux_shapes):
         if flag not in _DTYPES:
             raise reader.error(f"array {index} has unknown dtype flag {flag}")
-        reader.take(_product(shape) * _DTYPES[flag].itemsize, f"array {index} sparse data")
+        reader.take(_product(shape) * _DTYPES[flag][1].itemsize, f"array {index} sparse data")
 
 
 def _product(shape: tuple[int, ...]) -> int:

@@ -234,7 +234,7 @@ def test_absurd_name_length_and_bad_utf8():
 
 def test_huge_claimed_array_fails_fast_without_allocating():
     # dims 2^20 x 2^20 = 2^40 float32 elements (4 TiB) with 16 bytes of data behind them.
-    record = struct.pack("<Iiiqq", 0xF993FAC9, 0, 2, 2 ** 20, 2 ** 20) + struct.pack("<iii", 1, 0, 0)
+    record = struct.pack("<Iiiqqiii", 0xF993FAC9, 0, 2, 2 ** 20, 2 ** 20, 1, 0, 0)
     data = header(1) + record + b"\0" * 16 + names_block([])
     tracemalloc.start()
     started = time.perf_counter()
