@@ -1,0 +1,126 @@
+# callback.R: the built-in training callbacks, in R so they can be read and copied
+# (spec section 6). Each returns function(iteration, nbatch, env, verbose = TRUE).
+
+#' Log the training metric every `period` batches (or every epoch as an epoch callback).
+#' With a logger (mx.metric.logger), also keep the values in logger$train and logger$eval.
+#' @examples
+#' logger <- mx.metric.logger$new()
+#' cb <- mx.callback.log.train.metric(5, logger)
+mx.callback.log.train.metric <- function(period, logger = NULL) {
+  function(iteration, nbatch, env, verbose = TRUE) {
+    if (nbatch %% period == 0 && !is.null(env$metric)) {
+      result <- env$metric$get(env$train.metric)
+      if (nbatch != 0 && verbose) {
+        message("Batch [", nbatch, "] Train-", result$name, "=", result$value)
+      }
+      if (!is.null(logger)) {
+        if (class(logger) != "mx.metric.logger") stop("Invalid mx.metric.logger.")
+        logger$train <- c(logger$train, result$value)
+        if (!is.null(env$eval.metric)) {
+          result <- env$metric$get(env$eval.metric)
+          if (nbatch != 0 && verbose) {
+            message("Batch [", nbatch, "] Validation-", result$name, "=", result$value)
+          }
+          logger$eval <- c(logger$eval, result$value)
+        }
+      }
+    }
+    return(TRUE)
+  }
+}
+
+#' Print training speed (samples/sec) every `frequency` batches. Use as a batch callback.
+#' Its timing state (count, init, tic) lives in env, as in MXNet.
+#' @examples
+#' cb <- mx.callback.log.speedometer(batch.size = 128, frequency = 50)
+mx.callback.log.speedometer <- function(batch.size, frequency = 50) {
+  function(iteration, nbatch, env, verbose = TRUE) {
+    count <- nbatch
+    if (is.null(env$count)) env$count <- 0
+    if (is.null(env$init)) env$init <- FALSE
+    if (env$count > count) env$init <- FALSE
+    env$count <- count
+    if (env$init) {
+      if (count %% frequency == 0 && !is.null(env$metric)) {
+        time <- as.double(difftime(Sys.time(), env$tic, units = "secs"))
+        speed <- frequency * batch.size / time
+        result <- env$metric$get(env$train.metric)
+        if (nbatch != 0 && verbose) {
+          message("Batch [", nbatch, "] Speed: ", speed, " samples/sec Train-",
+                  result$name, "=", result$value)
+        }
+        env$tic <- Sys.time()
+      }
+    } else {
+      env$init <- TRUE
+      env$tic <- Sys.time()
+    }
+  }
+}
+
+#' Save env$model as MXNet files every `period` epochs (prefix-symbol.json, prefix-NNNN.params).
+#' @examples
+#' cb <- mx.callback.save.checkpoint("boston")
+mx.callback.save.checkpoint <- function(prefix, period = 1) {
+  function(iteration, nbatch, env, verbose = TRUE) {
+    if (iteration %% period == 0) {
+      mx.model.save(env$model, prefix, iteration)
+      if (verbose) message(sprintf("Model checkpoint saved to %s-%04d.params\n", prefix, iteration))
+    }
+    return(TRUE)
+  }
+}
+
+#' Stop on a metric threshold, or after `bad.steps` epochs worse than the best.
+#' Unlike MXNet v1.x, the best score is kept in this callback (not in global variables),
+#' starts at -Inf when maximizing, and restarts with each training run; mx.best.iter and
+#' mx.best.score are still written to the global environment for old scripts that read them.
+#' @examples
+#' cb <- mx.callback.early.stop(bad.steps = 3)
+mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.steps = NULL,
+                                   maximize = FALSE, verbose = FALSE) {
+  best <- new.env()
+  worse <- function(value, score) if (maximize) value < score else value > score
+  passed <- function(value, threshold) if (maximize) value > threshold else value < threshold
+  function(iteration, nbatch, env, verbose = TRUE) {
+    if (is.null(env$metric)) return(TRUE)
+    if (!is.null(train.metric)) {
+      if (passed(env$metric$get(env$train.metric)$value, train.metric)) return(FALSE)
+    }
+    if (!is.null(eval.metric) && !is.null(env$eval.metric)) {
+      if (passed(env$metric$get(env$eval.metric)$value, eval.metric)) return(FALSE)
+    }
+    if (is.null(bad.steps) || is.null(env$eval.metric)) return(TRUE)
+    if (is.null(best$score) || iteration == env$begin.round) {
+      best$score <- if (maximize) -Inf else Inf
+      best$iter <- 1
+    }
+    value <- env$metric$get(env$eval.metric)$value
+    if (worse(value, best$score)) {
+      if (best$iter == bad.steps) {
+        if (verbose) message("Best score=", best$score, ", iteration [", iteration - bad.steps, "]")
+        return(FALSE)
+      }
+      best$iter <- best$iter + 1
+    } else {
+      best$score <- value
+      best$iter <- 1
+    }
+    assign("mx.best.iter", best$iter, envir = globalenv())
+    assign("mx.best.score", best$score, envir = globalenv())
+    return(TRUE)
+  }
+}
+
+# Called by the trainer (Python) for every R callback: unpack the counters and the
+# train metric state from one reused numeric vector, then call the closure.
+.mx_call_callback <- function(cb, env, nums, verbose) {
+  env$iteration <- as.integer(nums[[1]])
+  env$nbatch <- nums[[2]]
+  if (nums[[3]] > 0) env$train.metric <- c(nums[[4]], nums[[5]])
+  if (is.null(verbose)) {
+    .invoke_cb(cb, env$iteration, env$nbatch, env)
+  } else {
+    .invoke_cb(cb, env$iteration, env$nbatch, env, verbose = verbose)
+  }
+}
