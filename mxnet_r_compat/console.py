@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -52,12 +55,29 @@ class Console:
 
     def __init__(self, stream=None) -> None:
         self._stream = stream
+        self._local = threading.local()
 
     def message(self, *parts: Any) -> None:
         """Write one line built like R's ``message(...)`` (pieces pasted together)."""
+        if getattr(self._local, "quiet", 0):
+            return
         stream = self._stream or sys.stderr
         stream.write("".join(r_str(p) for p in parts) + "\n")
         stream.flush()
+
+    @contextmanager
+    def quiet(self, on: bool = True) -> Iterator[None]:
+        """Drop this thread's messages inside the block (a training run with verbose=FALSE).
+
+        Spec 16: verbose=FALSE mutes every training message, including those of the
+        built-in batch callbacks (which get no ``verbose`` argument) and of schedulers.
+        """
+        depth = getattr(self._local, "quiet", 0)
+        self._local.quiet = depth + (1 if on else 0)
+        try:
+            yield
+        finally:
+            self._local.quiet = depth
 
 
 console = Console()

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import model as model_mod
 from .callback import epoch_continue
-from .console import message
+from .console import console, message
 from .env import TrainEnv
 from .errors import CallbackError, MXShapeError
 from .executor import Executor
@@ -290,6 +290,10 @@ class Trainer:
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self):
+        with console.quiet(not self.verbose):
+            return self._run()
+
+    def _run(self):
         self._setup()
         try:
             with _interrupt_guard() as self._interrupt:
