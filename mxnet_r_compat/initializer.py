@@ -98,9 +98,9 @@ def Xavier(rnd_type: str = "uniform", factor_type: str = "avg",  # noqa: N802 (M
     return init
 
 
-def create(initializer: Initializer, shapes: dict[str, Shape], ctx=None,
+def create(initializer: Initializer, shape_array: dict[str, Shape], ctx=None,
            skip_unknown: bool = True) -> dict[str, np.ndarray]:
-    """Apply an initialiser to named shapes, in order (``mx.init.create``).
+    """Apply an initialiser to named shapes, in order (``mx.init.create``; R's ``shape.array``).
 
     Example:
         >>> sorted(create(uniform(0.1), {"fc_weight": (1, 2), "fc_bias": (1,), "data": (5, 2)}))
@@ -110,7 +110,7 @@ def create(initializer: Initializer, shapes: dict[str, Shape], ctx=None,
         raise invalid_value("initializer", initializer,
                             "an initializer such as mx.init.uniform(0.01)")
     out = {}
-    for name, shape in shapes.items():
+    for name, shape in shape_array.items():
         value = initializer(name, tuple(shape), ctx, skip_unknown)
         if value is not None:
             out[name] = np.asarray(value, dtype=np.float32).reshape(shape)

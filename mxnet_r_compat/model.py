@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,13 @@ class FeedForwardModel:
         self.arg_params = dict(arg_params)
         self.aux_params = dict(aux_params or {})
 
-    def predict(self, X, ctx=None, array_batch_size: int = 128, array_layout: str = "auto",
-                allow_extra_params: bool = False) -> np.ndarray:
-        """Outputs for ``X``, samples first: ``(n, outputs)``. See :func:`predict`."""
-        return predict(self, X, ctx, array_batch_size, array_layout, allow_extra_params)
+    def predict(self, X, *args: Any, **kwargs: Any) -> np.ndarray:
+        """Outputs for ``X``, samples first: ``(n, outputs)``. See :func:`predict`.
+
+        Keywords in R or Python spelling (``array.batch.size`` or ``array_batch_size``).
+        """
+        from .rnames import normalize_kwargs
+        return predict(self, X, *args, **normalize_kwargs(predict, kwargs, "predict"))
 
     def __getitem__(self, key: str) -> Any:  # model["arg.params"], as R's model$arg.params
         return getattr(self, key.replace(".", "_"))
@@ -63,15 +67,16 @@ class FeedForwardModel:
 # Parameters
 
 
-def init_params(symbol: Symbol, input_shapes: dict, output_shapes: dict,
+def init_params(symbol: Symbol, input_shape: dict, output_shape: dict,
                 initializer, ctx=None) -> tuple[dict, dict]:
     """Initial ``(arg_params, aux_params)`` for the given data and label shapes.
 
-    Weights are drawn in argument order (``mx.model.init.params``).
+    Weights are drawn in argument order (``mx.model.init.params``; the argument
+    names are R's ``input.shape`` / ``output.shape``, named lists of shapes).
     """
     if not isinstance(symbol, Symbol):
         raise MXTypeError("symbol needs to be MXSymbol")
-    shapes = symbol.infer_shape(**input_shapes, **output_shapes)
+    shapes = symbol.infer_shape(**input_shape, **output_shape)
     if shapes is None:
         raise MXShapeError("Not enough information to get shapes")
     arg_shapes, _, aux_shapes = shapes
@@ -131,8 +136,6 @@ def _prepare_train_data(X, y, batch_size: int, layout: str):
         y = _as_array(y)
     if layout == "auto":
         layout = io.select_layout_train(X, y)
-    if y is None:
-        raise MXValueError("Need to provide y for training")
     return io.init_iter(io.to_backend(X, layout), y, batch_size, is_train=True), layout
 
 
@@ -263,11 +266,25 @@ def _check_batch_size(value) -> None:
 
 
 def _make_optimizer(optimizer, batch_size: int, kwargs: dict) -> opt_mod.Optimizer:
+    """The optimizer; unknown extra keywords are an error naming the closest valid one.
+
+    With an optimizer object, the extra keywords are checked but ignored (as R ignores ``...``).
+    """
+    from .rnames import normalize_kwargs
     if isinstance(optimizer, opt_mod.Optimizer):
-        return optimizer
-    if not isinstance(optimizer, str):
+        cls: type[opt_mod.Optimizer] | None = type(optimizer)
+    elif isinstance(optimizer, str):
+        cls = opt_mod.OPTIMIZERS.get(optimizer)
+    else:
         raise invalid_value("optimizer", optimizer, 'an optimizer name such as "sgd", or an '
                             "optimizer object")
+    if cls is not None:
+        own = tuple(p.replace("_", ".") for p in inspect.signature(create).parameters
+                    if p not in ("kwargs", "env"))
+        kwargs = normalize_kwargs(cls.__init__, kwargs, "mx.model.FeedForward.create",
+                                  also_valid=own)
+    if isinstance(optimizer, opt_mod.Optimizer):
+        return optimizer
     if any(k.replace(".", "_") == "rescale_grad" for k in kwargs):
         raise MXValueError('formal argument "rescale.grad" matched by multiple actual arguments '
                            "(the trainer sets it to 1/batch size)")

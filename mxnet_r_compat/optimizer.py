@@ -255,7 +255,7 @@ def create(name: str | Optimizer, **kwargs: Any) -> Optimizer:
     return cls(**normalize_kwargs(cls.__init__, kwargs, f"mx.opt.{name}"))
 
 
-def get_updater(optimizer: Optimizer, weights: dict[str, np.ndarray] | None = None):
+def get_updater(optimizer: Optimizer, weights: dict[str, np.ndarray] | None = None, ctx=None):
     """A closure ``(weights, grads) -> weights`` updating in place (``mx.opt.get.updater``).
 
     Both arguments are lists (or dicts) aligned by position; entries whose
@@ -268,7 +268,7 @@ def get_updater(optimizer: Optimizer, weights: dict[str, np.ndarray] | None = No
     """
     def updater(weight_list, grad_list):
         keys = list(weight_list) if isinstance(weight_list, dict) else range(len(weight_list))
-        out = {} if isinstance(weight_list, dict) else [None] * len(weight_list)
+        out = dict.fromkeys(keys) if isinstance(weight_list, dict) else [None] * len(weight_list)
         for index, key in enumerate(keys):
             g = grad_list[key]
             if g is None:

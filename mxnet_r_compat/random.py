@@ -39,8 +39,8 @@ def _number(fn: str, arg: str, value) -> float:
     return float(value)
 
 
-def runif(shape, min: float = 0.0, max: float = 1.0) -> np.ndarray:  # noqa: A002 (R names)
-    """Uniform numbers in ``[min, max)`` as a float32 array of ``shape``.
+def runif(shape, min: float = 0.0, max: float = 1.0, ctx=None) -> np.ndarray:  # noqa: A002 (R names)
+    """Uniform numbers in ``[min, max)`` as a float32 array of ``shape`` (``ctx``: R's, unused).
 
     Example:
         >>> runif((2, 3), -1, 1).shape
@@ -55,8 +55,8 @@ def runif(shape, min: float = 0.0, max: float = 1.0) -> np.ndarray:  # noqa: A00
     return out
 
 
-def rnorm(shape, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
-    """Normal numbers with the given mean and standard deviation.
+def rnorm(shape, mean: float = 0.0, sd: float = 1.0, ctx=None) -> np.ndarray:
+    """Normal numbers with the given mean and standard deviation (``ctx``: R's, unused).
 
     Example:
         >>> set_seed(0); rnorm(2)

@@ -16,7 +16,7 @@ from typing import Any
 from . import (callback, context, initializer, io, lr_scheduler, metric, mlp, model,
                optimizer, persistence, random)
 from . import symbol as sym
-from .errors import MXTypeError
+from .errors import MXTypeError, MXValueError
 from .ops import OPS
 
 
@@ -66,7 +66,9 @@ def _op_function(op_name: str) -> Callable:
     return make
 
 
-def _infer_shape(symbol, **shapes):
+def _infer_shape(symbol, *args, **shapes):
+    if args:
+        raise MXValueError("Need to pass parameters in key=value style.")
     return symbol.infer_shape(**shapes)
 
 
@@ -98,6 +100,18 @@ R_API: dict[str, Any] = {
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
 }
+
+
+def _r_callable(dotted: str, obj: Any) -> Any:
+    """Every function and class of the table takes keywords in R or Python spelling."""
+    if obj is callback.MetricLogger or hasattr(obj, "__wrapped__"):
+        return obj  # a reference class (``$new()``), or wrapped above
+    if inspect.isfunction(obj) or isinstance(obj, type):
+        return _with_kwargs(obj, dotted)
+    return obj
+
+
+R_API = {name: _r_callable(name, obj) for name, obj in R_API.items()}
 
 
 class Namespace:
