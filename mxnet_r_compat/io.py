@@ -56,10 +56,14 @@ class ArrayIter(DataIter):
 
     def __init__(self, data, label, batch_size: int = 128, shuffle: bool = False) -> None:
         data = np.asarray(data, dtype=np.float32)
-        label = np.asarray(label, dtype=np.float32)
+        label = np.atleast_1d(np.asarray(label, dtype=np.float32))
         if data.ndim == 0 or data.shape[0] == 0:
             raise invalid_value("data", f"<array of shape {data.shape}>", "at least one sample")
         if label.shape[0] != data.shape[0]:
+            if data.ndim > 1 and label.shape[-1] == data.shape[-1]:
+                raise MXShapeError("Seems X, y was passed in a Row major way, MXNetR adopts a "
+                                   "column major convention.\nPlease pass in transpose of X "
+                                   "instead")
             raise MXShapeError("Data and label shape in-consistent: "
                                f"{data.shape[0]} samples in data, {label.shape[0]} in label.")
         if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:

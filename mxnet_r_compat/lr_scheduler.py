@@ -85,8 +85,13 @@ class MultiFactorScheduler:
         while self.cur_step_ind < len(self.steps) and opt.num_update > self.steps[self.cur_step_ind]:
             self.count = self.steps[self.cur_step_ind]
             self.cur_step_ind += 1
-            opt.lr = max(opt.lr * self.factor, self.stop_factor_lr)
-            if self.verbose:
+            opt.lr *= self.factor
+            if opt.lr < self.stop_factor_lr:
+                opt.lr = self.stop_factor_lr
+                if self.verbose:
+                    message("Update[", opt.num_update, "]: now learning rate arrived at ",
+                            opt.lr, "will not change in the future")
+            elif self.verbose:
                 message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
 
     def state_dict(self) -> dict[str, Any]:

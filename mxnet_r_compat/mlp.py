@@ -30,7 +30,9 @@ def mlp_symbol(hidden_node, out_node: int, dropout: float | None = None,
         net = create("Activation", create("FullyConnected", net, num_hidden=units), act_type=act)
     if dropout is not None:
         if isinstance(dropout, (list, tuple)):
-            raise MXValueError("only accept dropout ratio of length 1.")
+            if len(dropout) != 1:
+                raise MXValueError("only accept dropout ratio of length 1.")
+            dropout = dropout[0]
         net = create("Dropout", net, p=min(max(float(dropout), 0.0), 1 - 1e-7))
     net = create("FullyConnected", net, num_hidden=int(out_node))
     return create(_OUTPUTS[out_activation], net)
