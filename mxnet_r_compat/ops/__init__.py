@@ -145,6 +145,11 @@ class Op:
     def parse_params(self, attrs: dict[str, str]) -> dict[str, Any]:
         """Typed parameter values from string attrs; unknown keys are ignored like MXNet's
         hidden attributes (``__shape__``...) only when they start with "__"."""
+        # Unknown keys first (as dmlc's Parameter::Init), so a misspelt required one is named.
+        unknown = [k for k in attrs if k not in self.params and not k.startswith("__")]
+        if unknown:
+            raise MXValueError(f"Unknown parameter `{unknown[0]}` for operator {self.name}. "
+                               f"Expected one of: {', '.join(self.params) or '(none)'}.")
         out: dict[str, Any] = {}
         for key, spec in self.params.items():
             if key in attrs:
@@ -153,10 +158,6 @@ class Op:
                 raise MXValueError(f"Required parameter `{key}` of {self.name} is missing.")
             else:
                 out[key] = spec.default
-        unknown = [k for k in attrs if k not in self.params and not k.startswith("__")]
-        if unknown:
-            raise MXValueError(f"Unknown parameter `{unknown[0]}` for operator {self.name}. "
-                               f"Expected one of: {', '.join(self.params) or '(none)'}.")
         return out
 
     def arguments(self, p: dict[str, Any]) -> list[str]:
