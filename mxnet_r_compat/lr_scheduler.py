@@ -15,6 +15,20 @@ from .console import message
 from .errors import MXValueError
 
 
+def _factor(factor_val: float | None, kwargs: dict[str, Any], where: str) -> float:
+    """``factor_val``, also given as ``factor=`` (R's partial matching)."""
+    if "factor" in kwargs:
+        if factor_val is not None:
+            raise MXValueError('formal argument "factor_val" matched by multiple actual '
+                               'arguments')
+        factor_val = kwargs.pop("factor")
+    if kwargs:
+        raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for {where}.")
+    if factor_val is None:
+        raise MXValueError('argument "factor_val" is missing, with no default')
+    return factor_val
+
+
 class FactorScheduler:
     """Multiply the rate by ``factor_val`` every ``step`` updates, down to ``stop_factor_lr``.
 
@@ -22,11 +36,9 @@ class FactorScheduler:
         >>> sched = FactorScheduler(step=100, factor_val=0.5, verbose=False)
     """
 
-    def __init__(self, step: int, factor_val: float, stop_factor_lr: float = 1e-8,
+    def __init__(self, step: int, factor_val: float | None = None, stop_factor_lr: float = 1e-8,
                  verbose: bool = True, **kwargs: Any) -> None:
-        factor_val = kwargs.pop("factor", factor_val)  # R partial matching: factor= works
-        if kwargs:
-            raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for FactorScheduler.")
+        factor_val = _factor(factor_val, kwargs, "FactorScheduler")
         if step < 1:
             raise MXValueError("Schedule step must be greater or equal than 1 round")
         if factor_val > 1:
@@ -63,12 +75,9 @@ class MultiFactorScheduler:
         >>> sched = MultiFactorScheduler(step=[100, 200], factor_val=0.1, verbose=False)
     """
 
-    def __init__(self, step: Sequence[int], factor_val: float, stop_factor_lr: float = 1e-8,
-                 verbose: bool = True, **kwargs: Any) -> None:
-        factor_val = kwargs.pop("factor", factor_val)
-        if kwargs:
-            raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for "
-                               f"MultiFactorScheduler.")
+    def __init__(self, step: Sequence[int], factor_val: float | None = None,
+                 stop_factor_lr: float = 1e-8, verbose: bool = True, **kwargs: Any) -> None:
+        factor_val = _factor(factor_val, kwargs, "MultiFactorScheduler")
         steps = [int(s) for s in (step if isinstance(step, (list, tuple)) else [step])]
         if any(b < a for a, b in zip(steps, steps[1:])):
             raise MXValueError("Schedule step must be an increasing integer list")
