@@ -18,7 +18,6 @@ import rpy2.rinterface as ri
 
 from .. import context, initializer as init_mod, lr_scheduler, metric as metric_mod
 from .. import model as model_mod, optimizer as opt_mod
-from ..callback import epoch_continue
 from ..env import TrainEnv
 from ..errors import CallbackError, MXTypeError, invalid_value
 from . import convert, rsymbol, session
@@ -188,7 +187,8 @@ class REnv:
 
     def __init__(self, pkg_ns: Any, fixed: dict[str, Any]) -> None:
         self.env = ri.baseenv["new.env"]()
-        self.nums = ri.FloatSexpVector([0.0] * 5)  # iteration, nbatch, has_tm, tm count, tm sum
+        # iteration, the call's nbatch, env$nbatch, has train.metric, its count and sum
+        self.nums = ri.FloatSexpVector([0.0] * 6)
         self.nums_view = np.asarray(self.nums.memoryview())
         self.call = ri.baseenv["get"](ri.StrSexpVector([".mx_call_callback"]), envir=pkg_ns)
         self.versions: dict[str, int] = {}
@@ -196,14 +196,15 @@ class REnv:
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
 
-    def sync(self, env: TrainEnv) -> None:
+    def sync(self, env: TrainEnv, nbatch: int) -> None:
         v = self.nums_view
         v[0] = env.iteration or 0
-        v[1] = env.nbatch or 0
+        v[1] = nbatch
+        v[2] = env.nbatch or 0
         tm = env.train_metric
-        v[2] = 0.0 if tm is None else 1.0
+        v[3] = 0.0 if tm is None else 1.0
         if tm is not None:
-            v[3], v[4] = tm[0], tm[1]
+            v[4], v[5] = tm[0], tm[1]
         for field, convert_fn in (("eval.metric", _state_to_r), ("model", model_to_r),
                                   ("result", _result_to_r)):
             version = env.version(field)
@@ -229,7 +230,7 @@ class RCallback:
         self.closure, self.slot, self.renv = closure, slot, renv
 
     def __call__(self, iteration, nbatch, env, verbose=None):
-        self.renv.sync(env)
+        self.renv.sync(env, nbatch)
         flag = ri.NULL if verbose is None else ri.BoolSexpVector([bool(verbose)])
         res = session.call_r(self.renv.call, self.closure, self.renv.env, self.renv.nums, flag)
         classes = convert.r_class(res) if not convert.is_null(res) else []

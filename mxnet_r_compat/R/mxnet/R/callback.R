@@ -114,13 +114,15 @@ mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.
 
 # Called by the trainer (Python) for every R callback: unpack the counters and the
 # train metric state from one reused numeric vector, then call the closure.
+# nums = c(iteration, nbatch of this call, env$nbatch, has train.metric, count, sum);
+# an epoch callback is called with nbatch 0 while env$nbatch counts the epoch's batches.
 .mx_call_callback <- function(cb, env, nums, verbose) {
   env$iteration <- as.integer(nums[[1]])
-  env$nbatch <- nums[[2]]
-  if (nums[[3]] > 0) env$train.metric <- c(nums[[4]], nums[[5]])
+  env$nbatch <- nums[[3]]
+  if (nums[[4]] > 0) env$train.metric <- c(nums[[5]], nums[[6]])
   if (is.null(verbose)) {
-    .invoke_cb(cb, env$iteration, env$nbatch, env)
+    .invoke_cb(cb, env$iteration, nums[[2]], env)
   } else {
-    .invoke_cb(cb, env$iteration, env$nbatch, env, verbose = verbose)
+    .invoke_cb(cb, env$iteration, nums[[2]], env, verbose = verbose)
   }
 }
