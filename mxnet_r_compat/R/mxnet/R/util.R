@@ -1,0 +1,129 @@
+# Bridge helpers used by every R file of the package (internal: none of them is exported).
+#
+# The Python side (mxnet_r_compat/rbridge/export.py) fills `.bridge` with one R closure per
+# registered Python entry point when the namespace loads (see zzz.R). The mx.* wrappers call
+# them with .py(); the Python trainer calls R callbacks through .invoke_cb().
+
+#' Python entry points, one closure per name, filled by the bridge when the namespace loads.
+#'
+#' @examples
+#' ls(mxnet:::.bridge)   # "bridge_info" "fit" ... under mxnet-rscript; empty under plain Rscript
+.bridge <- new.env(parent = emptyenv())
+
+#' The value .invoke_cb() returns when the callback was interrupted (Ctrl-C).
+#'
+#' @examples
+#' inherits(mxnet:::.mx_r_interrupt, "mx_r_interrupt")   # TRUE
+.mx_r_interrupt <- structure(list(), class = "mx_r_interrupt")
+
+#' Call a Python entry point.
+#'
+#' Arguments are forwarded unchanged; named ones keep their R spelling (`num.round` arrives in
+#' Python as `kwargs["num.round"]`). A Python exception becomes an R error (see .py_result()),
+#' Ctrl-C inside Python becomes an R interrupt.
+#'
+#' @param name Name under which the Python function was registered (`@register("name")`).
+#' @param ... Arguments for the Python function.
+#' @return The Python function's result as an R object.
+#' @examples
+#' mxnet:::.py("bridge_info")[["rpy2_mode"]]          # "API"
+#' mx.set.seed <- function(seed) invisible(.py("set_seed", as.integer(seed)))
+.py <- function(name, ...) {
+  f <- .bridge[[name]]
+  if (is.null(f)) .py_missing(name)
+  .py_result(f(...))
+}
+
+#' Turn the markers of export.py back into R conditions; other values pass through.
+#'
+#' An `mx_py_error` marker is raised as an error of class c("mx_py_error", "error",
+#' "condition") with `call = NULL`, so it prints as "Error: <message>" exactly like
+#' `stop(message, call. = FALSE)`; the Python traceback is in the condition's `traceback` field.
+#' An `mx_py_interrupt` marker is re-signalled as an R interrupt.
+#'
+#' @param res A value returned by a Python entry point.
+#' @return `res`, when it is not a marker.
+#' @examples
+#' r <- tryCatch(mxnet:::.py("fit", NULL), error = function(e) e)
+#' conditionMessage(r); cat(r$traceback)
+.py_result <- function(res) {
+  if (inherits(res, "mx_py_error")) {
+    stop(structure(class = c("mx_py_error", "error", "condition"),
+                   list(message = res$message, call = NULL, traceback = res$traceback,
+                        type = res$type)))
+  }
+  if (inherits(res, "mx_py_interrupt")) .py_interrupt()
+  res
+}
+
+#' Re-signal Ctrl-C that reached Python as an R interrupt, then unwind to the top level.
+#'
+#' `tryCatch(..., interrupt = )` and `withCallingHandlers(interrupt = )` see it as they would
+#' see R's own interrupt. Without a handler the "abort" restart unwinds silently and the bridge
+#' ends the script with status 130.
+#'
+#' @examples
+#' tryCatch(mxnet:::.py_interrupt(), interrupt = function(e) "caught")   # "caught"
+.py_interrupt <- function() {
+  signalCondition(structure(class = c("interrupt", "condition"), list()))
+  invokeRestart("abort")
+}
+
+#' Fail clearly when an entry point is missing.
+#'
+#' With an empty bridge the script runs under plain Rscript, which has no Python trainer.
+#'
+#' @param name The entry point that was asked for.
+#' @examples
+#' try(mxnet:::.py_missing("fit"))
+#' # Error : mxnet: Python bridge not initialised (missing 'fit'); run this script with mxnet-rscript
+.py_missing <- function(name) {
+  if (length(ls(.bridge, all.names = TRUE)) == 0L) {
+    stop("mxnet: Python bridge not initialised (missing '", name,
+         "'); run this script with mxnet-rscript", call. = FALSE)
+  }
+  stop("mxnet: Python entry point '", name, "' is not registered (the R package and the ",
+       "Python package mxnet_r_compat do not match)", call. = FALSE)
+}
+
+#' Does a callback accept a `verbose` argument (by name or through `...`)?
+#'
+#' @param f A function.
+#' @return TRUE or FALSE.
+#' @examples
+#' mxnet:::.accepts_verbose(function(iteration, nbatch, env) TRUE)            # FALSE
+#' mxnet:::.accepts_verbose(function(iteration, nbatch, env, verbose) TRUE)   # TRUE
+#' mxnet:::.accepts_verbose(function(...) TRUE)                               # TRUE
+.accepts_verbose <- function(f) {
+  a <- names(formals(if (is.primitive(f)) args(f) else f))
+  "verbose" %in% a || "..." %in% a
+}
+
+#' Call an R training callback for the Python trainer.
+#'
+#' MXNet R passed `verbose =` to every epoch callback, which broke its own tutorials'
+#' three-argument closures; here it is passed only when given and when the callback accepts
+#' it (a `verbose` or `...` formal). Batch callbacks are called without it, as in MXNet R.
+#' Errors and interrupts are returned, never printed: the condition object for an error,
+#' `.mx_r_interrupt` for Ctrl-C. Python turns them into CallbackError / KeyboardInterrupt
+#' (rlib.invoke_callback, rtrain.RCallback).
+#'
+#' @param cb The callback, `function(iteration, nbatch, env, verbose)`.
+#' @param iteration Epoch number (1-based).
+#' @param nbatch Batch number within the epoch (0 at epoch end).
+#' @param env The training environment (`env$model`, `env$metric`, ...).
+#' @param verbose Passed on as `verbose =` when supplied and accepted by `cb`.
+#' @return What `cb` returned, an error condition, or `.mx_r_interrupt`.
+#' @examples
+#' mxnet:::.invoke_cb(function(iteration, nbatch, env) iteration < 3, 1L, 0L, new.env(),
+#'                    verbose = TRUE)                                  # TRUE, verbose not passed
+#' r <- mxnet:::.invoke_cb(function(...) stop("boom"), 1L, 0L, new.env())
+#' conditionMessage(r)                                                # "boom"
+.invoke_cb <- function(cb, iteration, nbatch, env, verbose) {
+  tryCatch(
+    if (!missing(verbose) && .accepts_verbose(cb)) cb(iteration, nbatch, env, verbose = verbose)
+    else cb(iteration, nbatch, env),
+    interrupt = function(e) .mx_r_interrupt,
+    error = function(e) e
+  )
+}
