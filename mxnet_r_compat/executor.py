@@ -58,6 +58,7 @@ class Executor:
         self._node_out: dict[int, list[np.ndarray]] = {}
         self._node_grad: dict[int, list[np.ndarray | None]] = {}
         self._allocate_node_buffers(out_shapes, grad_set)
+        self._bindings: list[Binding] = []
         self._kernels: list[Kernel] = [self._bind(n) for n in self.nodes if n.op is not None]
         self._grad_buffers = [g for gs in self._node_grad.values() for g in gs if g is not None]
         self._grad_buffers += list(self.grad_arrays.values())
@@ -102,6 +103,9 @@ class Executor:
             rng=self._rng,
             state={k: _zeros(s) for k, s in op.state_shapes(p, [a.shape for a in inputs]).items()},
         )
+        # Kernels keep only C pointers: the executor must own every buffer they point into
+        # (a freed BatchNorm save_mean was reused by other arrays and silently overwritten).
+        self._bindings.append(binding)
         return op.bind(p, binding)
 
     def _set_head_grads(self) -> None:
