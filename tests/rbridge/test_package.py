@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import mxnet_r_compat
 
 
@@ -182,26 +180,16 @@ def test_python_calls_r_callbacks(run_r):
 
 def test_plain_rscript_gets_a_clear_error(run_r):
     libdir = run_r('cat(dirname(find.package("mxnet")))').stdout
-    r = subprocess.run(
-        [
-            "Rscript",
-            "-e",
-            "library(mxnet); cat(is.function(mx.cpu) || TRUE, '\\n'); mxnet:::.py('fit')",
-        ],
-        env={"R_LIBS": libdir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = run_r("library(mxnet)\nmxnet:::.py('fit')", cmd=["Rscript"], env={"R_LIBS": libdir})
     assert r.returncode == 1
-    assert (
+    assert r.stderr == (
         "Error: mxnet: Python bridge not initialised (missing 'fit'); run this script with "
-        "mxnet-rscript" in r.stderr
+        "mxnet-rscript\nExecution halted\n"
     )
 
 
-def test_default_entry_modules_load(run_r):
-    """The trainer's own entry modules import and register through the bridge."""
+def test_entry_modules_and_s3_dispatch(run_r):
+    """Only registered entries reach .bridge; the real ones load, and S3 methods dispatch."""
     r = run_r(
         r"""
         library(mxnet)
@@ -212,7 +200,17 @@ def test_default_entry_modules_load(run_r):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["bridge_info"]
     real = run_r(
-        'library(mxnet); cat(length(ls(mxnet:::.bridge)) > 1, "\\n")',
-        env={"MXNET_R_COMPAT_ENTRY_MODULES": None},
-    )  # export.ENTRY_MODULES
-    assert (real.returncode, real.stdout, real.stderr) == (0, "TRUE \n", "")
+        """
+        library(mxnet)
+        cat(length(ls(mxnet:::.bridge)) > 1, "\\n")
+        s <- mx.symbol.Variable("data")
+        s
+        cat(is.function(getS3method("predict", "MXFeedForwardModel")), "\\n")
+        """,
+        env={"MXNET_R_COMPAT_ENTRY_MODULES": None},  # the default: export.ENTRY_MODULES
+    )
+    assert (real.returncode, real.stderr) == (0, "")
+    lines = real.stdout.splitlines()
+    assert lines[0] == "TRUE "
+    assert lines[1] == "MXSymbol"  # auto-print dispatched to print.MXSymbol (S3 via NAMESPACE)
+    assert lines[-1] == "TRUE "
