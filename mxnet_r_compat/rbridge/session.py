@@ -43,6 +43,7 @@ Example:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.metadata
 import logging
 import os
@@ -220,13 +221,33 @@ def _set_command_line(openrlib: Any, argv: list[str]) -> None:
 
 
 def _write_stdout(s: str) -> None:
-    sys.stdout.write(s)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(s)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """The reader of stdout has gone (``mxnet-rscript x.R | head``): end now, with status 1.
+
+    Rscript stops at its next output with "ignoring SIGPIPE signal" and status 1; we end
+    quietly (as Python programs do) instead of letting each later write fail.
+    """
+    from rpy2.rinterface_lib import openrlib
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    openrlib.rlib.R_CleanTempDir()
+    _flush_both()
+    os._exit(1)
 
 
 def _write_stderr(s: str) -> None:
-    sys.stderr.write(s)
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(s)
+        sys.stderr.flush()
+    except BrokenPipeError:  # nobody reads stderr any more: drop R's messages
+        pass
 
 
 def _write_stderr_line(s: str) -> None:
@@ -234,8 +255,9 @@ def _write_stderr_line(s: str) -> None:
 
 
 def _flush_both() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):
+            stream.flush()
 
 
 def _quit(saveact: int, status: int, runlast: int) -> None:

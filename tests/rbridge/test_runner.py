@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -136,3 +137,19 @@ def test_console_script_is_the_same_runner(run_r):
         exe = Path(found)
     r = run_r('cat(commandArgs(trailingOnly = TRUE), "\\n"); library(mxnet)', "x", cmd=[str(exe)])
     assert (r.returncode, r.stdout, r.stderr) == (0, "x \n", "")
+
+
+def test_closed_stdout_ends_quietly(child_env, write_r):
+    """`mxnet-rscript x.R | head -1`: status 1 as Rscript, without a flood of errors."""
+    script = write_r('for (i in 1:100000) cat(i, "\\n")\ncat("never\\n", file = stderr())\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mxnet_r_compat", str(script)],
+        env=child_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "1 \n"
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (1, "")
