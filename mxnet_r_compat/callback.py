@@ -98,13 +98,15 @@ def log_train_metric(period: int, logger: MetricLogger | None = None) -> Callabl
         if nbatch % period == 0 and env.metric is not None:
             result = env.metric.get(env.train_metric)
             if nbatch != 0 and verbose:
-                message("Batch [", nbatch, "] Train-", result.name, "=", result.value)
+                # nbatch is a double in R: batch 100000 prints as 1e+05 (spec 0).
+                message("Batch [", float(nbatch), "] Train-", result.name, "=", result.value)
             if logger is not None:
                 logger.train.append(result.value)
                 if env.eval_metric is not None:
                     result = env.metric.get(env.eval_metric)
                     if nbatch != 0 and verbose:
-                        message("Batch [", nbatch, "] Validation-", result.name, "=", result.value)
+                        message("Batch [", float(nbatch), "] Validation-", result.name, "=",
+                                result.value)
                     logger.eval.append(result.value)
         return True
     return callback
@@ -134,7 +136,7 @@ def log_speedometer(batch_size: int, frequency: int = 50) -> Callable:
             speed = frequency * batch_size / elapsed
             result = env.metric.get(env.train_metric)
             if nbatch != 0 and verbose:
-                message("Batch [", nbatch, "] Speed: ", speed, " samples/sec Train-",
+                message("Batch [", float(nbatch), "] Speed: ", speed, " samples/sec Train-",
                         result.name, "=", result.value)
             env.tic = time.perf_counter()
         return None

@@ -39,7 +39,8 @@ def _number(fn: str, arg: str, value) -> float:
     return float(value)
 
 
-def runif(shape, min: float = 0.0, max: float = 1.0, ctx=None) -> np.ndarray:  # noqa: A002 (R names)
+def runif(shape, min: float = 0.0, max: float = 1.0,  # noqa: A002 (R names)
+          ctx=None) -> np.ndarray:
     """Uniform numbers in ``[min, max)`` as a float32 array of ``shape`` (``ctx``: R's, unused).
 
     Example:

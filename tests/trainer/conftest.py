@@ -54,7 +54,8 @@ def bn_net():
 
 @pytest.fixture(scope="session")
 def boston() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The Callback Function tutorial's split: train_x (169, 13), train_y, test_x (337, 13), test_y."""
+    """The Callback Function tutorial's split: train_x (169, 13), train_y, test_x (337, 13),
+    test_y."""
     return boston_tutorial_split()
 
 

@@ -137,3 +137,21 @@ def test_num_round_one_and_metric_cpu_flag(train):
     seen = []
     train(num_round=1, metric_cpu=False, epoch_end_callback=lambda i, n, env: seen.append(i))
     assert seen == [1]
+
+
+def test_validation_set_smaller_than_the_batch(train, tiny_data):
+    """MXNet R failed here (validation reused the training executors); this works."""
+    X, y = tiny_data
+    seen = []
+
+    def epoch(iteration, nbatch, env):
+        order = env.eval_data.order
+        pred = env.model.predict(X[:10], array_layout="rowmajor")[order, 0]
+        halves = [np.sqrt(np.mean((pred[s] - y[:10][order][s]) ** 2))
+                  for s in (slice(0, 5), slice(5, 10))]
+        seen.append((env.metric.get(env.eval_metric).value, np.mean(halves)))
+
+    train(num_round=2, ctx=[mx.cpu(0), mx.cpu(1)], eval_metric=mx.metric.rmse,
+          eval_data={"data": X[:10], "label": y[:10]}, epoch_end_callback=epoch)
+    for got, want in seen:
+        assert got == pytest.approx(want, rel=1e-5)

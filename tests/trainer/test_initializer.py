@@ -1,4 +1,4 @@
-"""Initialisers (spec 10): defaults by name suffix, the misspelt error, Xavier's fan rule, draw order."""
+"""Initialisers (spec 10): suffix defaults, the misspelt error, Xavier's fan rule, draw order."""
 
 from __future__ import annotations
 

@@ -162,3 +162,13 @@ def test_early_stop_message(train, stderr_lines):
           eval_data={"data": np.zeros((4, 3)), "label": np.zeros(4)})
     assert seen == [1, 2, 3, 4, 5]
     assert stderr_lines()[-1] == "Best score=4, iteration [2]"
+
+
+def test_batch_number_prints_as_r_double(stderr_lines):
+    from mxnet_r_compat.env import TrainEnv
+    env = TrainEnv()
+    env.metric = mx.metric.rmse
+    env.train_metric = np.array([2.0, 5.0])
+    mx.callback.log.train.metric(100000)(1, 100000, env)
+    mx.callback.log.train.metric(5)(1, 5, env)
+    assert stderr_lines() == ["Batch [1e+05] Train-rmse=2.5", "Batch [5] Train-rmse=2.5"]

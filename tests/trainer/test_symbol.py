@@ -156,5 +156,6 @@ def test_non_symbol_parameters_must_be_keywords():
 
 
 def test_unknown_operator_parameter_is_an_error():
-    with pytest.raises(MXError, match=r"^Unknown parameter `num_hiden` for operator FullyConnected"):
+    with pytest.raises(MXError, match=r"^Unknown parameter `num_hiden` for operator "
+                                      r"FullyConnected"):
         mx.symbol.FullyConnected(mx.symbol.Variable("x"), num_hiden=2)
