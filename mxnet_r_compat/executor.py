@@ -31,6 +31,7 @@ class Executor:
         grad_arrays: argument name -> gradient array, for arguments that get one.
         aux_arrays: auxiliary state name -> array.
         outputs: the symbol's outputs after :meth:`forward`.
+        uses_rng: True when a training forward draws random numbers (e.g. Dropout).
 
     Example:
         >>> from mxnet_r_compat import mx
@@ -60,6 +61,7 @@ class Executor:
         self._allocate_node_buffers(out_shapes, grad_set)
         self._bindings: list[Binding] = []
         self._kernels: list[Kernel] = [self._bind(n) for n in self.nodes if n.op is not None]
+        self.uses_rng = any(get_op(n.op).uses_rng for n in self.nodes if n.op is not None)
         self._grad_buffers = [g for gs in self._node_grad.values() for g in gs if g is not None]
         self._grad_buffers += list(self.grad_arrays.values())
         self._set_head_grads()

@@ -159,7 +159,13 @@ class Trainer:
     def _train_batch(self, batch: dict[str, np.ndarray]) -> None:
         devices = self.devices
         devices.load(batch, self.rename)
-        devices.run(lambda ex: (ex.forward(is_train=True), ex.backward()))
+        if devices.execs[0].uses_rng:
+            # One shared random stream: draw in device order, so runs are reproducible.
+            for ex in devices.execs:
+                ex.forward(is_train=True)
+            devices.run(lambda ex: ex.backward())
+        else:
+            devices.run(lambda ex: (ex.forward(is_train=True), ex.backward()))
         if len(devices.execs) > 1:
             self._allreduce()
         for d, ex in enumerate(devices.execs):

@@ -141,6 +141,7 @@ class Op:
     name: str = ""
     params: dict[str, Param] = {}
     is_loss: bool = False  # a loss layer: ignores head gradients, starts backward
+    uses_rng: bool = False  # forward draws from the executor's random stream
 
     def parse_params(self, attrs: dict[str, str]) -> dict[str, Any]:
         """Typed parameter values from string attrs; unknown keys are ignored like MXNet's

@@ -10,6 +10,7 @@ from . import Binding, Kernel, Op, Param, register
 
 class Dropout(Op):
     name = "Dropout"
+    uses_rng = True
     params = {
         "p": Param("float", 0.5),
         "mode": Param("str", "training", choices=("training", "always")),

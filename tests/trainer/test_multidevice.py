@@ -107,3 +107,24 @@ def test_validation_runs_on_every_device(train, tiny_data):
               epoch_end_callback=mx.callback.log.train.metric(1, logger))
     # MAE is linear: the mean over two equal halves equals the mean over the whole batch.
     np.testing.assert_allclose(logger_2.eval, logger_1.eval, rtol=1e-5)
+
+
+def test_dropout_on_several_devices_is_reproducible(monkeypatch):
+    """Devices share one random stream; they must draw in device order, not thread order."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(256, 20))
+    y = X @ rng.normal(size=20)
+
+    def run():
+        mx.set.seed(0)
+        model = mx.mlp(X, y, hidden_node=[128], out_node=1, dropout=0.5, out_activation="rmse",
+                       num_round=2, array_batch_size=128, ctx=[mx.cpu(0), mx.cpu(1)],
+                       verbose=False, learning_rate=0.01, array_layout="rowmajor")
+        return np.concatenate([v.ravel() for v in model.arg_params.values()])
+
+    threaded = [run() for _ in range(4)]
+    from mxnet_r_compat import trainer
+    monkeypatch.setattr(trainer._Devices, "run", lambda self, fn: [fn(e) for e in self.execs])
+    in_order = run()
+    for weights in threaded:
+        np.testing.assert_array_equal(weights, in_order)
