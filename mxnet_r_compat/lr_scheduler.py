@@ -8,11 +8,14 @@ rate is used by the very next update (docs/COMPATIBILITY.md).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
 from .console import message
-from .errors import MXValueError
+from .errors import MXTypeError, MXValueError
+
+_R_ARGS = ("step", "factor_val", "stop_factor_lr", "verbose")
 
 
 def _factor(factor_val: float | None, kwargs: dict[str, Any], where: str) -> float:
@@ -23,7 +26,10 @@ def _factor(factor_val: float | None, kwargs: dict[str, Any], where: str) -> flo
                                'arguments')
         factor_val = kwargs.pop("factor")
     if kwargs:
-        raise MXValueError(f"Unknown argument `{next(iter(kwargs))}` for {where}.")
+        bad = next(iter(kwargs))
+        close = difflib.get_close_matches(bad, _R_ARGS, n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        raise MXTypeError(f"mx.lr_scheduler.{where} got an unknown argument `{bad}`.{hint}")
     if factor_val is None:
         raise MXValueError('argument "factor_val" is missing, with no default')
     return factor_val

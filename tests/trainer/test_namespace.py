@@ -88,6 +88,10 @@ def test_create_keywords_in_both_spellings_give_the_same_run(tiny_data, linreg):
     (lambda X, y, net: mx.io.arrayiter(X, y, batchsize=4), "batchsize", "batch.size"),
     (lambda X, y, net: mx.callback.early.stop(bad_step=3), "bad_step", "bad.steps"),
     (lambda X, y, net: mx.init.Xavier(magnitud=2), "magnitud", "magnitude"),
+    (lambda X, y, net: mx.lr_scheduler.FactorScheduler(step=2, factor_va=0.5), "factor_va",
+     "factor_val"),
+    (lambda X, y, net: mx.lr_scheduler.MultiFactorScheduler([2], 0.5, **{"stop.factor": 1}),
+     "stop_factor", "stop_factor_lr"),
 ])
 def test_unknown_keyword_names_it_and_suggests(tiny_data, linreg, call, bad, suggestion):
     X, y = tiny_data
