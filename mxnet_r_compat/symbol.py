@@ -221,10 +221,10 @@ class Symbol:
         outs = ", ".join(self.outputs())
         return f"<Symbol {self.name or 'group'}: outputs {outs}>"
 
-    # Arithmetic (spec 13); implemented by ops.arith when registered.
+    # Arithmetic (spec 13) is not implemented: say so instead of failing obscurely.
     def _arith(self, other: Any, op: str, reverse: bool = False) -> Symbol:
-        from .ops.arith import compose_arith
-        return compose_arith(self, other, op, reverse)
+        raise MXValueError(f"Symbol arithmetic ({op}) is not supported by mxnet_r_compat; "
+                           f"build the network from operators such as FullyConnected.")
 
     def __add__(self, o): return self._arith(o, "add")
     def __radd__(self, o): return self._arith(o, "add", True)

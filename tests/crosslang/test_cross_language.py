@@ -29,7 +29,7 @@ def _run_r(tmp_path: Path) -> dict:
     assert proc.returncode == 0, proc.stderr
     results = {}
     for line in out.read_text().splitlines():
-        scenario, key, *values = line.split(" ")
+        scenario, key, *values = line.split()
         results[(scenario, key)] = [float(v) for v in values]
     return results
 
