@@ -6,9 +6,7 @@ update the metric (with the predictions made before the update), call the
 batch callback; then print the train metric, run validation on the same
 weights, extract the model and call the epoch callback, which may stop.
 
-Devices are executors on the C core; with several they run in threads (the
-C calls release the GIL) and their gradients are summed before every
-device's updater runs, so each sees the gradient of the full batch.
+What happens on the devices (executors, allreduce, updates) is in devices.py.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import signal
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,8 +23,8 @@ from . import model as model_mod
 from .callback import epoch_continue
 from .console import console, message
 from .env import TrainEnv
-from .errors import CallbackError, MXShapeError
-from .executor import Executor
+from .errors import CallbackError
+from .devices import DeviceGroup
 from .io import DataIter
 from .metric import Metric
 from .optimizer import Optimizer
@@ -37,60 +34,9 @@ class TrainingInterrupted(UserWarning):
     """Warning issued when Ctrl-C stopped training and the partial model was returned."""
 
 
-def slice_ranges(batch: int, ndevice: int) -> list[tuple[int, int]]:
-    """MXNet R's split of a batch over devices (``mx.model.slice.shape``).
-
-    Example:
-        >>> slice_ranges(10, 3)
-        [(0, 4), (4, 8), (8, 10)]
-    """
-    step = (batch + ndevice - 1) // ndevice
-    return [(min(k * step, batch), min((k + 1) * step, batch)) for k in range(ndevice)]
-
-
 def epoch_sequence(begin: int, end: int) -> list[int]:
     """R's ``begin:end`` (counts down when end < begin)."""
     return list(range(begin, end + 1)) if end >= begin else list(range(begin, end - 1, -1))
-
-
-class _Devices:
-    """One executor per (non-empty) device slice, bound to the batch shape."""
-
-    def __init__(self, symbol, shapes: dict[str, tuple], ndevice: int, grad_names: list[str],
-                 arg_params: dict, aux_params: dict) -> None:
-        batch = next(iter(shapes.values()))[0]
-        self.ranges = [r for r in slice_ranges(batch, ndevice) if r[1] > r[0]]
-        self.execs = []
-        for lo, hi in self.ranges:
-            sliced = {k: (hi - lo, *s[1:]) for k, s in shapes.items()}
-            ex = Executor(symbol, sliced, grad_names)
-            ex.copy_params_from(arg_params, aux_params)
-            self.execs.append(ex)
-        self.pool = ThreadPoolExecutor(len(self.execs)) if len(self.execs) > 1 else None
-
-    def load(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
-        for field, value in batch.items():
-            name = rename.get(field, field)
-            for ex, (lo, hi) in zip(self.execs, self.ranges):
-                if name in ex.arg_arrays:
-                    dst = ex.arg_arrays[name]
-                    src = value[lo:hi] if len(self.execs) > 1 else value
-                    if src.shape != dst.shape:
-                        src = src.reshape(dst.shape) if src.size == dst.size else src
-                    if src.shape != dst.shape:
-                        raise MXShapeError(f"Batch field `{field}` has shape {value.shape}; the "
-                                           f"network was bound for {dst.shape} per device.")
-                    np.copyto(dst, src)
-
-    def run(self, fn) -> None:
-        if self.pool is None:
-            fn(self.execs[0])
-        else:
-            list(self.pool.map(fn, self.execs))
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
 
 
 class Trainer:
@@ -115,7 +61,7 @@ class Trainer:
         self.env = env if env is not None else TrainEnv()
         self._fill_env_arguments(locals())
         self.model = None  # the model of the last completed epoch
-        self._eval_devices: dict[tuple, _Devices] = {}
+        self._eval_devices: dict[tuple, DeviceGroup] = {}
 
     # -- set-up -----------------------------------------------------------------------------
     def _fill_env_arguments(self, args: dict) -> None:
@@ -137,15 +83,14 @@ class Trainer:
         ndevice = len(self.ctx)
         if self.verbose:
             message("Start training with ", ndevice, " devices")
-        self.devices = _Devices(self.symbol, self.shapes, ndevice, self._grad_names(),
-                                self.arg_params, self.aux_params)
+        self.devices = DeviceGroup(self.symbol, self.shapes, ndevice, self._grad_names(),
+                                   self.arg_params, self.aux_params)
         args = self.symbol.arguments()
-        self.param_index = [(args.index(n), n) for n in self.devices.execs[0].grad_arrays]
         self.rename = self._label_renames()
         env = self.env
         env.ndevice, env.arg_names, env.output_names = ndevice, args, self.output_names
         env.train_execs = self.devices.execs
-        env.params_index = [i for i, _ in self.param_index]
+        env.params_index = [i for i, _ in self.devices.param_index]
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
 
@@ -155,41 +100,10 @@ class Trainer:
             return {}
         return {"label": self.output_names[0]}
 
-    # -- one batch --------------------------------------------------------------------------
-    def _train_batch(self, batch: dict[str, np.ndarray]) -> None:
-        devices = self.devices
-        devices.load(batch, self.rename)
-        if devices.execs[0].uses_rng:
-            # One shared random stream: draw in device order, so runs are reproducible.
-            for ex in devices.execs:
-                ex.forward(is_train=True)
-            devices.run(lambda ex: ex.backward())
-        else:
-            devices.run(lambda ex: (ex.forward(is_train=True), ex.backward()))
-        if len(devices.execs) > 1:
-            self._allreduce()
-        for d, ex in enumerate(devices.execs):
-            for index, name in self.param_index:
-                self.optimizer.update(index, ex.arg_arrays[name], ex.grad_arrays[name],
-                                      state_key=(d, index))
-
-    def _allreduce(self) -> None:
-        execs = self.devices.execs
-        for _, name in self.param_index:
-            total = execs[0].grad_arrays[name].copy()
-            for ex in execs[1:]:
-                total += ex.grad_arrays[name]
-            for ex in execs:
-                np.copyto(ex.grad_arrays[name], total)
-
-    def _update_metric(self, state, devices: _Devices):
+    def _update_metric(self, state, devices: DeviceGroup):
         label_name = self.output_names[-1] if self.output_names else None
-        preds, labels = [], []
-        for ex in devices.execs:
-            preds.append(ex.outputs[0])
-            labels.append(ex.arg_arrays[label_name] if label_name else None)
-            state = self.metric.update(labels[-1], preds[-1], state)
-        self.env.preds, self.env.labels = preds, labels
+        state, self.env.preds, self.env.labels = devices.update_metric(self.metric, state,
+                                                                        label_name)
         return state
 
     # -- one epoch --------------------------------------------------------------------------
@@ -203,7 +117,7 @@ class Trainer:
         while self.train_data.iter_next():
             batch = self.train_data.value()
             env.dlist = batch
-            self._train_batch(batch)
+            self.devices.train_step(batch, self.rename, self.optimizer)
             if self.metric is not None:
                 env.train_metric = self._update_metric(env.train_metric, self.devices)
             nbatch += 1
@@ -228,8 +142,7 @@ class Trainer:
             batch = self.eval_data.value()
             env.dlist = batch
             devices = self._devices_for(batch)
-            devices.load(batch, self.rename)
-            devices.run(lambda ex: ex.forward(is_train=False))
+            devices.predict_step(batch, self.rename)
             if self.metric is not None:
                 state = self._update_metric(state, devices)
         if self.metric is not None:
@@ -238,7 +151,7 @@ class Trainer:
             if self.verbose:
                 message("[", iteration, "] Validation-", result.name, "=", result.value)
 
-    def _devices_for(self, batch: dict[str, np.ndarray]) -> _Devices:
+    def _devices_for(self, batch: dict[str, np.ndarray]) -> DeviceGroup:
         """The training executors, or (for another batch size) eval executors with the
         current weights. MXNet R failed on a different validation batch size."""
         n = next(iter(batch.values())).shape[0]
@@ -248,20 +161,14 @@ class Trainer:
         shapes = {k: (n, *s[1:]) for k, s in self.shapes.items()}
         key = tuple(sorted(shapes.items()))
         if key not in self._eval_devices:
-            self._eval_devices[key] = _Devices(self.symbol, shapes, len(self.ctx), [], {}, {})
+            self._eval_devices[key] = DeviceGroup(self.symbol, shapes, len(self.ctx), [], {}, {})
         devices = self._eval_devices[key]
-        current = self.devices.execs[0]
-        for ex in devices.execs:
-            ex.copy_params_from({k: v for k, v in current.arg_arrays.items()
-                                 if k not in self.shapes}, current.aux_arrays)
+        devices.copy_weights_from(self.devices, skip=set(self.shapes))
         return devices
 
     def extract_model(self):
         """Average parameters over devices into a model (``mx.model.extract.model``)."""
-        execs = self.devices.execs
-        arg = {name: _mean([ex.arg_arrays[name] for ex in execs])
-               for name in execs[0].grad_arrays}
-        aux = {name: _mean([ex.aux_arrays[name] for ex in execs]) for name in execs[0].aux_arrays}
+        arg, aux = self.devices.params()
         return model_mod.FeedForwardModel(self.symbol, arg, aux)
 
     # -- callbacks --------------------------------------------------------------------------
@@ -325,12 +232,6 @@ class Trainer:
                       f"{self.env.nbatch} batches; returning the model trained so far.",
                       TrainingInterrupted, stacklevel=3)
         return partial
-
-
-def _mean(arrays: list[np.ndarray]) -> np.ndarray:
-    if len(arrays) == 1:
-        return arrays[0].copy()
-    return (np.sum(arrays, axis=0) / len(arrays)).astype(np.float32)
 
 
 class _InterruptState:

@@ -1,0 +1,145 @@
+"""The devices of one training run: executors, one per slice of the batch (spec 2.1).
+
+This is the hot path of training. A :class:`DeviceGroup` binds one executor
+per non-empty device slice, copies a batch in, runs forward and backward
+(in threads when there are several devices: the C calls release the GIL),
+sums gradients over devices (MXNet's allreduce) and applies the optimizer.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .errors import MXShapeError
+from .executor import Executor
+from .metric import Metric
+from .optimizer import Optimizer
+
+
+def slice_ranges(batch: int, ndevice: int) -> list[tuple[int, int]]:
+    """MXNet R's split of a batch over devices (``mx.model.slice.shape``).
+
+    Example:
+        >>> slice_ranges(10, 3)
+        [(0, 4), (4, 8), (8, 10)]
+    """
+    step = (batch + ndevice - 1) // ndevice
+    return [(min(k * step, batch), min((k + 1) * step, batch)) for k in range(ndevice)]
+
+
+class DeviceGroup:
+    """One executor per (non-empty) device slice, bound to the batch shape.
+
+    Example:
+        >>> group = DeviceGroup(net, {"data": (20, 13), "lro_label": (20,)}, 2,
+        ...                     ["fc_weight", "fc_bias"], arg_params, {})   # doctest: +SKIP
+    """
+
+    def __init__(self, symbol, shapes: dict[str, tuple], ndevice: int, grad_names: list[str],
+                 arg_params: dict, aux_params: dict) -> None:
+        batch = next(iter(shapes.values()))[0]
+        self.ranges = [r for r in slice_ranges(batch, ndevice) if r[1] > r[0]]
+        self.execs: list[Executor] = []
+        for lo, hi in self.ranges:
+            sliced = {k: (hi - lo, *s[1:]) for k, s in shapes.items()}
+            ex = Executor(symbol, sliced, grad_names)
+            ex.copy_params_from(arg_params, aux_params)
+            self.execs.append(ex)
+        self.pool = ThreadPoolExecutor(len(self.execs)) if len(self.execs) > 1 else None
+        args = symbol.arguments()
+        # (argument position, name) of each trained parameter: MXNet's updater indices.
+        self.param_index = [(args.index(n), n) for n in self.execs[0].grad_arrays]
+
+    # -- data in ----------------------------------------------------------------------------
+    def load(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
+        """Copy each batch field's device slice into the executors (by argument name)."""
+        for field, value in batch.items():
+            name = rename.get(field, field)
+            for ex, (lo, hi) in zip(self.execs, self.ranges):
+                if name in ex.arg_arrays:
+                    dst = ex.arg_arrays[name]
+                    src = value[lo:hi] if len(self.execs) > 1 else value
+                    if src.shape != dst.shape and src.size == dst.size:
+                        src = src.reshape(dst.shape)
+                    if src.shape != dst.shape:
+                        raise MXShapeError(f"Batch field `{field}` has shape {value.shape}; the "
+                                           f"network was bound for {dst.shape} per device.")
+                    np.copyto(dst, src)
+
+    def run(self, fn) -> None:
+        """Apply ``fn`` to every executor (in threads when there are several)."""
+        if self.pool is None:
+            fn(self.execs[0])
+        else:
+            list(self.pool.map(fn, self.execs))
+
+    # -- one training step ------------------------------------------------------------------
+    def train_step(self, batch: dict[str, np.ndarray], rename: dict[str, str],
+                   optimizer: Optimizer) -> None:
+        """Forward, backward, allreduce and update for one batch."""
+        self.load(batch, rename)
+        if self.execs[0].uses_rng:
+            # One shared random stream: draw in device order, so runs are reproducible.
+            for ex in self.execs:
+                ex.forward(is_train=True)
+            self.run(lambda ex: ex.backward())
+        else:
+            self.run(lambda ex: (ex.forward(is_train=True), ex.backward()))
+        if len(self.execs) > 1:
+            self.allreduce()
+        for d, ex in enumerate(self.execs):
+            for index, name in self.param_index:
+                optimizer.update(index, ex.arg_arrays[name], ex.grad_arrays[name],
+                                 state_key=(d, index))
+
+    def allreduce(self) -> None:
+        """Replace every device's gradients by their sum over devices."""
+        for _, name in self.param_index:
+            total = self.execs[0].grad_arrays[name].copy()
+            for ex in self.execs[1:]:
+                total += ex.grad_arrays[name]
+            for ex in self.execs:
+                np.copyto(ex.grad_arrays[name], total)
+
+    def predict_step(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
+        """Forward in inference mode (validation)."""
+        self.load(batch, rename)
+        self.run(lambda ex: ex.forward(is_train=False))
+
+    def update_metric(self, metric: Metric, state, label_name: str | None):
+        """One metric update per device, with this batch's outputs; returns
+        ``(state, preds, labels)``."""
+        preds, labels = [], []
+        for ex in self.execs:
+            preds.append(ex.outputs[0])
+            labels.append(ex.arg_arrays[label_name] if label_name else None)
+            state = metric.update(labels[-1], preds[-1], state)
+        return state, preds, labels
+
+    # -- parameters -------------------------------------------------------------------------
+    def params(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Trained arguments and aux states averaged over devices (copies)."""
+        arg = {name: _mean([ex.arg_arrays[name] for ex in self.execs])
+               for name in self.execs[0].grad_arrays}
+        aux = {name: _mean([ex.aux_arrays[name] for ex in self.execs])
+               for name in self.execs[0].aux_arrays}
+        return arg, aux
+
+    def copy_weights_from(self, other: DeviceGroup, skip: set[str]) -> None:
+        """Take the current weights of another group (e.g. for another batch size)."""
+        current = other.execs[0]
+        for ex in self.execs:
+            ex.copy_params_from({k: v for k, v in current.arg_arrays.items() if k not in skip},
+                                current.aux_arrays)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _mean(arrays: list[np.ndarray]) -> np.ndarray:
+    if len(arrays) == 1:
+        return arrays[0].copy()
+    return (np.sum(arrays, axis=0) / len(arrays)).astype(np.float32)
