@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .console import message
-from .errors import CallbackError, MXTypeError, invalid_value
+from .errors import MXTypeError, invalid_value
 
 
 class MetricLogger:
@@ -60,22 +60,6 @@ def check_callback(fn: Any, slot: str) -> Callable:
         raise MXTypeError(f"Invalid value for argument `{slot}`. Received: {fn!r} "
                           f"({type(fn).__name__}). Expected a function(iteration, nbatch, env).")
     return fn
-
-
-def epoch_continue(result: Any, slot: str, iteration: int) -> bool:
-    """Interpret an epoch-end callback's return value: False stops, None/True continue.
-
-    Anything else (NA, a string, a vector) is an error naming the callback.
-    """
-    if result is None or result is True:
-        return True
-    if result is False:
-        return False
-    if isinstance(result, np.bool_):
-        return bool(result)
-    raise CallbackError(
-        f"The {slot} returned {result!r} in epoch {iteration}; expected TRUE to continue "
-        f"or FALSE to stop training.", slot=slot, iteration=iteration)
 
 
 # -------------------------------------------------------------------------------------------

@@ -127,6 +127,17 @@ class DeviceGroup:
                for name in self.execs[0].aux_arrays}
         return arg, aux
 
+    def first_nonfinite(self) -> str | None:
+        """Where the first NaN/Inf is: "parameter `name`" or "the output", else None."""
+        ex = self.execs[0]
+        for _, name in self.param_index:
+            if not np.isfinite(ex.arg_arrays[name]).all():
+                return f"parameter `{name}`"
+        for ex in self.execs:
+            if not np.isfinite(ex.outputs[0]).all():
+                return "the network's output"
+        return None
+
     def copy_weights_from(self, other: DeviceGroup, skip: set[str]) -> None:
         """Take the current weights of another group (e.g. for another batch size)."""
         current = other.execs[0]

@@ -45,6 +45,9 @@ class FeedForwardModel:
         self.symbol = symbol
         self.arg_params = dict(arg_params)
         self.aux_params = dict(aux_params or {})
+        self.history: list[dict[str, Any]] = []      # filled by training: one row per epoch/phase
+        self.callback_time: list[dict[str, Any]] = []
+        self.stop_reason: str | None = None
 
     def predict(self, X, *args: Any, **kwargs: Any) -> np.ndarray:
         """Outputs for ``X``, samples first: ``(n, outputs)``. See :func:`predict`.
@@ -208,10 +211,17 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
            array_batch_size: int = 128, array_layout: str = "auto", kvstore="local",
            verbose: bool = True, arg_params=None, aux_params=None, input_names=None,
            output_names=None, fixed_param=None, allow_extra_params: bool = False,
-           metric_cpu: bool = True, env=None, **kwargs: Any) -> FeedForwardModel:
+           metric_cpu: bool = True, train_begin_callback=None, epoch_begin_callback=None,
+           batch_begin_callback=None, train_end_callback=None, check_finite: bool = True,
+           plugins=(), env=None, **kwargs: Any) -> FeedForwardModel:
     """Train a network (``mx.model.FeedForward.create``); keyword names in R or Python spelling.
 
     Extra keywords (``learning_rate``, ``momentum``, ``wd``...) go to the optimizer.
+    Every ``*_callback`` takes a function or a list of functions (called in order);
+    the return protocol is described in hooks.py. ``check_finite`` stops training at
+    the first NaN/Inf weight or output and returns the last finite model. The
+    returned model also carries ``history`` (one record per epoch and phase),
+    ``callback_time`` and ``stop_reason``.
 
     Example:
         >>> model = create(lro, X=train_x, y=train_y, num_round=10, array_batch_size=20,
@@ -242,9 +252,12 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         symbol=symbol, ctx=ctx_list, input_shapes=input_shapes, output_shapes=output_shapes,
         arg_params=arg_params, aux_params=aux_params, begin_round=int(begin_round),
         end_round=int(num_round), optimizer=opt, train_data=train_iter, eval_data=eval_iter,
-        metric=eval_metric, epoch_end_callback=epoch_end_callback,
-        batch_end_callback=batch_end_callback, kvstore=kv, fixed_param=fixed_param,
-        verbose=verbose, metric_cpu=metric_cpu, env=env)
+        metric=eval_metric, callbacks={
+            "train.begin": train_begin_callback, "epoch.begin": epoch_begin_callback,
+            "batch.begin": batch_begin_callback, "batch.end": batch_end_callback,
+            "epoch.end": epoch_end_callback, "train.end": train_end_callback},
+        kvstore=kv, fixed_param=fixed_param, verbose=verbose, metric_cpu=metric_cpu,
+        check_finite=bool(check_finite), plugins=plugins, env=env)
     return trainer.run()
 
 

@@ -3,16 +3,21 @@
 One epoch, in MXNet R v1.x's order: reset the data; for each batch copy the
 device slices in, forward, backward, sum gradients over devices, update,
 update the metric (with the predictions made before the update), call the
-batch callback; then print the train metric, run validation on the same
-weights, extract the model and call the epoch callback, which may stop.
+batch callbacks; then print the train metric, run validation on the same
+weights, extract the model and call the epoch callbacks, which may stop.
 
-What happens on the devices (executors, allreduce, updates) is in devices.py.
+What happens on the devices (executors, allreduce, updates) is in devices.py;
+how callbacks are called and what their return values mean is in hooks.py.
+Beyond MXNet: more callback slots, a history of every epoch, a guard that
+stops at the first non-finite weight or output, and plugins (resume) that see
+the trainer itself.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 import warnings
 from contextlib import contextmanager
 from typing import Any
@@ -20,11 +25,11 @@ from typing import Any
 import numpy as np
 
 from . import model as model_mod
-from .callback import epoch_continue
 from .console import console, message
+from .devices import DeviceGroup
 from .env import TrainEnv
 from .errors import CallbackError
-from .devices import DeviceGroup
+from .hooks import CallbackSet, Decision
 from .io import DataIter
 from .metric import Metric
 from .optimizer import Optimizer
@@ -34,43 +39,61 @@ class TrainingInterrupted(UserWarning):
     """Warning issued when Ctrl-C stopped training and the partial model was returned."""
 
 
+class NonFiniteWarning(UserWarning):
+    """Warning issued when training stopped at a NaN or Inf (the last finite model is returned)."""
+
+
 def epoch_sequence(begin: int, end: int) -> list[int]:
     """R's ``begin:end`` (counts down when end < begin)."""
     return list(range(begin, end + 1)) if end >= begin else list(range(begin, end - 1, -1))
 
 
 class Trainer:
-    """State of one ``mx.model.train`` call; :meth:`run` returns the final model."""
+    """State of one ``mx.model.train`` call; :meth:`run` returns the final model.
+
+    ``callbacks`` maps slot names (hooks.SLOTS) to a callback or a list of them.
+    ``plugins`` are objects with any of ``on_train_begin(trainer)``,
+    ``on_batch_end(trainer, iteration, nbatch)``, ``on_epoch_end(trainer, iteration)``
+    and ``on_train_end(trainer, error)``; they run after the user's callbacks.
+    """
 
     def __init__(self, *, symbol, ctx: list, input_shapes: dict, output_shapes: dict,
                  arg_params: dict, aux_params: dict, begin_round: int, end_round: int,
                  optimizer: Optimizer, train_data: DataIter, eval_data: DataIter | None,
-                 metric: Metric | None, epoch_end_callback=None, batch_end_callback=None,
+                 metric: Metric | None, callbacks: dict[str, Any] | None = None,
                  kvstore: Any = "local", fixed_param=None, verbose: bool = True,
-                 metric_cpu: bool = True, env: TrainEnv | None = None) -> None:
+                 metric_cpu: bool = True, check_finite: bool = True, plugins=(),
+                 env: TrainEnv | None = None) -> None:
         self.symbol, self.ctx = symbol, ctx
         self.input_names, self.output_names = list(input_shapes), list(output_shapes)
         self.shapes = {**input_shapes, **output_shapes}
         self.begin_round, self.end_round = begin_round, end_round
         self.optimizer, self.metric = optimizer, metric
         self.train_data, self.eval_data = train_data, eval_data
-        self.epoch_cb, self.batch_cb = epoch_end_callback, batch_end_callback
-        self.verbose = verbose
+        self.callbacks = CallbackSet.from_slots(callbacks or {})
+        self.verbose, self.check_finite = verbose, check_finite
+        self.plugins = list(plugins)
         self.fixed = set(fixed_param or [])
         self.arg_params, self.aux_params = arg_params, aux_params
         self.env = env if env is not None else TrainEnv()
         self._fill_env_arguments(locals())
         self.model = None  # the model of the last completed epoch
+        self.history: list[dict[str, Any]] = []
+        self.stop_reason: str | None = None
+        self.completed_epoch: int | None = None
         self._eval_devices: dict[tuple, DeviceGroup] = {}
 
     # -- set-up -----------------------------------------------------------------------------
     def _fill_env_arguments(self, args: dict) -> None:
         env = self.env
+        slots = args["callbacks"] or {}
+        env_args = {**args, "epoch_end_callback": slots.get("epoch.end"),
+                    "batch_end_callback": slots.get("batch.end")}
         for key in ("symbol", "ctx", "begin_round", "end_round", "optimizer", "train_data",
                     "eval_data", "metric", "epoch_end_callback", "batch_end_callback", "kvstore",
                     "fixed_param", "verbose", "metric_cpu", "arg_params", "aux_params"):
             if key not in env:
-                env[key] = args[key]
+                env[key] = env_args[key]
         env.input_shape = args["input_shapes"]
         env.output_shape = args["output_shapes"]
 
@@ -85,29 +108,55 @@ class Trainer:
             message("Start training with ", ndevice, " devices")
         self.devices = DeviceGroup(self.symbol, self.shapes, ndevice, self._grad_names(),
                                    self.arg_params, self.aux_params)
-        args = self.symbol.arguments()
-        self.rename = self._label_renames()
+        self.rename = {"label": self.output_names[0]} if len(self.output_names) == 1 else {}
         env = self.env
-        env.ndevice, env.arg_names, env.output_names = ndevice, args, self.output_names
+        env.ndevice, env.arg_names, env.output_names = ndevice, self.symbol.arguments(), \
+            self.output_names
         env.train_execs = self.devices.execs
         env.params_index = [i for i, _ in self.devices.param_index]
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
+        self._start = time.perf_counter()
 
-    def _label_renames(self) -> dict[str, str]:
-        """The batch field ending in "label" feeds the network's label argument."""
-        if len(self.output_names) != 1:
-            return {}
-        return {"label": self.output_names[0]}
+    # -- callbacks and plugins --------------------------------------------------------------
+    def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
+        try:
+            decision = self.callbacks.call(slot, self.env, iteration, nbatch, self.verbose)
+        except CallbackError as err:
+            err.model = err.model or self.model
+            raise
+        except KeyboardInterrupt:
+            self._interrupt.requested = True
+            return Decision()
+        self._act(decision, iteration)
+        return decision
 
-    def _update_metric(self, state, devices: DeviceGroup):
-        label_name = self.output_names[-1] if self.output_names else None
-        state, self.env.preds, self.env.labels = devices.update_metric(self.metric, state,
-                                                                        label_name)
-        return state
+    def _act(self, decision: Decision, iteration: int) -> None:
+        if decision.lr is not None:
+            self.optimizer.lr = decision.lr
+        if decision.save:
+            self._save_now(decision.save, iteration)
+        if decision.stop:
+            self.stop_reason = decision.reason or self.stop_reason or "a callback asked to stop"
+
+    def _save_now(self, save: bool | str, iteration: int) -> None:
+        from .persistence import save_model
+        prefix = save if isinstance(save, str) else self.env.checkpoint_prefix
+        if not prefix:
+            raise CallbackError("A callback returned list(save=TRUE) but no checkpoint prefix is "
+                                "known; return list(save=\"<prefix>\") instead.",
+                                iteration=iteration, model=self.model)
+        save_model(self.extract_model(), prefix, iteration)
+
+    def _plugins(self, event: str, *args) -> None:
+        for plugin in self.plugins:
+            fn = getattr(plugin, event, None)
+            if fn is not None:
+                fn(self, *args)
 
     # -- one epoch --------------------------------------------------------------------------
-    def _train_epoch(self, iteration: int) -> None:
+    def _train_epoch(self, iteration: int) -> bool:
+        """Train one epoch; False when it ended early (stop request, interrupt, NaN)."""
         env = self.env
         env.iteration = iteration
         self.train_data.reset()
@@ -115,6 +164,9 @@ class Trainer:
         if self.metric is not None:
             env.train_metric = self.metric.init()
         while self.train_data.iter_next():
+            if self.callbacks.has("batch.begin") and \
+                    self._slot("batch.begin", iteration, nbatch + 1).stop:
+                return False
             batch = self.train_data.value()
             env.dlist = batch
             self.devices.train_step(batch, self.rename, self.optimizer)
@@ -122,14 +174,25 @@ class Trainer:
                 env.train_metric = self._update_metric(env.train_metric, self.devices)
             nbatch += 1
             env.nbatch = nbatch
-            if self.batch_cb is not None:
-                self._call("batch.end.callback", self.batch_cb, iteration, nbatch)
-            if self._interrupt.requested:
-                return
+            if self.check_finite and self._nonfinite(iteration, nbatch):
+                return False
+            stop = self._slot("batch.end", iteration, nbatch).stop
+            if self.plugins:
+                self._plugins("on_batch_end", iteration, nbatch)
+            if stop or self._interrupt.requested:
+                return False
         if self.metric is not None:
             env.result = result = self.metric.get(env.train_metric)
+            self._record(iteration, "train", result)
             if self.verbose:
                 message("[", iteration, "] Train-", result.name, "=", result.value)
+        return True
+
+    def _update_metric(self, state, devices: DeviceGroup):
+        label_name = self.output_names[-1] if self.output_names else None
+        state, self.env.preds, self.env.labels = devices.update_metric(self.metric, state,
+                                                                        label_name)
+        return state
 
     def _evaluate(self, iteration: int) -> None:
         env = self.env
@@ -148,6 +211,7 @@ class Trainer:
         if self.metric is not None:
             env.eval_metric = state
             env.result = result = self.metric.get(state)
+            self._record(iteration, "eval", result)
             if self.verbose:
                 message("[", iteration, "] Validation-", result.name, "=", result.value)
 
@@ -166,40 +230,30 @@ class Trainer:
         devices.copy_weights_from(self.devices, skip=set(self.shapes))
         return devices
 
+    def _record(self, iteration: int, phase: str, result) -> None:
+        self.history.append({"iteration": iteration, "phase": phase, "metric": result.name,
+                             "value": float(result.value), "lr": float(self.optimizer.lr),
+                             "seconds": time.perf_counter() - self._start})
+
     def extract_model(self):
         """Average parameters over devices into a model (``mx.model.extract.model``)."""
         arg, aux = self.devices.params()
         return model_mod.FeedForwardModel(self.symbol, arg, aux)
 
-    # -- callbacks --------------------------------------------------------------------------
-    def _call(self, slot: str, cb, iteration: int, nbatch: int, **kwargs) -> Any:
-        try:
-            return cb(iteration, nbatch, self.env, **kwargs)
-        except CallbackError as err:
-            err.model = err.model or self.model
-            raise
-        except KeyboardInterrupt:
-            self._interrupt.requested = True
-            return None
-        except Exception as err:
-            raise CallbackError(f"Error in {slot} (epoch {iteration}, batch {nbatch}): "
-                                f"{type(err).__name__}: {err}", slot=slot, iteration=iteration,
-                                nbatch=nbatch, model=self.model) from err
-
-    def _epoch_end(self, iteration: int) -> bool:
-        self.env.epoch_continue = True
-        if self.epoch_cb is None:
-            return True
-        from .callback import accepts_verbose
-        kwargs = {"verbose": self.verbose} if accepts_verbose(self.epoch_cb) else {}
-        result = self._call("epoch.end.callback", self.epoch_cb, iteration, 0, **kwargs)
-        try:
-            cont = epoch_continue(result, "epoch.end.callback", iteration)
-        except CallbackError as err:
-            err.model = self.model
-            raise
-        self.env.epoch_continue = cont
-        return cont
+    # -- non-finite guard -------------------------------------------------------------------
+    def _nonfinite(self, iteration: int, nbatch: int) -> bool:
+        where = self.devices.first_nonfinite()
+        if where is None:
+            return False
+        kept = (f"the model of epoch {self.completed_epoch}" if self.completed_epoch is not None
+                else "the initial parameters")
+        self.stop_reason = (f"non-finite value (NaN or Inf) in {where} at epoch {iteration}, "
+                            f"batch {nbatch}")
+        warnings.warn(f"Training stopped: {self.stop_reason}; returning {kept}, the last finite "
+                      f"model. Lower the learning rate, or pass check.finite=FALSE to keep "
+                      f"training.", NonFiniteWarning, stacklevel=4)
+        self._nonfinite_stop = True
+        return True
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self):
@@ -208,30 +262,70 @@ class Trainer:
 
     def _run(self):
         self._setup()
+        self._nonfinite_stop = False
+        initial = model_mod.FeedForwardModel(self.symbol, *self.devices.params())
+        error: BaseException | None = None
         try:
             with _interrupt_guard() as self._interrupt:
+                self._plugins("on_train_begin")
+                if self._slot("train.begin", self.begin_round, 0).stop:
+                    return self._finish(initial)
                 for iteration in epoch_sequence(self.begin_round, self.end_round):
-                    self._train_epoch(iteration)
-                    if self._interrupt.requested:
-                        return self._interrupted(iteration)
+                    if self._slot("epoch.begin", iteration, 0).stop:
+                        break
+                    if not self._train_epoch(iteration):
+                        if self._interrupt.requested:
+                            return self._interrupted(iteration)
+                        if self._nonfinite_stop:
+                            return self._finish(self.model or initial)
+                        break  # a batch callback asked to stop: keep the last full epoch
                     self._evaluate(iteration)
                     self.model = self.env.model = self.extract_model()
+                    self.completed_epoch = iteration
                     model_mod.set_last_model(self.model)
-                    if not self._epoch_end(iteration) or self._interrupt.requested:
+                    self.env.epoch_continue = True
+                    stop = self._slot("epoch.end", iteration, 0).stop
+                    self.env.epoch_continue = not stop
+                    self._plugins("on_epoch_end", iteration)
+                    if stop or self._interrupt.requested:
                         break
+            return self._finish(self.model or initial)
+        except BaseException as err:
+            error = err
+            raise
+        finally:
+            self._close(error)
+
+    def _finish(self, model):
+        model.history = self.history
+        model.callback_time = self.callbacks.timing()
+        model.stop_reason = self.stop_reason
+        return model
+
+    def _close(self, error: BaseException | None) -> None:
+        """train.end callbacks and plugins run even when training failed."""
+        try:
+            self.env.error = error
+            if self.callbacks.has("train.end"):
+                self.callbacks.call("train.end", self.env, self.completed_epoch or
+                                    self.begin_round, 0, self.verbose)
+            self._plugins("on_train_end", error)
+        except Exception:
+            if error is None:
+                raise
         finally:
             self.devices.close()
             for d in self._eval_devices.values():
                 d.close()
-        return self.model
 
     def _interrupted(self, iteration: int):
         partial = self.extract_model()
         model_mod.set_last_model(partial)
+        self.stop_reason = f"interrupted (Ctrl-C) in epoch {iteration}"
         warnings.warn(f"Training interrupted (Ctrl-C) in epoch {iteration} after "
                       f"{self.env.nbatch} batches; returning the model trained so far.",
                       TrainingInterrupted, stacklevel=3)
-        return partial
+        return self._finish(partial)
 
 
 class _InterruptState:
@@ -259,12 +353,3 @@ def _interrupt_guard():
         yield state
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def check_finite_params(params: dict[str, np.ndarray]) -> str | None:
-    """Name of the first parameter holding NaN or Inf (None when all are finite)."""
-    for name, value in params.items():
-        if not np.isfinite(value).all():
-            return name
-    return None
-
