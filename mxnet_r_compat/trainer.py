@@ -51,7 +51,8 @@ def epoch_sequence(begin: int, end: int) -> list[int]:
 class Trainer:
     """State of one ``mx.model.train`` call; :meth:`run` returns the final model.
 
-    ``callbacks`` maps slot names (hooks.SLOTS) to a callback or a list of them.
+    ``callbacks`` maps slot names (hooks.SLOTS) to a callback or a list of them; a
+    callback object with a ``final_model(model)`` method may replace the returned model.
     ``plugins`` are objects with any of ``on_train_begin(trainer)``,
     ``on_batch_end(trainer, iteration, nbatch)``, ``on_epoch_end(trainer, iteration)``
     and ``on_train_end(trainer, error)``; they run after the user's callbacks.
@@ -297,6 +298,12 @@ class Trainer:
             self._close(error)
 
     def _finish(self, model):
+        # A callback object may replace the returned model (early stopping's restore.best).
+        for slot_entries in self.callbacks.entries.values():
+            for entry in slot_entries:
+                replace = getattr(entry.fn, "final_model", None)
+                if replace is not None:
+                    model = replace(model) or model
         model.history = self.history
         model.callback_time = self.callbacks.timing()
         model.stop_reason = self.stop_reason
