@@ -64,10 +64,25 @@ def from_backend(a: np.ndarray, cls: str | None = None) -> Any:
     a = np.ascontiguousarray(a, dtype=np.float64)
     v = ri.FloatSexpVector(a.reshape(-1))
     if a.ndim >= 1:
-        v.do_slot_assign("dim", ri.IntSexpVector(list(a.shape[::-1])))
+        set_attr(v, "dim", ri.IntSexpVector(list(a.shape[::-1])))
     if cls:
-        v.do_slot_assign("class", ri.StrSexpVector([cls]))
+        set_attr(v, "class", ri.StrSexpVector([cls]))
     return v
+
+
+def set_attr(x: Any, name: str, value: Any) -> None:
+    """``attr(x, name) <- value`` in place, as R itself sets it.
+
+    rpy2's ``do_slot_assign`` stores the attribute without R's bookkeeping: a "class" set that
+    way leaves the object bit unset, and R then crashes printing ``unclass(x)``. R's
+    ``setAttrib`` keeps the object consistent (and checks ``dim`` against the length).
+    """
+    from rpy2.rinterface_lib import openrlib
+
+    rlib = openrlib.rlib
+    with openrlib.lock:
+        rlib.Rf_setAttrib(x.__sexp__._cdata, rlib.Rf_install(name.encode()),
+                          value.__sexp__._cdata)
 
 
 def scalar(x: Any, default: Any = None) -> Any:
@@ -107,7 +122,7 @@ def make_list(values: dict[str, Any], cls: str | None = None) -> Any:
     if values:
         out.names = ri.StrSexpVector(list(values))
     if cls:
-        out.do_slot_assign("class", ri.StrSexpVector([cls]))
+        set_attr(out, "class", ri.StrSexpVector([cls]))
     return out
 
 
@@ -133,3 +148,73 @@ def _type_name(x: Any) -> str:
     names = {RT.STRSXP: "character vector", RT.VECSXP: "list", RT.CLOSXP: "function",
              RT.NILSXP: "NULL", RT.ENVSXP: "environment", RT.S4SXP: "S4 object"}
     return names.get(x.typeof, str(x.typeof))
+
+
+def to_r(value: Any) -> Any:
+    """A plain Python value as R: None, bool, int, float, str, arrays (backend order → R dims),
+    and dicts / lists / tuples of those (named / unnamed R lists).
+
+    Example:
+        >>> r = to_r({"a": 1, "b": [np.zeros(2), None]}); list(r.names)
+        ['a', 'b']
+    """
+    if value is None:
+        return ri.NULL
+    if isinstance(value, (bool, np.bool_)):
+        return ri.BoolSexpVector([bool(value)])
+    if isinstance(value, (int, np.integer)):
+        v = int(value)
+        return ri.IntSexpVector([v]) if -(2**31) < v < 2**31 else ri.FloatSexpVector([float(v)])
+    if isinstance(value, (float, np.floating)):
+        return ri.FloatSexpVector([float(value)])
+    if isinstance(value, str):
+        return ri.StrSexpVector([value])
+    if isinstance(value, np.ndarray):
+        return from_backend(value, "MXNDArray")
+    if isinstance(value, dict):
+        return make_list({str(k): to_r(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, str) for v in value):
+            return ri.StrSexpVector(list(value))
+        return ri.ListSexpVector([to_r(v) for v in value])
+    raise TypeError(f"cannot convert a Python {type(value).__name__} to R")
+
+
+class Handles:
+    """Python objects that R holds by number (iterators, updaters, training environments).
+
+    R wraps the number in an environment; once R has garbage-collected it, R/handle.R calls the
+    ``handle_free`` entry point, so an object lives as long as R can reach it.
+
+    Example:
+        >>> h = HANDLES.add(object()); HANDLES.get(h) is not None, len(HANDLES)
+        (True, 1)
+    """
+
+    def __init__(self) -> None:
+        self._objects: dict[int, Any] = {}
+        self._next = 1
+
+    def add(self, obj: Any) -> int:
+        h = self._next
+        self._next += 1
+        self._objects[h] = obj
+        return h
+
+    def get(self, h: Any, kind: type | tuple[type, ...] = object) -> Any:
+        key = int(h[0]) if hasattr(h, "typeof") else int(h)
+        obj = self._objects.get(key)
+        if obj is None or not isinstance(obj, kind):
+            raise ValueError(f"handle {key} does not refer to a live object (it was freed, or it "
+                             f"comes from another R session)")
+        return obj
+
+    def free(self, h: Any) -> None:
+        self._objects.pop(int(h[0]) if hasattr(h, "typeof") else int(h), None)
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+
+#: The process-wide handle table.
+HANDLES = Handles()
