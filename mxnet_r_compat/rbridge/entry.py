@@ -1,4 +1,5 @@
-"""The entry points R calls (``.py("name", ...)``): symbols, training, prediction, files.
+"""The entry points R calls (``.py("name", ...)``): symbols, training, prediction, files,
+iterators, updaters and the callback environment.
 
 Each function receives rpy2 objects from the R wrappers in R/*.R, converts
 them (convert.py, rsymbol.py), calls the Python trainer and converts the
@@ -13,11 +14,13 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import model as model_mod, persistence, random
+from .. import io, model as model_mod, optimizer as opt_mod, persistence, random
+from ..env import TrainEnv
+from ..errors import CallbackError, MXShapeError, MXValueError
 from ..formats import ndarray_file
 from ..symbol import Group, Variable, create
-from . import convert, rsymbol
-from .export import register
+from . import convert, rsymbol, rtrain
+from .export import error_message, register
 from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
 
 
@@ -26,11 +29,44 @@ def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
 
 
 def with_warnings(fn, *args, **kwargs) -> Any:
-    """Call ``fn`` and return ``list(value=, warnings=)`` for R to re-issue the warnings."""
+    """Call ``fn`` and return ``list(value=, warnings=)`` for R to re-issue the warnings.
+
+    An exception becomes ``list(value = NULL, warnings =, error = list(message =, type =,
+    traceback =, model =, slot =, iteration =, nbatch =, parent =))``: R issues the
+    warnings raised before the failure, then raises the error with those fields
+    (.mx_with_warnings in R/model.R). ``model`` is the model of the last completed epoch of
+    the run (``model.last()``), ``slot``/``iteration``/``nbatch`` say which callback failed
+    and when, ``parent`` is the R condition a callback signalled.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        value = fn(*args, **kwargs)
+        try:
+            value = fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except Exception as e:  # reaches R as an R error with its fields (see above)
+            return convert.make_list({"value": ri.NULL, "warnings": _warnings_to_r(caught),
+                                      "error": _error_to_r(e)})
     return convert.make_list({"value": value, "warnings": _warnings_to_r(caught)})
+
+
+def _error_to_r(e: Exception) -> Any:
+    import traceback
+
+    last = model_mod.last()
+    fields: dict[str, Any] = {
+        "message": ri.StrSexpVector([error_message(e)]),
+        "type": ri.StrSexpVector([type(e).__name__]),
+        "traceback": ri.StrSexpVector(["".join(traceback.format_exception(e))]),
+        "model": ri.NULL if last is None else model_to_r(last),
+    }
+    if isinstance(e, CallbackError):
+        fields.update(slot=convert.to_r(e.slot or None), iteration=convert.to_r(e.iteration),
+                      nbatch=convert.to_r(None if e.nbatch is None else float(e.nbatch)))
+    condition = getattr(e, "condition", None)
+    if condition is not None:
+        fields["parent"] = condition
+    return convert.make_list(fields)
 
 
 # -- symbols ----------------------------------------------------------------------------------
@@ -156,6 +192,38 @@ def predict(model, X, **kwargs):
     return with_warnings(predict_from_r, model, X, kwargs)
 
 
+@register("init_params")
+def init_params(symbol, input_shape, output_shape, initializer):
+    shapes = {k: tuple(int(d) for d in reversed(list(v)))
+              for part in (input_shape, output_shape) for k, v in convert.named_list(part).items()}
+    names_in = set(convert.named_list(input_shape))
+    arg, aux = model_mod.init_params(
+        rsymbol.symbol_from_r(symbol), {k: v for k, v in shapes.items() if k in names_in},
+        {k: v for k, v in shapes.items() if k not in names_in},
+        rtrain.initializer_from_r(initializer))
+    return convert.make_list({"arg.params": convert.params_to_r(arg),
+                              "aux.params": convert.params_to_r(aux)})
+
+
+@register("select_layout")
+def select_layout(X, y, model):
+    x = rtrain.data_from_r(X, "X")
+    if convert.is_null(model):
+        return with_warnings(io.select_layout_train, x, rtrain.label_from_r(y))
+    m = model_from_r(model)
+    return with_warnings(io.select_layout_predict, x, lambda n: _fits(m, n))
+
+
+def _fits(m: model_mod.FeedForwardModel, n_features: int) -> bool:
+    """Does data of shape (1, n_features) give the model's parameter shapes? (spec 3)"""
+    try:
+        shapes = m.symbol.infer_shape(data=(1, n_features))
+    except (MXShapeError, MXValueError):
+        return False
+    return shapes is not None and all(
+        m.arg_params[k].shape == s for k, s in shapes[0].items() if k in m.arg_params)
+
+
 @register("model_last")
 def model_last():
     last = model_mod.last()
@@ -194,3 +262,118 @@ def nd_load(filename):
         out.names = ri.StrSexpVector(names)
     return out
 
+
+
+# -- handles: iterators, updaters, the callback environment -----------------------------------
+
+
+@register("handle_free")
+def handle_free(ids):
+    for h in ids:
+        convert.HANDLES.free(h)
+    return None
+
+
+@register("handle_count")
+def handle_count():
+    """How many Python objects R holds through handles (for leak tests)."""
+    return len(convert.HANDLES)
+
+
+@register("iter_create")
+def iter_create(data, label, batch_size, shuffle):
+    if convert.is_null(label):
+        raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
+                           "a numeric vector or matrix with one entry (column) per sample.")
+    it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
+                      rtrain.label_from_r(label), convert.scalar(batch_size),
+                      shuffle=bool(convert.scalar(shuffle, False)))
+    return convert.HANDLES.add(it)
+
+
+@register("iter_init")
+def iter_init(X, y, batch_size, is_train):
+    y_backend = rtrain.label_from_r(y)
+    it = io.init_iter(np.ascontiguousarray(convert.to_backend(X), np.float32), y_backend,
+                      int(convert.scalar(batch_size)), bool(convert.scalar(is_train)))
+    return convert.HANDLES.add(it)
+
+
+@register("iter_call")
+def iter_call(h, method):
+    it = convert.HANDLES.get(h, io.DataIter)
+    name = str(method[0])
+    if name == "reset":
+        it.reset()
+        return None
+    if name == "iter_next":
+        return bool(it.iter_next())
+    if name == "num_pad":
+        return int(it.num_pad())
+    if name == "value":
+        return convert.make_list({k: convert.from_backend(v, "MXNDArray")
+                                  for k, v in it.value().items()})
+    if name == "info":
+        n = getattr(it, "num_data", None)
+        return convert.to_r({"num.data": n, "batch.size": it.batch_size,
+                             "num.batches": getattr(it, "num_batches", None)})
+    raise ValueError(f"unknown iterator method {name!r}")
+
+
+@register("iter_extract")
+def iter_extract(h, field):
+    it = convert.HANDLES.get(h, io.DataIter)
+    return convert.from_backend(io.extract(it, str(field[0])))
+
+
+@register("updater_create")
+def updater_create(optimizer):
+    if optimizer.typeof == convert.RT.STRSXP or "MXOptimizer" not in convert.r_class(optimizer):
+        raise MXValueError("Invalid value for argument `optimizer`. Expected an optimizer from "
+                           "mx.opt.create() or mx.opt.sgd(), mx.opt.adam(), ...")
+    return convert.HANDLES.add(rtrain.optimizer_from_r(optimizer))
+
+
+@register("updater_update")
+def updater_update(h, weights, grads):
+    """One update of every weight whose gradient is not NULL; returns the new weights.
+
+    The optimizer (and its state: momentum, Adam moments, update counters) stays in the
+    handle table between calls; weight i (1-based, as in MXNet R) uses state i.
+    """
+    opt = convert.HANDLES.get(h, opt_mod.Optimizer)
+    w_list, g_list = list(weights), list(grads)
+    if len(w_list) != len(g_list):
+        raise MXValueError(f"The updater got {len(w_list)} weights and {len(g_list)} "
+                           f"gradients; they must match by position.")
+    out = []
+    for index, (w, g) in enumerate(zip(w_list, g_list), start=1):
+        if convert.is_null(g):
+            out.append(ri.NULL)
+            continue
+        w_np = np.array(convert.to_backend(w), dtype=np.float32, order="C")
+        g_np = np.ascontiguousarray(convert.to_backend(g), np.float32)
+        if w_np.shape != g_np.shape:
+            raise MXShapeError(f"Weight {index} has shape {w_np.shape[::-1]} and its gradient "
+                               f"{g_np.shape[::-1]} (R dims); they must match.")
+        opt.update(index, w_np, g_np)
+        out.append(convert.from_backend(w_np, "MXNDArray"))
+    res = ri.ListSexpVector(out)
+    if not convert.is_null(weights.names):
+        res.names = ri.StrSexpVector([str(n) for n in weights.names])
+    return res
+
+
+@register("env_field")
+def env_field(h, name):
+    return rtrain.env_field_to_r(convert.HANDLES.get(h, TrainEnv), str(name[0]))
+
+
+@register("sym_apply")
+def sym_apply(sym, inputs, name):
+    values = list(inputs)
+    keys = [str(k) for k in inputs.names] if not convert.is_null(inputs.names) \
+        else [""] * len(values)
+    base, *given = rsymbol.load_shared([rsymbol.json_of(sym)]
+                                       + [rsymbol.json_of(v) for v in values])
+    return rsymbol.symbol_to_r(rsymbol.compose(base, keys, given, convert.scalar(name)))

@@ -5,21 +5,31 @@ trainer's :class:`~mxnet_r_compat.env.TrainEnv`. Before each call only what
 changed is copied: the epoch/batch counters and the metric state travel in one
 reused numeric vector and are unpacked by R; ``model``, ``eval.metric`` and
 ``result`` are rebuilt only when the trainer replaced them. Heavy, rarely read
-fields (``dlist``, ``preds``, ``labels``...) are active bindings that convert
-on access.
+fields (``dlist``, ``preds``, ``labels``, ``train.execs``...) are active bindings
+that convert on access (R/callback.R, ``.mx_env_bind``). Whatever a callback
+assigns (``env$count <- 0``) stays for the rest of the run.
+
+Every R closure the trainer calls (callbacks, metrics, initializers) goes
+through an R invoker that returns errors and interrupts as values, so an R error
+is neither printed twice nor lost: it becomes a Python exception carrying the R
+message, and reaches R again as one R error (entry.py ``fit``).
 """
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from typing import Any
 
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import context, initializer as init_mod, lr_scheduler, metric as metric_mod
+from .. import context, initializer as init_mod, io, lr_scheduler, metric as metric_mod
 from .. import model as model_mod, optimizer as opt_mod
 from ..env import TrainEnv
-from ..errors import CallbackError, MXTypeError, invalid_value
+from ..errors import CallbackError, MXError, MXTypeError, invalid_value
+from ..executor import Executor
+from ..symbol import Symbol
 from . import convert, rsymbol, session
 
 RT = convert.RT
@@ -72,6 +82,62 @@ def label_from_r(y: Any) -> np.ndarray | None:
     return convert.to_backend(y)
 
 
+#: R classes that is.mx.dataiter() accepts (R/io.R).
+ITER_CLASSES = ("MXDataIter", "MXArrayDataIter", "MXNativeDataIter", "Rcpp_MXArrayDataIter",
+                "Rcpp_MXNativeDataIter")
+
+
+def handle_id(h: Any) -> int:
+    """The number inside an R handle environment (R/handle.R)."""
+    return int(ri.baseenv["get"](ri.StrSexpVector(["id"]), envir=h)[0])
+
+
+def iter_from_r(x: Any) -> io.DataIter | None:
+    """The Python iterator behind an R data iterator, or None when ``x`` is not one.
+
+    Iterators from mx.io.arrayiter are Python iterators already; any other R object of an
+    iterator class (e.g. a reference class with the same methods) is driven through R.
+    """
+    if convert.is_null(x) or not any(c in ITER_CLASSES for c in convert.r_class(x)):
+        return None
+    if x.typeof == RT.VECSXP and "handle" in convert.named_list(x):
+        return convert.HANDLES.get(handle_id(convert.named_list(x)["handle"]), io.DataIter)
+    return RDataIter(x)
+
+
+class RDataIter(io.DataIter):
+    """An R iterator object (methods reset, iter.next, value, num.pad) used by the trainer."""
+
+    def __init__(self, robj: Any) -> None:
+        dollar = ri.baseenv["$"]
+        self._methods = {name: session.call_r(dollar, robj, name)
+                         for name in ("reset", "iter.next", "value", "num.pad")}
+        missing = [n for n, f in self._methods.items() if f.typeof != RT.CLOSXP]
+        if missing:
+            raise invalid_value("X", f"an R {convert.r_class(robj)[0]} object without "
+                                f"{', '.join(missing)}()", "a data iterator such as "
+                                "mx.io.arrayiter(...)")
+        self.robj = robj
+
+    def _call(self, name: str) -> Any:
+        return call_r_closure(self._methods[name], (), f"the data iterator's {name}()")
+
+    def reset(self) -> None:
+        self._call("reset")
+
+    def iter_next(self) -> bool:
+        return bool(convert.scalar(self._call("iter.next"), False))
+
+    def value(self) -> dict[str, np.ndarray]:
+        out = {k: np.ascontiguousarray(convert.to_backend(v), np.float32)
+               for k, v in convert.named_list(self._call("value")).items()}
+        self.batch_size = next(iter(out.values())).shape[0]
+        return out
+
+    def num_pad(self) -> int:
+        return int(convert.scalar(self._call("num.pad"), 0))
+
+
 def ctx_from_r(x: Any):
     if convert.is_null(x):
         return None
@@ -82,6 +148,52 @@ def ctx_from_r(x: Any):
     if x.typeof == RT.VECSXP:
         return [ctx_from_r(c) for c in x]
     raise MXTypeError("ctx must be mx.context or list of mx.context")
+
+
+# -- calling R closures -----------------------------------------------------------------------
+
+
+def _ns_function(name: str) -> Any:
+    cached = _NS_CACHE.get(name)
+    if cached is None:
+        cached = _NS_CACHE[name] = ri.baseenv["get"](ri.StrSexpVector([name]),
+                                                      envir=_pkg_namespace())
+    return cached
+
+
+_NS_CACHE: dict[str, Any] = session.hold_r_objects({})
+
+
+class RClosureError(MXError):
+    """An R function called by the trainer signalled an error.
+
+    Attributes:
+        condition: the R condition object.
+        reason: the R condition's message.
+    """
+
+    def __init__(self, message: str, reason: str, condition: Any) -> None:
+        super().__init__(message)
+        self.reason, self.condition = reason, condition
+
+
+def call_r_closure(fn: Any, args: tuple, what: str) -> Any:
+    """Call an R function from the trainer through ``.mx_call_safely`` (R/callback.R).
+
+    Raises:
+        RClosureError: it signalled an R error (message: "<what> failed: <R message>").
+        KeyboardInterrupt: Ctrl-C while it ran.
+    """
+    res = session.call_r(_ns_function(".mx_call_safely"), fn, ri.ListSexpVector(list(args)))
+    if res.typeof == RT.VECSXP:
+        classes = convert.r_class(res)
+        if "mx_r_interrupt" in classes:
+            raise KeyboardInterrupt(f"interrupted in {what}")
+        if "mx_r_error" in classes:
+            f = convert.named_list(res)
+            reason = str(f["message"][0])
+            raise RClosureError(f"{what} failed: {reason}", reason, f["condition"])
+    return res
 
 
 # -- optimizer, initializer, metric -----------------------------------------------------------
@@ -138,14 +250,19 @@ def initializer_from_r(x: Any):
                             "an initializer such as mx.init.uniform(0.01)")
 
     def r_initializer(name, shape, ctx=None, allow_unknown=False):
-        res = session.call_r(x, ri.StrSexpVector([name]), convert.r_shape(shape), ri.NULL,
-                             ri.BoolSexpVector([allow_unknown]))
+        res = call_r_closure(x, (ri.StrSexpVector([name]), convert.r_shape(shape), ri.NULL,
+                                 ri.BoolSexpVector([allow_unknown])),
+                             f"the initializer (for `{name}`)")
         return None if convert.is_null(res) else np.ascontiguousarray(convert.to_backend(res))
     return r_initializer
 
 
 class RMetric(metric_mod.Metric):
-    """An R metric object; built-ins run natively, others call R's update/get."""
+    """An R metric object; built-ins run natively, others call R's update/get.
+
+    A custom metric's ``feval(label, pred)`` receives R arrays: the label as a vector
+    (``c(n)``, or ``c(k, n)``), the prediction as ``c(outputs, n)``.
+    """
 
     def __init__(self, robj: Any) -> None:
         f = convert.named_list(robj)
@@ -165,8 +282,12 @@ class RMetric(metric_mod.Metric):
     def update(self, label, pred, state):
         if self.native is not None:
             return super().update(label, pred, state)
-        res = session.call_r(self._update, convert.from_backend(label), convert.from_backend(pred),
-                             ri.FloatSexpVector([float(s) for s in state]))
+        res = call_r_closure(self._update, (convert.from_backend(label), convert.from_backend(pred),
+                                            ri.FloatSexpVector([float(s) for s in state])),
+                             f"the eval.metric `{self.name}`")
+        if res.typeof not in (RT.REALSXP, RT.INTSXP) or len(res) != 2:
+            raise MXTypeError(f"the eval.metric `{self.name}`: update() must return the state "
+                              f"c(count, sum); feval must return one number.")
         return np.array([float(v) for v in res])
 
 
@@ -179,22 +300,32 @@ def metric_from_r(x: Any):
     return RMetric(x)
 
 
-# -- callbacks --------------------------------------------------------------------------------
+# -- the callback environment -----------------------------------------------------------------
+
+#: Fields R reads straight from the trainer when a callback asks (active bindings).
+LAZY_FIELDS = ("input.shape", "output.shape", "train.data", "eval.data", "kvstore", "fixed.param",
+               "metric_cpu", "arg.params", "aux.params", "ndevice", "input_slice", "arg_names",
+               "output.names", "train.execs", "params.index", "update.on.kvstore", "dlist",
+               "preds", "labels", "epoch_continue")
 
 
 class REnv:
     """The persistent R environment callbacks see, kept in step with a TrainEnv."""
 
-    def __init__(self, pkg_ns: Any, fixed: dict[str, Any]) -> None:
+    def __init__(self, train_env: TrainEnv, fixed: dict[str, Any]) -> None:
         self.env = ri.baseenv["new.env"]()
         # iteration, the call's nbatch, env$nbatch, has train.metric, its count and sum
         self.nums = ri.FloatSexpVector([0.0] * 6)
         self.nums_view = np.asarray(self.nums.memoryview())
-        self.call = ri.baseenv["get"](ri.StrSexpVector([".mx_call_callback"]), envir=pkg_ns)
+        self.call = _ns_function(".mx_call_callback")
         self.versions: dict[str, int] = {}
+        self.r_interrupted = False  # an R callback was interrupted by R's own Ctrl-C handler
         assign = ri.baseenv["assign"]
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
+        env_id = convert.HANDLES.add(train_env)
+        session.call_r(_ns_function(".mx_env_bind"), self.env, ri.StrSexpVector(LAZY_FIELDS),
+                       env_id)
 
     def sync(self, env: TrainEnv, nbatch: int) -> None:
         v = self.nums_view
@@ -223,6 +354,53 @@ def _result_to_r(result) -> Any:
                               "value": ri.FloatSexpVector([float(result.value)])})
 
 
+def env_field_to_r(env: TrainEnv, name: str) -> Any:
+    """The R value of one of :data:`LAZY_FIELDS`, converted from the trainer's state now."""
+    value = env[name]
+    if value is None:
+        return ri.NULL
+    if name in ("train.data", "eval.data") and isinstance(value, io.DataIter):
+        return session.call_r(_ns_function(".mx_dataiter"), convert.HANDLES.add(value))
+    if name in ("input.shape", "output.shape"):
+        return convert.make_list({k: convert.r_shape(v) for k, v in value.items()})
+    if name == "params.index":
+        return ri.IntSexpVector([int(i) + 1 for i in value])  # R positions are 1-based
+    if name == "input_slice":
+        return ri.ListSexpVector([convert.to_r({"begin": lo, "end": hi}) for lo, hi in value])
+    if name == "train.execs":
+        return ri.ListSexpVector([_executor_to_r(ex) for ex in value])
+    if isinstance(value, Symbol):
+        return rsymbol.symbol_to_r(value)
+    return convert.to_r(value)
+
+
+def _executor_to_r(ex: Executor) -> Any:
+    """A snapshot of an executor's arrays, under MXNet R's field names."""
+    return convert.make_list({
+        "ref.arg.arrays": convert.params_to_r(ex.arg_arrays),
+        "ref.grad.arrays": convert.params_to_r(ex.grad_arrays),
+        "ref.aux.arrays": convert.params_to_r(ex.aux_arrays),
+        "ref.outputs": ri.ListSexpVector([convert.from_backend(o, "MXNDArray")
+                                          for o in ex.outputs]),
+    })
+
+
+# -- callbacks --------------------------------------------------------------------------------
+
+
+class RCallbackError(CallbackError):
+    """An R callback signalled an error.
+
+    Attributes:
+        reason: the R condition's message.
+        condition: the R condition object (becomes ``$parent`` of the R error).
+    """
+
+    def __init__(self, message: str, *, reason: str, condition: Any, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.reason, self.condition = reason, condition
+
+
 class RCallback:
     """An R closure called as a training callback through the package's invoker."""
 
@@ -233,13 +411,15 @@ class RCallback:
         self.renv.sync(env, nbatch)
         flag = ri.NULL if verbose is None else ri.BoolSexpVector([bool(verbose)])
         res = session.call_r(self.renv.call, self.closure, self.renv.env, self.renv.nums, flag)
-        classes = convert.r_class(res) if not convert.is_null(res) else []
+        classes = convert.r_class(res) if res.typeof == RT.VECSXP else []
         if "mx_r_interrupt" in classes:
+            self.renv.r_interrupted = True
             raise KeyboardInterrupt
         if "error" in classes or "condition" in classes:
-            msg = str(convert.named_list(res)["message"][0])
-            raise CallbackError(f"Error in {self.slot} (epoch {iteration}, batch {nbatch}): {msg}",
-                                slot=self.slot, iteration=iteration, nbatch=nbatch)
+            reason = str(session.call_r(ri.baseenv["conditionMessage"], res)[0])
+            raise RCallbackError(f"{self.slot} failed in epoch {iteration} (batch {nbatch}): "
+                                 f"{reason}", reason=reason, condition=res, slot=self.slot,
+                                 iteration=iteration, nbatch=nbatch)
         return self._result(res, iteration)
 
     def _result(self, res, iteration):
@@ -249,11 +429,24 @@ class RCallback:
             return bool(res[0])
         if self.slot == "batch.end.callback":
             return None  # MXNet ignores what a batch callback returns
+        if res.typeof == RT.VECSXP and not convert.is_null(res.names):
+            return _decision_from_r(res)  # list(stop =, reason =, lr =, save =): hooks.py
         shown = "NA" if res.typeof == RT.LGLSXP and len(res) == 1 else \
             f"an R {convert._type_name(res)} of length {len(res)}"
         raise CallbackError(f"The {self.slot} returned {shown} in epoch {iteration}; expected "
                             f"TRUE to continue or FALSE to stop training.", slot=self.slot,
                             iteration=iteration)
+
+
+def _decision_from_r(res: Any) -> dict[str, Any]:
+    """An R named list returned by a callback as the dict the trainer interprets."""
+    out = {}
+    for key, value in convert.named_list(res).items():
+        if value.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP) and len(value) == 1:
+            out[key] = convert.scalar(value)
+        else:
+            out[key] = value  # the trainer reports it as an invalid value
+    return out
 
 
 # -- fit / predict ----------------------------------------------------------------------------
@@ -263,26 +456,66 @@ def _pkg_namespace():
     return ri.baseenv["asNamespace"](ri.StrSexpVector(["mxnet"]))
 
 
+#: R callback arguments -> keywords of model.create. Besides MXNet's two, the trainer's other
+#: slots (hooks.py) can be given through `...`.
+SLOTS = {f"{s}.callback": f"{s.replace('.', '_')}_callback"
+         for s in ("epoch.end", "batch.end", "train.begin", "epoch.begin", "batch.begin",
+                   "train.end")}
+
+#: Other keywords of model.create that R may pass through `...` (e.g. check.finite).
+_CREATE_ARGS = {name.replace("_", "."): name
+                for name in inspect.signature(model_mod.create).parameters
+                if name not in ("env", "plugins", "kwargs") and "_" in name}
+
+_FIT_ARGS = ("symbol", "X", "y", "ctx", "begin.round", "num.round", "optimizer", "initializer",
+             "eval.data", "eval.metric", "epoch.end.callback", "batch.end.callback",
+             "array.batch.size", "array.layout", "kvstore", "verbose", "arg.params",
+             "aux.params", "input.names", "output.names", "fixed.param", "allow.extra.params",
+             "metric_cpu")
+
+
+def _callbacks_from_r(value: Any, slot: str, renv: REnv) -> Any:
+    """An R callback argument: NULL, a function, or a list of functions (called in order)."""
+    if convert.is_null(value):
+        return None
+    if value.typeof == RT.CLOSXP:
+        return RCallback(value, slot, renv)
+    if value.typeof == RT.VECSXP and all(v.typeof == RT.CLOSXP for v in value):
+        return [RCallback(v, slot, renv) for v in value]
+    raise MXTypeError(f"Invalid value for argument `{slot}`. Received: an R "
+                      f"{convert._type_name(value)}. Expected a function(iteration, nbatch, "
+                      f"env) or a list of them.")
+
+
+def _eval_data_from_r(eval_data: Any) -> Any:
+    if convert.is_null(eval_data):
+        return None
+    it = iter_from_r(eval_data)
+    if it is not None:
+        return it
+    if eval_data.typeof != RT.VECSXP:
+        raise ValueError("The validation set should be either a mx.io.DataIter or a R list")
+    parts = convert.named_list(eval_data)
+    if "data" not in parts or "label" not in parts or convert.is_null(parts["data"]) \
+            or convert.is_null(parts["label"]):
+        raise ValueError("Please provide the validation set as list(data=R.array, "
+                         "label=R.array)")
+    return {"data": data_from_r(parts["data"], "eval.data$data"),
+            "label": label_from_r(parts["label"])}
+
+
 def fit_from_r(kw: dict[str, Any]) -> Any:
-    """``mx.model.FeedForward.create`` called from R; returns the R model."""
+    """``mx.model.FeedForward.create`` called from R; returns the R model.
+
+    The model of the last completed epoch of this run is ``model.last()`` (None until the
+    first epoch completes), also when training fails.
+    """
     get = lambda key: kw.get(key, ri.NULL)  # noqa: E731
+    model_mod.set_last_model(None)
     symbol = rsymbol.symbol_from_r(get("symbol"))
-    X = get("X")
-    is_iter = False
-    x_data = data_from_r(X, "X") if not is_iter else X
-    eval_data = get("eval.data")
-    if not convert.is_null(eval_data):
-        if eval_data.typeof != RT.VECSXP:
-            raise ValueError("The validation set should be either a mx.io.DataIter or a R list")
-        parts = convert.named_list(eval_data)
-        if "data" not in parts or "label" not in parts or convert.is_null(parts["data"]) \
-                or convert.is_null(parts["label"]):
-            raise ValueError("Please provide the validation set as list(data=R.array, "
-                             "label=R.array)")
-        eval_data = {"data": data_from_r(parts["data"], "eval.data$data"),
-                     "label": label_from_r(parts["label"])}
-    else:
-        eval_data = None
+    x_iter = iter_from_r(get("X"))
+    x_data = x_iter if x_iter is not None else data_from_r(get("X"), "X")
+    eval_data = _eval_data_from_r(get("eval.data"))
     metric = metric_from_r(get("eval.metric"))
     fixed = {"symbol": get("symbol"), "ctx": get("ctx"), "metric": get("eval.metric"),
              "begin.round": get("begin.round"), "end.round": get("num.round"),
@@ -290,51 +523,75 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
              "epoch.end.callback": get("epoch.end.callback"),
              "batch.end.callback": get("batch.end.callback"),
              "eval.metric": ri.NULL}
-    renv = REnv(_pkg_namespace(), fixed)
-    callbacks = {}
-    for slot in ("epoch.end.callback", "batch.end.callback"):
-        cb = get(slot)
-        if convert.is_null(cb):
-            callbacks[slot] = None
-        elif cb.typeof == RT.CLOSXP:
-            callbacks[slot] = RCallback(cb, slot, renv)
-        else:
-            raise MXTypeError(f"Invalid value for argument `{slot}`. Received: an R "
-                              f"{convert._type_name(cb)}. Expected a function(iteration, "
-                              f"nbatch, env).")
-    known = {"symbol", "X", "y", "ctx", "begin.round", "num.round", "optimizer", "initializer",
-             "eval.data", "eval.metric", "epoch.end.callback", "batch.end.callback",
-             "array.batch.size", "array.layout", "kvstore", "verbose", "arg.params",
-             "aux.params", "input.names", "output.names", "fixed.param", "allow.extra.params",
-             "metric_cpu"}
-    extra = {k: _value_from_r(v) for k, v in kw.items() if k not in known}
-    model = model_mod.create(
-        symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
-        begin_round=convert.scalar(get("begin.round"), 1),
-        num_round=convert.scalar(get("num.round"), 10),
-        optimizer=optimizer_from_r(get("optimizer")) if not convert.is_null(get("optimizer")) else "sgd",
-        initializer=initializer_from_r(get("initializer")), eval_data=eval_data,
-        eval_metric=metric, epoch_end_callback=callbacks["epoch.end.callback"],
-        batch_end_callback=callbacks["batch.end.callback"],
-        array_batch_size=convert.scalar(get("array.batch.size"), 128),
-        array_layout=convert.scalar(get("array.layout"), "auto"),
-        kvstore=convert.scalar(get("kvstore"), "local"),
-        verbose=convert.scalar(get("verbose"), True),
-        arg_params=convert.params_from_r(get("arg.params")),
-        aux_params=convert.params_from_r(get("aux.params")),
-        input_names=convert.strings(get("input.names")),
-        output_names=convert.strings(get("output.names")),
-        fixed_param=convert.strings(get("fixed.param")),
-        allow_extra_params=convert.scalar(get("allow.extra.params"), False),
-        metric_cpu=convert.scalar(get("metric_cpu"), True), **extra)
+    train_env = TrainEnv()
+    renv = REnv(train_env, fixed)
+    callbacks = {SLOTS[slot]: _callbacks_from_r(get(slot), slot, renv)
+                 for slot in SLOTS if slot in kw}
+    extra = {_CREATE_ARGS.get(k, k): _value_from_r(v) for k, v in kw.items()
+             if k not in _FIT_ARGS and k not in SLOTS}
+    opt = get("optimizer")
+    with _recorded_warnings() as caught:
+        model = model_mod.create(
+            symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
+            begin_round=convert.scalar(get("begin.round"), 1),
+            num_round=convert.scalar(get("num.round"), 10),
+            optimizer=optimizer_from_r(opt) if not convert.is_null(opt) else "sgd",
+            initializer=initializer_from_r(get("initializer")), eval_data=eval_data,
+            eval_metric=metric, array_batch_size=convert.scalar(get("array.batch.size"), 128),
+            array_layout=convert.scalar(get("array.layout"), "auto"),
+            kvstore=convert.scalar(get("kvstore"), "local"),
+            verbose=convert.scalar(get("verbose"), True),
+            arg_params=convert.params_from_r(get("arg.params")),
+            aux_params=convert.params_from_r(get("aux.params")),
+            input_names=convert.strings(get("input.names")),
+            output_names=convert.strings(get("output.names")),
+            fixed_param=convert.strings(get("fixed.param")),
+            allow_extra_params=convert.scalar(get("allow.extra.params"), False),
+            metric_cpu=convert.scalar(get("metric_cpu"), True), env=train_env, **callbacks,
+            **extra)
+    if any(w.category.__name__ == "TrainingInterrupted" for w in caught) \
+            and not renv.r_interrupted:
+        _note_trainer_handled_sigint()
     return model_to_r(model)
+
+
+class _recorded_warnings:
+    """Record the warnings of a block, then issue them again (so callers still see them)."""
+
+    def __enter__(self) -> list[warnings.WarningMessage]:
+        self._cm = warnings.catch_warnings(record=True)
+        self.caught = self._cm.__enter__()
+        warnings.simplefilter("always")
+        return self.caught
+
+    def __exit__(self, *exc: Any) -> None:
+        self._cm.__exit__(*exc)
+        for w in self.caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _note_trainer_handled_sigint() -> None:
+    """Tell the bridge's Ctrl-C watcher (session.py) that the trainer handled one SIGINT.
+
+    While training, the trainer's own SIGINT handler (trainer._interrupt_guard: finish the
+    batch, return the partial model) replaces the bridge's, so the watcher counts a signal that
+    no bridge handler saw, and would end the process at the next Ctrl-C as if the first were
+    still pending. When the Ctrl-C was taken by R's own handler instead (a callback in
+    Sys.sleep), Python never saw it and nothing needs doing (REnv.r_interrupted).
+    Needs a public session API; until then this touches its state directly.
+    """
+    state = getattr(session, "_st", None)
+    if state is not None and hasattr(state, "sigint_handled"):
+        state.sigint_handled += 1
 
 
 def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:
     """``predict(model, X, ...)`` from R; returns an R array ``c(outputs..., n)``."""
     m = model_from_r(model)
+    x_iter = iter_from_r(X)
     out = model_mod.predict(
-        m, data_from_r(X, "X"), ctx=ctx_from_r(kw.get("ctx", ri.NULL)),
+        m, x_iter if x_iter is not None else data_from_r(X, "X"),
+        ctx=ctx_from_r(kw.get("ctx", ri.NULL)),
         array_batch_size=convert.scalar(kw.get("array.batch.size", ri.NULL), 128),
         array_layout=convert.scalar(kw.get("array.layout", ri.NULL), "auto"),
         allow_extra_params=convert.scalar(kw.get("allow.extra.params", ri.NULL), False))

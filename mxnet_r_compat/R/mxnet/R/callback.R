@@ -126,3 +126,29 @@ mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.
     .invoke_cb(cb, env$iteration, nums[[2]], env, verbose = verbose)
   }
 }
+
+# Bind `fields` of a callback env to the trainer's state: each is an active binding that
+# asks Python (entry "env_field") when read, so heavy fields (dlist, preds, train.execs...)
+# cost nothing unless a callback reads them. A callback that assigns such a field replaces
+# the binding with its own value for the rest of the run.
+.mx_env_bind <- function(env, fields, id) {
+  h <- .mx_handle(id)
+  for (name in fields) local({
+    field <- name
+    makeActiveBinding(field, function(value) {
+      if (missing(value)) return(.py("env_field", h$id, field))
+      rm(list = field, envir = env)
+      assign(field, value, envir = env)
+    }, env)
+  })
+  invisible(env)
+}
+
+# Call an R function for the trainer (metrics, initializers, iterators): errors and
+# interrupts come back as values, never printed, and Python raises them with their message.
+.mx_call_safely <- function(f, args) {
+  tryCatch(do.call(f, args),
+           interrupt = function(e) .mx_r_interrupt,
+           error = function(e) structure(list(message = conditionMessage(e), condition = e),
+                                         class = "mx_r_error"))
+}

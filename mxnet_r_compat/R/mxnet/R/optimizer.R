@@ -72,6 +72,27 @@ mx.opt.nag <- function(learning.rate = 0.01, momentum = 0, wd = 0, rescale.grad 
                 lr_scheduler = lr_scheduler)
 }
 
+#' An updater: a function(weight_list, grad_list) that applies one optimizer step.
+#'
+#' The step runs in the C core with the optimizer's state (momentum, Adam moments, update
+#' counters), which stays on the Python side, keyed by a handle, for as long as the updater
+#' exists; weight i always uses state i. Entries whose gradient is NULL are skipped and come
+#' back as NULL, as in MXNet R. Weights are not changed in place: use the returned list.
+#' @param optimizer An optimizer from mx.opt.create() (or mx.opt.sgd(), mx.opt.adam(), ...).
+#' @param weights The weights the updater will see (kept for MXNet's signature; the state is
+#'   created at the first update of each position).
+#' @param ctx Ignored (CPU only).
+#' @return function(weight_list, grad_list) returning the list of updated weights.
+#' @examples
+#' up <- mx.opt.get.updater(mx.opt.create("sgd", learning.rate = 1), list(w = mx.nd.array(c(1.1, 1.8))))
+#' up(list(w = mx.nd.array(c(1.1, 1.8))), list(w = mx.nd.array(c(-0.3, -0.8))))$w   # 1.4 2.6
+mx.opt.get.updater <- function(optimizer, weights = NULL, ctx = NULL) {
+  h <- .mx_handle(.py("updater_create", optimizer))
+  function(weight_list, grad_list) {
+    .py("updater_update", h$id, as.list(weight_list), as.list(grad_list))
+  }
+}
+
 #' Multiply the learning rate by factor_val every `step` updates (it really changes the rate).
 #' @examples
 #' sched <- mx.lr_scheduler.FactorScheduler(step = 100, factor_val = 0.5)

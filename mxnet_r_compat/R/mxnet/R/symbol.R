@@ -208,3 +208,77 @@ print.MXSymbol <- function(x, ...) {
       "\n  arguments:", paste(arguments(x), collapse = ", "), "\n")
   invisible(x)
 }
+
+#' Set a symbol's attributes: `x$attributes <- list(key = "value")`.
+#'
+#' Only `attributes` can be assigned; values must be character strings. Returns the changed
+#' symbol (R objects are values: the original is not modified elsewhere).
+#' @param x A symbol.
+#' @param name "attributes".
+#' @param value A named list of strings.
+#' @examples
+#' v <- mx.symbol.Variable("data"); v$attributes <- list(mood = "happy"); v$attributes
+`$<-.MXSymbol` <- function(x, name, value) {
+  if (name != "attributes") stop("MXSymbol: only `attributes` can be assigned", call. = FALSE)
+  if (!is.list(value) || is.null(names(value)) || !all(vapply(value, is.character, logical(1)))) {
+    stop("attributes must be a named list of character strings", call. = FALSE)
+  }
+  .py("sym_set_attributes", x, value)
+}
+
+#' Compose a symbol with new inputs (MXNet R's mx.apply).
+#'
+#' Inputs replace arguments of `x`, by name (an argument name such as "fc1_weight", or the
+#' input name of x's output operator, such as "data") or by position, not both.
+#' @param x A symbol.
+#' @param ... Symbols, named or positional; `name =` renames x's output operator.
+#' @return The composed symbol; x is unchanged.
+#' @examples
+#' fc <- mx.symbol.FullyConnected(num_hidden = 3, name = "fc")   # its input is fc_data
+#' net <- mx.apply(fc, data = mx.symbol.Variable("x")); arguments(net)   # x fc_weight fc_bias
+mx.apply <- function(x, ...) {
+  .mx_check_symbol(x)
+  args <- list(...)
+  name <- NULL
+  if ("name" %in% names(args)) {
+    name <- args[["name"]]
+    args[["name"]] <- NULL
+  }
+  if (!all(vapply(args, inherits, logical(1), what = "MXSymbol"))) {
+    stop("mx.apply only accepts MXSymbol inputs (and name =)", call. = FALSE)
+  }
+  .py("sym_apply", x, args, name)
+}
+
+#' Arithmetic on symbols is not supported: a clear error instead of R's own.
+#'
+#' @param e1,e2 Symbols or numbers.
+#' @examples
+#' try(mx.symbol.Variable("a") + 1)   # Error: Symbol arithmetic (+) is not supported ...
+Ops.MXSymbol <- function(e1, e2) {
+  stop("Symbol arithmetic (", .Generic, ") is not supported by mxnet_r_compat; build the ",
+       "network from operators such as mx.symbol.FullyConnected.", call. = FALSE)
+}
+
+#' Operators of MXNet R that mxnet_r_compat does not implement.
+#'
+#' They exist so that a script using one fails at once with an error naming the operator and
+#' listing the supported ones, instead of R's "could not find function".
+#' @param ... Ignored.
+#' @examples
+#' try(mx.symbol.Convolution(mx.symbol.Variable("data"), kernel = c(3, 3), num_filter = 8))
+#' # Error: Operator Convolution is not supported by mxnet_r_compat. Supported: Activation, ...
+.mx_unsupported_ops <- c(
+  "Convolution", "Deconvolution", "Pooling", "LeakyReLU", "softmax", "log_softmax",
+  "SoftmaxActivation", "Embedding", "RNN", "Reshape", "reshape", "transpose", "SliceChannel",
+  "slice_axis", "swapaxes", "expand_dims", "Cast", "LRN", "UpSampling", "Crop", "Pad",
+  "ElementWiseSum", "elemwise_add", "broadcast_add", "broadcast_mul", "dot", "sum", "mean",
+  "sqrt", "exp", "log", "relu", "sigmoid", "tanh", "MakeLoss", "BlockGrad", "SequenceMask",
+  "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss", "min", "max", "abs", "square")
+for (.op in .mx_unsupported_ops) {
+  assign(paste0("mx.symbol.", .op), local({
+    op <- .op
+    function(...) .mx_op(op, list(...))
+  }))
+}
+rm(.op)
