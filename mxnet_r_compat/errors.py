@@ -102,3 +102,28 @@ class CheckpointWriteError(MXError, OSError):
     def __str__(self) -> str:
         # OSError would print "[Errno N] strerror: 'filename'" once errno is set.
         return str(self.args[0]) if self.args else ""
+
+
+def invalid_argument(arg: str, received: str, expected: str) -> MXValueError:
+    """Like :func:`invalid_value`, for a value that is described rather than shown.
+
+    ``received`` is free text (a large array cannot be printed), and so is ``expected``.
+
+    Example:
+        >>> str(invalid_argument("X", "a 20 x 3 matrix with 1 NA/NaN value (row 4, column 2)",
+        ...                      "finite numbers"))
+        'Invalid value for argument `X`. Received: a 20 x 3 matrix with 1 NA/NaN value (row 4, column 2). Expected finite numbers.'
+    """
+    return MXValueError(f"Invalid value for argument `{arg}`. Received: {received}. "
+                        f"Expected {expected}.")
+
+
+def invalid_shape(arg: str, received: str, expected: str) -> MXShapeError:
+    """The house-style error for data whose shape does not fit (an ``MXShapeError``).
+
+    Example:
+        >>> str(invalid_shape("y", "15 labels", "one label per sample of X (20 samples)"))
+        'Invalid value for argument `y`. Received: 15 labels. Expected one label per sample of X (20 samples).'
+    """
+    return MXShapeError(f"Invalid value for argument `{arg}`. Received: {received}. "
+                        f"Expected {expected}.")

@@ -9,7 +9,8 @@ import numpy as np
 
 from . import context, initializer as init_mod, io, optimizer as opt_mod
 from .console import message
-from .errors import MXShapeError, MXTypeError, MXValueError, invalid_value
+from .errors import (MXShapeError, MXTypeError, MXValueError, invalid_argument, invalid_shape,
+                     invalid_value)
 from .executor import Executor
 from .metric import Metric
 from .symbol import Symbol
@@ -89,60 +90,94 @@ def init_params(symbol: Symbol, input_shape: dict, output_shape: dict,
 
 
 def _check_param_overrides(symbol: Symbol, given: dict | None, initial: dict, kind: str,
-                           allow_extra: bool) -> dict:
+                           allow_extra: bool, check_finite: bool = True) -> dict:
     if given is None:
         return initial
     if not isinstance(given, dict):
         raise invalid_value(kind, type(given).__name__, "a named list/dict of arrays")
-    names = set(symbol.arguments() if kind == "arg.params" else symbol.auxiliary_states())
+    names = symbol.arguments() if kind == "arg.params" else symbol.auxiliary_states()
     out = {}
     for name, value in given.items():
-        value = np.asarray(value, dtype=np.float32)
         if name not in names:
             if allow_extra:
                 continue
-            raise MXValueError(f"Invalid value for argument `{kind}`: `{name}` is not a parameter "
-                               f"of the network (cannot find key {name} in the array "
-                               f"arg.arrays). Use allow.extra.params=TRUE to drop it.")
+            params = [n for n in names if n in initial]
+            raise MXValueError(f"Invalid value for argument `{kind}`. Received: an entry named "
+                               f"`{name}`, which is not a parameter of the network (cannot find "
+                               f"key {name} in the array arg.arrays). Expected names among "
+                               f"{', '.join(params) or 'none'}; use allow.extra.params=TRUE to "
+                               f"drop the others.")
+        value = io.as_numeric(value, f"{kind}${name}")
         if name in initial and value.shape != initial[name].shape:
-            raise MXShapeError(f"Invalid value for argument `{kind}`: `{name}` has shape "
-                               f"{value.shape}; expected {initial[name].shape} (backend order).")
+            want = initial[name].shape
+            raise MXShapeError(f"Invalid value for argument `{kind}`. Received: `{name}` of "
+                               f"shape {value.shape} (R dim {_r_dim(value.shape)}). Expected "
+                               f"shape {want} (R dim {_r_dim(want)}), as the network and the "
+                               f"data define it.")
+        if check_finite:
+            io.check_finite(value, f"{kind}${name}")
         out[name] = value
     return out
+
+
+def _r_dim(shape: tuple) -> str:
+    """A backend shape as R's dim: ``(1, 3)`` -> ``c(3, 1)``."""
+    return "c(" + ", ".join(str(d) for d in reversed(shape)) + ")"
 
 
 # -------------------------------------------------------------------------------------------
 # Data
 
 
-def _as_array(X) -> np.ndarray:
-    """numpy from an array, matrix or (numeric) pandas DataFrame."""
-    if hasattr(X, "to_numpy") and hasattr(X, "columns"):
-        frame = X
-        bad = [c for c in frame.columns if not np.issubdtype(frame[c].dtype, np.number)
-               and frame[c].dtype != bool]
-        if bad:
-            raise invalid_value("X", f"a data frame with non-numeric column {bad[0]!r}",
-                                "numeric columns (convert factors first)")
-        X = frame.to_numpy(dtype=np.float64)
-    try:
-        return np.asarray(X, dtype=np.float32)
-    except (TypeError, ValueError):
-        raise invalid_value("X", type(X).__name__, "a numeric array or data iterator") from None
+def _as_array(X, arg: str = "X") -> np.ndarray:
+    """numpy from an array, matrix or data frame (factors and text as data.matrix codes)."""
+    return io.as_numeric(X, arg)
 
 
-def _prepare_train_data(X, y, batch_size: int, layout: str):
+def _prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool = True):
     if isinstance(X, io.DataIter):
         return X, "auto"
-    X = _as_array(X)
+    X = _as_array(X, "X")
     if y is not None:
-        y = _as_array(y)
+        y = _as_array(y, "y")
+    io.check_not_empty(X, "X")
+    if check_finite:
+        io.check_finite(X, "X")
+        if y is not None:
+            io.check_finite(y, "y")
     if layout == "auto":
+        if y is not None and X.ndim == 2:
+            _check_layout_candidates(X, y)
         layout = io.select_layout_train(X, y)
-    return io.init_iter(io.to_backend(X, layout), y, batch_size, is_train=True), layout
+    data = io.to_backend(X, layout)
+    if y is not None:
+        io.check_label_count(data.shape[0], y, "y", _samples_text(X, layout, "X"))
+    return io.init_iter(data, y, batch_size, is_train=True), layout
 
 
-def _prepare_eval_data(eval_data, layout: str, batch_size: int):
+def _samples_text(X: np.ndarray, layout: str, arg: str) -> str:
+    if X.ndim != 2:
+        return f"{arg} has {X.shape[0]} samples (its first dimension)"
+    if layout == "rowmajor":
+        return (f"{arg} has {X.shape[0]} samples (array.layout=\"rowmajor\": rows are samples, "
+                f"and {arg} has {X.shape[1]} columns)")
+    return (f"{arg} has {X.shape[1]} samples (array.layout=\"colmajor\": columns are samples, "
+            f"and {arg} has {X.shape[0]} rows)")
+
+
+def _check_layout_candidates(X: np.ndarray, y: np.ndarray) -> None:
+    """array.layout="auto" with no candidate at all is a label count problem, not a layout one
+    (MXNet said "Cannot auto select array.layout" for this too)."""
+    r_dims = np.shape(y)[::-1] or (1,)
+    if X.shape[0] != r_dims[0] and X.shape[1] != r_dims[-1]:
+        n = y.shape[0] if y.ndim else 1
+        raise invalid_shape("y", f"{n} labels ({io.describe(y)})",
+                               f"one label per sample of X, which is {io.describe(X)}: as many "
+                               f"labels as X has rows (rows are samples) or columns (columns "
+                               f"are samples)")
+
+
+def _prepare_eval_data(eval_data, layout: str, batch_size: int, check_finite: bool = True):
     if eval_data is None or isinstance(eval_data, io.DataIter):
         return eval_data
     if not isinstance(eval_data, dict):
@@ -150,10 +185,93 @@ def _prepare_eval_data(eval_data, layout: str, batch_size: int):
     if eval_data.get("data") is None or eval_data.get("label") is None:
         raise MXValueError("Please provide the validation set as list(data=R.array, "
                            "label=R.array)")
-    X, y = _as_array(eval_data["data"]), _as_array(eval_data["label"])
+    X, y = _as_array(eval_data["data"], "eval.data$data"), _as_array(eval_data["label"],
+                                                                      "eval.data$label")
+    io.check_not_empty(X, "eval.data$data")
+    if check_finite:
+        io.check_finite(X, "eval.data$data")
+        io.check_finite(y, "eval.data$label")
     if layout == "auto":
         layout = io.select_layout_train(X, y)
-    return io.init_iter(io.to_backend(X, layout), y, batch_size, is_train=True)
+    data = io.to_backend(X, layout)
+    io.check_label_count(data.shape[0], y, "eval.data$label",
+                         _samples_text(X, layout, "eval.data$data"))
+    return io.init_iter(data, y, batch_size, is_train=True)
+
+
+def _check_eval_fits(eval_iter: io.DataIter | None, train_batch: dict, input_names,
+                     output_names) -> None:
+    """The validation data has the training data's per-sample shapes (checked on its first
+    batch, before training: MXNet failed after the first epoch)."""
+    if eval_iter is None:
+        return
+    eval_iter.reset()
+    has_batch = eval_iter.iter_next()
+    batch = eval_iter.value() if has_batch else {}
+    eval_iter.reset()
+    if not has_batch:
+        raise invalid_argument("eval.data", "an empty validation set",
+                                  "at least one sample")
+    fields = list(input_names or ["data"]) + list(output_names or ["label"])
+    for field in fields:
+        if field not in batch or field not in train_batch:
+            continue
+        got, want = batch[field].shape[1:], train_batch[field].shape[1:]
+        if got != want and int(np.prod(got)) != int(np.prod(want)):
+            what = "features" if field in (input_names or ["data"]) else "label values"
+            raise invalid_shape(f"eval.data${field}",
+                                   f"{int(np.prod(got))} {what} per sample (shape {got})",
+                                   f"{int(np.prod(want))} {what} per sample (shape {want}), "
+                                   f"as in the training data")
+
+
+def _check_class_labels(symbol: Symbol, shapes: dict, labels: dict[str, np.ndarray]) -> None:
+    """Class-index labels of a SoftmaxOutput head must be in [0, classes): MXNet read
+    anything else as a random class; the C core refuses it in the middle of training."""
+    node = symbol.outputs_[0][0] if len(symbol.outputs_) == 1 else None
+    if node is None or node.op not in ("SoftmaxOutput", "Softmax"):
+        return
+    p = node.params
+    if p.get("multi_output") or p.get("preserve_shape") or len(node.inputs) < 2:
+        return
+    label_var = node.inputs[1][0]
+    inferred = symbol.infer_shape(**shapes)
+    if inferred is None or label_var.op is not None:
+        return
+    out_shape = inferred[1][0]
+    label_shape = inferred[0].get(label_var.name)
+    if label_shape is not None and tuple(label_shape) == tuple(out_shape):
+        return  # probability labels
+    n_classes = int(np.prod(out_shape[1:]))
+    ignore = float(p["ignore_label"]) if p.get("use_ignore") else None
+    for arg, y in labels.items():
+        if y is not None:
+            io.check_class_labels(y, n_classes, arg, f"the network's SoftmaxOutput "
+                                  f"`{node.name}`", ignore)
+
+
+def _values(shape: tuple) -> str:
+    n = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+    return f"{n} value{'s' if n != 1 else ''}"
+
+
+def _label_shape_error(symbol: Symbol, input_shapes: dict, output_shapes: dict,
+                       err: MXShapeError, arg: str) -> MXShapeError:
+    """Name the label argument when shape inference fails because of the label's shape."""
+    try:
+        alone = symbol.infer_shape(**input_shapes)
+    except (MXShapeError, ValueError):
+        return err
+    if alone is None:
+        return err
+    for name, given in output_shapes.items():
+        want = alone[0].get(name)
+        if want is not None and tuple(want) != tuple(given):
+            return invalid_shape(arg, f"labels of shape {tuple(given)} per batch "
+                                 f"({_values(given)} per sample)",
+                                 f"shape {tuple(want)} per batch ({_values(want)} per sample) "
+                                 f"for the network's label `{name}` ({err})")
+    return err
 
 
 def _peek(it: io.DataIter) -> dict[str, np.ndarray]:
@@ -232,21 +350,25 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         raise MXTypeError("symbol needs to be MXSymbol")
     _check_rounds(begin_round, num_round)
     _check_batch_size(array_batch_size)
-    train_iter, layout = _prepare_train_data(X, y, array_batch_size, array_layout)
+    check_finite = _option(kwargs, "check_finite", check_finite)
+    _check_hyperparameters(kwargs)
+    train_iter, layout = _prepare_train_data(X, y, array_batch_size, array_layout,
+                                             check_finite)
     batch = _peek(train_iter)
     input_shapes, output_shapes = _io_shapes(symbol, batch, input_names, output_names)
-    initial_arg, initial_aux = init_params(symbol, input_shapes, output_shapes,
-                                           initializer or init_mod.uniform(0.01))
+    initial_arg, initial_aux = _init_params_checked(symbol, input_shapes, output_shapes,
+                                                    initializer, isinstance(X, io.DataIter))
     arg_params = _check_param_overrides(symbol, arg_params, initial_arg, "arg.params",
-                                        allow_extra_params)
+                                        allow_extra_params, check_finite)
     aux_params = _check_param_overrides(symbol, aux_params, initial_aux, "aux.params",
-                                        allow_extra_params)
+                                        allow_extra_params, check_finite)
     ctx_list = context.normalize(ctx)
     opt = _make_optimizer(optimizer, next(iter(input_shapes.values()))[0], kwargs)
     eval_iter = _prepare_eval_data(eval_data, layout if not isinstance(X, io.DataIter)
-                                   else "auto", array_batch_size)
-    if eval_metric is not None and not isinstance(eval_metric, Metric):
-        raise invalid_value("eval.metric", eval_metric, "a metric such as mx.metric.rmse")
+                                   else "auto", array_batch_size, check_finite)
+    _check_before_training(symbol, train_iter, eval_iter, batch, input_shapes, output_shapes,
+                           input_names, output_names, isinstance(X, io.DataIter))
+    _check_metric(eval_metric)
     kv = create_kvstore(kvstore, arg_params, len(ctx_list), verbose)
     trainer = Trainer(
         symbol=symbol, ctx=ctx_list, input_shapes=input_shapes, output_shapes=output_shapes,
@@ -259,6 +381,56 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         kvstore=kv, fixed_param=fixed_param, verbose=verbose, metric_cpu=metric_cpu,
         check_finite=bool(check_finite), plugins=plugins, env=env)
     return trainer.run()
+
+
+def _option(kwargs: dict, name: str, value):
+    """An argument of create that R passed in ``...`` with its dotted name (check.finite)."""
+    dotted = name.replace("_", ".")
+    return kwargs.pop(dotted) if dotted in kwargs else value
+
+
+def _check_hyperparameters(kwargs: dict) -> None:
+    """Numeric optimizer arguments must be finite (Inf passed the optimizers' own range
+    checks and failed inside the first update)."""
+    for key, value in kwargs.items():
+        if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+            raise invalid_value(key.replace("_", "."), float(value), "a finite number")
+
+
+def _init_params_checked(symbol: Symbol, input_shapes: dict, output_shapes: dict, initializer,
+                         from_iterator: bool) -> tuple[dict, dict]:
+    try:
+        return init_params(symbol, input_shapes, output_shapes,
+                           initializer or init_mod.uniform(0.01))
+    except MXShapeError as err:
+        raise _label_shape_error(symbol, input_shapes, output_shapes, err,
+                                 "X" if from_iterator else "y") from err
+
+
+def _check_before_training(symbol: Symbol, train_iter, eval_iter, batch: dict, input_shapes,
+                           output_shapes, input_names, output_names, from_iterator: bool) -> None:
+    """Checks that need the first batch: validation shapes and class labels."""
+    _check_eval_fits(eval_iter, batch, input_names, output_names)
+    labels = {}
+    if isinstance(train_iter, io.ArrayIter) and not from_iterator:
+        labels["y"] = train_iter.label
+    if isinstance(eval_iter, io.ArrayIter):
+        labels["eval.data$label"] = eval_iter.label
+    if labels:
+        _check_class_labels(symbol, {**input_shapes, **output_shapes}, labels)
+
+
+def _check_metric(eval_metric) -> None:
+    if eval_metric is None or isinstance(eval_metric, Metric):
+        return
+    if isinstance(eval_metric, str):
+        from .metric import BUILTIN
+        hint = (f"the metric object mx.metric.{eval_metric}, not its name"
+                if eval_metric in BUILTIN else
+                f"a metric object such as mx.metric.rmse (built in: {', '.join(BUILTIN)}; "
+                f"or mx.metric.custom(name, feval))")
+        raise invalid_value("eval.metric", eval_metric, hint)
+    raise invalid_value("eval.metric", eval_metric, "a metric such as mx.metric.rmse")
 
 
 def _check_rounds(begin_round, num_round) -> None:
@@ -342,10 +514,13 @@ def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -
     X = _as_array(X)
     if X.size == 0:
         raise MXValueError("Cannot predict on empty iterator")
+    if layout == "auto" and X.ndim == 2 and not _fits(model, X.shape[0]) \
+            and not _fits(model, X.shape[1]):
+        _check_features(model, X, "auto")
     if layout == "auto":
         layout = io.select_layout_predict(X, lambda n: _fits(model, n))
     data = io.to_backend(X, layout)
-    _check_features(model, data)
+    _check_features(model, X, layout)
     return io.init_iter(data, None, min(data.shape[0], batch_size), is_train=False)
 
 
@@ -359,8 +534,28 @@ def _fits(model: FeedForwardModel, n_features: int) -> bool:
     return all(model.arg_params[k].shape == s for k, s in shapes[0].items() if k in model.arg_params)
 
 
-def _check_features(model: FeedForwardModel, data: np.ndarray) -> None:
-    if data.ndim == 2 and not _fits(model, data.shape[1]):
-        weights = {k: v.shape for k, v in model.arg_params.items()}
-        raise MXShapeError(f"Invalid value for argument `X`: {data.shape[1]} features per sample "
-                           f"do not fit the model's parameters ({weights}).")
+def _check_features(model: FeedForwardModel, X: np.ndarray, layout: str) -> None:
+    """X (as the caller passed it) has the feature count the model was trained with."""
+    if X.ndim != 2:
+        return
+    n = X.shape[0] if layout == "colmajor" else X.shape[1]
+    if layout != "auto" and _fits(model, n):
+        return
+    want = _expected_features(model)
+    expected = (f"{want} features per sample, as the model was trained with"
+                if want is not None else
+                "a feature count that fits the model's parameters "
+                f"({', '.join(f'{k}: {v.shape}' for k, v in model.arg_params.items())})")
+    if layout == "auto":
+        got = f"{io.describe(X)}: neither {X.shape[1]} (rows as samples) nor {X.shape[0]} " \
+              f"(columns as samples) features per sample fit the model"
+    else:
+        got = f"{io.describe(X)} with {n} features per sample (array.layout=\"{layout}\")"
+    raise invalid_shape("X", got, expected)
+
+
+def _expected_features(model: FeedForwardModel) -> int | None:
+    """The one feature count the model accepts, found among its parameter extents."""
+    sizes = sorted({d for v in model.arg_params.values() for d in v.shape})
+    fits = [n for n in sizes if _fits(model, n)]
+    return fits[0] if len(fits) == 1 else None
