@@ -14,7 +14,8 @@ import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import resolve_path
-from .ndarray_file import load_ndarray_list, save_ndarray_list
+from .ndarray_file import (dumps_ndarray_list, load_ndarray_list, loads_ndarray_list,
+                           save_ndarray_list)
 
 _KINDS = ("arg:", "aux:")
 
@@ -62,6 +63,24 @@ def save_params(prefix: str | os.PathLike[str], iteration: int,
         'mlp-0001.params'
     """
     path = params_path(prefix, iteration)
+    arrays, names = _named_arrays(arg_params, aux_params)
+    save_ndarray_list(path, arrays, names)
+    return path
+
+
+def dumps_params(arg_params: Mapping[str, np.ndarray],
+                 aux_params: Mapping[str, np.ndarray]) -> bytes:
+    """The bytes :func:`save_params` writes (for callers that also need their checksum).
+
+    Example:
+        >>> dumps_params({"w": np.zeros(1)}, {})[-5:]
+        b'arg:w'
+    """
+    return dumps_ndarray_list(*_named_arrays(arg_params, aux_params))
+
+
+def _named_arrays(arg_params: Mapping[str, np.ndarray], aux_params: Mapping[str, np.ndarray],
+                  ) -> tuple[list[np.ndarray], list[str]]:
     names, arrays = [], []
     for kind, params in zip(_KINDS, (arg_params, aux_params)):
         for name, array in params.items():
@@ -69,8 +88,7 @@ def save_params(prefix: str | os.PathLike[str], iteration: int,
                 raise invalid_value(f"{kind[:3]}_params", name, "string parameter names")
             names.append(kind + name)
             arrays.append(array)
-    save_ndarray_list(path, arrays, names)
-    return path
+    return arrays, names
 
 
 def load_params(prefix: str | os.PathLike[str], iteration: int,
@@ -92,13 +110,24 @@ def load_params(prefix: str | os.PathLike[str], iteration: int,
         ({'w': array([0., 0.], dtype=float32)}, {'mean': array([1.], dtype=float32)})
     """
     path = params_path(prefix, iteration)
-    arrays, names = load_ndarray_list(path)
+    return split_params(*load_ndarray_list(path), source=path)
+
+
+def loads_params(data: bytes, source: str = "<bytes>",
+                 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Parse ``.params`` bytes into ``(arg_params, aux_params)`` (see :func:`load_params`)."""
+    return split_params(*loads_ndarray_list(data, source=source), source=source)
+
+
+def split_params(arrays: list[np.ndarray], names: list[str] | None, source: str = "<bytes>",
+                 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Split an NDArray list by its ``arg:``/``aux:`` names, as ``mx.model.load`` does."""
     split: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
     for name, array in zip(names or [], arrays):
         if name[:4] not in _KINDS:
             continue
         params = split[_KINDS.index(name[:4])]
         if name[4:] in params:
-            raise ModelFileError(f"Invalid parameter file '{path}': '{name}' appears twice")
+            raise ModelFileError(f"Invalid parameter file '{source}': '{name}' appears twice")
         params[name[4:]] = array
     return split
