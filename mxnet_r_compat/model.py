@@ -331,7 +331,8 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
            output_names=None, fixed_param=None, allow_extra_params: bool = False,
            metric_cpu: bool = True, train_begin_callback=None, epoch_begin_callback=None,
            batch_begin_callback=None, train_end_callback=None, check_finite: bool = True,
-           plugins=(), env=None, **kwargs: Any) -> FeedForwardModel:
+           plugins=(), env=None, checkpoint=None, checkpoint_period: int = 1,
+           checkpoint_on_error: str = "warn", resume=None, **kwargs: Any) -> FeedForwardModel:
     """Train a network (``mx.model.FeedForward.create``); keyword names in R or Python spelling.
 
     Extra keywords (``learning_rate``, ``momentum``, ``wd``...) go to the optimizer.
@@ -340,6 +341,13 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
     the first NaN/Inf weight or output and returns the last finite model. The
     returned model also carries ``history`` (one record per epoch and phase),
     ``callback_time`` and ``stop_reason``.
+
+    Exact resume (docs/CHECKPOINTS.md): ``checkpoint="<prefix>"`` writes MXNet's files and a
+    ``<prefix>-%04d.state`` sidecar every ``checkpoint_period`` epochs (a failed write warns,
+    or with ``checkpoint_on_error="error"`` stops training). ``resume="<prefix>"`` continues
+    from its latest checkpoint (or from epoch ``begin_round - 1`` when begin_round > 1),
+    bit-for-bit as if training had not stopped; ``resume=True`` does so from ``checkpoint``
+    when a checkpoint exists there.
 
     Example:
         >>> model = create(lro, X=train_x, y=train_y, num_round=10, array_batch_size=20,
@@ -352,6 +360,11 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
     _check_batch_size(array_batch_size)
     check_finite = _option(kwargs, "check_finite", check_finite)
     _check_hyperparameters(kwargs)
+    from . import resume as resume_mod
+    resuming = resume_mod.plan(resume=resume, checkpoint=checkpoint, period=checkpoint_period,
+                               on_error=checkpoint_on_error, begin_round=begin_round,
+                               given_params=arg_params is not None or aux_params is not None,
+                               extra=kwargs, verbose=verbose)
     train_iter, layout = _prepare_train_data(X, y, array_batch_size, array_layout,
                                              check_finite)
     batch = _peek(train_iter)
@@ -362,6 +375,9 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
                                         allow_extra_params, check_finite)
     aux_params = _check_param_overrides(symbol, aux_params, initial_aux, "aux.params",
                                         allow_extra_params, check_finite)
+    if resuming.checkpoint is not None:
+        arg_params, aux_params = resuming.params(symbol, input_shapes, output_shapes)
+        begin_round = resuming.begin_round
     ctx_list = context.normalize(ctx)
     opt = _make_optimizer(optimizer, next(iter(input_shapes.values()))[0], kwargs)
     eval_iter = _prepare_eval_data(eval_data, layout if not isinstance(X, io.DataIter)
@@ -370,6 +386,8 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
                            input_names, output_names, isinstance(X, io.DataIter))
     _check_metric(eval_metric)
     kv = create_kvstore(kvstore, arg_params, len(ctx_list), verbose)
+    if resuming.finished(num_round):
+        return resuming.finished_model(symbol, arg_params, aux_params)
     trainer = Trainer(
         symbol=symbol, ctx=ctx_list, input_shapes=input_shapes, output_shapes=output_shapes,
         arg_params=arg_params, aux_params=aux_params, begin_round=int(begin_round),
@@ -379,7 +397,8 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
             "batch.begin": batch_begin_callback, "batch.end": batch_end_callback,
             "epoch.end": epoch_end_callback, "train.end": train_end_callback},
         kvstore=kv, fixed_param=fixed_param, verbose=verbose, metric_cpu=metric_cpu,
-        check_finite=bool(check_finite), plugins=plugins, env=env)
+        check_finite=bool(check_finite), plugins=resuming.plugins(plugins),
+        env=env)
     return trainer.run()
 
 
