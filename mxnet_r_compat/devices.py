@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._lib import fptr, lib
 from .errors import MXShapeError
 from .executor import Executor
+from .fused import Plan
 from .metric import Metric
 from .optimizer import Optimizer
 
@@ -39,7 +41,7 @@ class DeviceGroup:
 
     def __init__(self, symbol, shapes: dict[str, tuple], ndevice: int, grad_names: list[str],
                  arg_params: dict, aux_params: dict) -> None:
-        batch = next(iter(shapes.values()))[0]
+        batch = self.batch_size = next(iter(shapes.values()))[0]
         self.ranges = [r for r in slice_ranges(batch, ndevice) if r[1] > r[0]]
         self.execs: list[Executor] = []
         for lo, hi in self.ranges:
@@ -51,6 +53,18 @@ class DeviceGroup:
         args = symbol.arguments()
         # (argument position, name) of each trained parameter: MXNet's updater indices.
         self.param_index = [(args.index(n), n) for n in self.execs[0].grad_arrays]
+        self._plan: Plan | None | bool = None  # False: some node has no C step
+
+    def fused_plan(self, optimizer: Optimizer | None = None) -> Plan | None:
+        """The C plan of these executors (fused.py), with ``optimizer``'s updates when it
+        is given and they can run in C; None when the network or the updates cannot."""
+        if self._plan is None:
+            self._plan = Plan(self) if Plan.possible(self) else False
+        if self._plan is False:
+            return None
+        if optimizer is not None and not self._plan.set_optimizer(optimizer):
+            return None
+        return self._plan
 
     # -- data in ----------------------------------------------------------------------------
     def load(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
@@ -80,6 +94,10 @@ class DeviceGroup:
                    optimizer: Optimizer) -> None:
         """Forward, backward, allreduce and update for one batch."""
         self.load(batch, rename)
+        plan = self.fused_plan(optimizer)
+        if plan is not None:
+            plan.step(train=True)  # the same calls as below, in one C call
+            return
         if self.execs[0].uses_rng:
             # One shared random stream: draw in device order, so runs are reproducible.
             for ex in self.execs:
@@ -106,6 +124,10 @@ class DeviceGroup:
     def predict_step(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
         """Forward in inference mode (validation)."""
         self.load(batch, rename)
+        plan = self.fused_plan()
+        if plan is not None:
+            plan.step(train=False)
+            return
         self.run(lambda ex: ex.forward(is_train=False))
 
     def update_metric(self, metric: Metric, state, label_name: str | None):
@@ -131,10 +153,10 @@ class DeviceGroup:
         """Where the first NaN/Inf is: "parameter `name`" or "the output", else None."""
         ex = self.execs[0]
         for _, name in self.param_index:
-            if not np.isfinite(ex.arg_arrays[name]).all():
+            if not _all_finite(ex.arg_arrays[name]):
                 return f"parameter `{name}`"
         for ex in self.execs:
-            if not np.isfinite(ex.outputs[0]).all():
+            if not _all_finite(ex.outputs[0]):
                 return "the network's output"
         return None
 
@@ -148,6 +170,13 @@ class DeviceGroup:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """np.isfinite(a).all() without the temporary array (float32 C-contiguous a)."""
+    if a.dtype != np.float32 or not a.flags.c_contiguous:
+        return bool(np.isfinite(a).all())
+    return bool(lib.mxc_all_finite(fptr(a), a.size))
 
 
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:

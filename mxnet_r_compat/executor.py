@@ -4,6 +4,11 @@ All buffers are allocated once at bind time and each node's C kernel caches
 pointers into them, so a training step only copies a batch in and calls C.
 Gradients follow MXNet's ``grad.req = "write"``: they are zeroed and then
 accumulated by the backward kernels.
+
+When every kernel can describe itself as a C step (native/fused.h), the
+executor also compiles the whole network once into an ``mxc_graph``: a
+forward or backward pass is then one C call making the same kernel calls in
+the same order (bit-identical), and devices.py can fuse whole batches.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._lib import lib
+from ._lib import check, ffi, fptr, lib
 from .errors import MXShapeError
 from .ops import Binding, Kernel, Shape, get_op
 from .shape_inference import infer_node_shapes
@@ -66,6 +71,9 @@ class Executor:
         self._grad_buffers += list(self.grad_arrays.values())
         self._set_head_grads()
         self.outputs = [self._entry(n, i) for n, i in symbol.outputs_]
+        self.graph = _compile(self._kernels, self._grad_buffers, self._head_grads)
+        self._failed = ffi.new("int64_t *")
+        self._last_train = False
 
     # -- binding -------------------------------------------------------------------------
     def _allocate_node_buffers(self, out_shapes, grad_set: set[str]) -> None:
@@ -122,12 +130,23 @@ class Executor:
     # -- running -------------------------------------------------------------------------
     def forward(self, is_train: bool = False) -> list[np.ndarray]:
         """Run the network on the current argument arrays; returns the outputs."""
+        self._last_train = is_train
+        if self.graph is not None:
+            rc = lib.mxc_graph_forward(self.graph.ptr, is_train, self._failed)
+            if rc:
+                self.graph.raise_error(rc, self._failed[0], "forward")
+            return self.outputs
         for k in self._kernels:
             k.forward(is_train)
         return self.outputs
 
     def backward(self) -> None:
         """Compute gradients into ``grad_arrays`` (after a training forward)."""
+        if self.graph is not None:
+            rc = lib.mxc_graph_backward(self.graph.ptr, self._last_train, self._failed)
+            if rc:
+                self.graph.raise_error(rc, self._failed[0], "backward")
+            return
         for g in self._grad_buffers:
             g.fill(0.0)
         for g in self._head_grads:
@@ -151,6 +170,40 @@ class Executor:
                         f"Invalid shape for parameter `{name}`. Received: {value.shape}. "
                         f"Expected {dst[name].shape} (backend order).")
                 np.copyto(dst[name], value)
+
+
+class CompiledGraph:
+    """A network's kernels as one ``mxc_graph`` (native/fused.h); owns the C arrays."""
+
+    def __init__(self, kernels: list[Kernel], steps, zero: list[np.ndarray],
+                 ones: list[np.ndarray]) -> None:
+        self.kernels, self.steps = kernels, steps
+        self._zero = ffi.new("float *[]", [fptr(g, writable=True) for g in zero] or [ffi.NULL])
+        self._zero_n = ffi.new("int64_t[]", [g.size for g in zero] or [0])
+        self._ones = ffi.new("float *[]", [fptr(g, writable=True) for g in ones] or [ffi.NULL])
+        self._ones_n = ffi.new("int64_t[]", [g.size for g in ones] or [0])
+        self.ptr = ffi.new("mxc_graph *")
+        g = self.ptr
+        g.steps, g.n_steps = steps, len(kernels)
+        g.zero, g.zero_n, g.n_zero = self._zero, self._zero_n, len(zero)
+        g.ones, g.ones_n, g.n_ones = self._ones, self._ones_n, len(ones)
+
+    def raise_error(self, rc: int, step: int, phase: str) -> None:
+        """The error the failing kernel's own Python call raises."""
+        kernel = self.kernels[step] if 0 <= step < len(self.kernels) else None
+        check(rc, kernel.error_context(phase) if kernel is not None else f"network {phase}")
+
+
+def _compile(kernels: list[Kernel], zero: list[np.ndarray],
+             ones: list[np.ndarray]) -> CompiledGraph | None:
+    """The C graph of these kernels, or None when one of them has no C step."""
+    if not kernels:
+        return None
+    steps = ffi.new("mxc_step[]", len(kernels))
+    for i, k in enumerate(kernels):
+        if not k.fill_step(steps[i]):
+            return None
+    return CompiledGraph(kernels, steps, zero, ones)
 
 
 def simple_bind(symbol: Symbol, shapes: dict[str, Shape], no_grad: Iterable[str] = (),

@@ -12,6 +12,7 @@ order (batch first).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,13 @@ class Metric:
         value = float(self.feval(label, pred))
         weight = label.shape[0] if self.aggregate == "epoch" else 1
         return np.array([state[0] + weight, state[1] + value])
+
+    def native_kind(self) -> int:
+        """The C metric (native/fused.h ``MXC_METRIC_*``) that computes this metric's per-call
+        values bit for bit, or 0 (``MXC_METRIC_NONE``) when feval must run in Python."""
+        if self.aggregate != "batch":
+            return 0
+        return _native_kinds().get(self.feval, 0)
 
     def get(self, state) -> MetricResult:
         """``sum / count`` (NaN before any update, as R's 0/0)."""
@@ -164,6 +172,13 @@ def _perplexity(label, pred):
     p = pred[np.arange(lab.size), np.where(mask, lab, 0)]
     nll = -np.sum(np.log(p) * mask) / max(1, np.sum(mask))
     return _f32(np.exp(nll))
+
+
+@functools.cache
+def _native_kinds() -> dict[Callable, int]:
+    from ._lib import lib
+    return {_accuracy: lib.MXC_METRIC_ACCURACY, _mse: lib.MXC_METRIC_MSE,
+            _rmse: lib.MXC_METRIC_RMSE, _mae: lib.MXC_METRIC_MAE}
 
 
 accuracy = Metric("accuracy", _accuracy, maximize=True)

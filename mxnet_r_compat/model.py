@@ -353,6 +353,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         >>> model = create(lro, X=train_x, y=train_y, num_round=10, array_batch_size=20,
         ...                learning_rate=2e-6, momentum=0.9, eval_metric=mx.metric.rmse)  # doctest: +SKIP
     """
+    from .callbacks.dry_run import DryRun
     from .trainer import Trainer
     if not isinstance(symbol, Symbol):
         raise MXTypeError("symbol needs to be MXSymbol")
@@ -397,7 +398,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
             "batch.begin": batch_begin_callback, "batch.end": batch_end_callback,
             "epoch.end": epoch_end_callback, "train.end": train_end_callback},
         kvstore=kv, fixed_param=fixed_param, verbose=verbose, metric_cpu=metric_cpu,
-        check_finite=bool(check_finite), plugins=resuming.plugins(plugins),
+        check_finite=bool(check_finite), plugins=(DryRun(), *resuming.plugins(plugins)),
         env=env)
     return trainer.run()
 

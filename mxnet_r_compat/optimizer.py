@@ -86,8 +86,44 @@ class Optimizer:
         raise NotImplementedError
 
     def hyper(self, name: str) -> float:
-        """A hyper-parameter as the C kernel receives it."""
-        return _as_backend_float(getattr(self, name))
+        """A hyper-parameter as the C kernel receives it (formatted once per value)."""
+        value = getattr(self, name)
+        cache = self.__dict__.setdefault("_hyper_cache", {})
+        key = (name, value)
+        got = cache.get(key)
+        if got is None:
+            if len(cache) > 64:
+                cache.clear()
+            got = cache[key] = _as_backend_float(value)
+        return got
+
+    # -- fused path (native/fused.h) --------------------------------------------------------
+    def fused_spec(self) -> tuple[int, list[float]] | None:
+        """``(MXC_OPT_* kind, hyper-parameters in the C function's order)`` for updates run
+        by C, or None when each update must run here (an lr scheduler is called per update,
+        or a subclass has its own rule)."""
+        if self.lr_scheduler is not None or type(self) not in _FUSED:
+            return None
+        kind, names = _FUSED[type(self)](self)
+        return kind, [self.hyper(n) for n in names]
+
+    def state_for(self, index: int, weight: np.ndarray, state_key: Any = None) -> list[np.ndarray]:
+        """The state arrays of one weight, created (zeros) as the first update would."""
+        key = index if state_key is None else state_key
+        state = self.states.get(key)
+        if state is None:
+            state = self.states[key] = self.create_state(index, weight)
+        return state
+
+    def count_updates(self, index: int, times: int) -> None:
+        """Advance the counters as ``times`` calls of :meth:`update` for ``index`` would."""
+        if times < 1:
+            return
+        if index not in self.counts:
+            self.counts[index] = times - 1
+        else:
+            self.counts[index] += times
+        self.num_update = max(self.num_update, self.counts[index])
 
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to continue bit-for-bit (exact resume)."""
@@ -231,6 +267,25 @@ class AdaDelta(Optimizer):
                                      fptr(g), w.size, h("rho"), h("epsilon"), h("wd"),
                                      h("rescale_grad"), h("clip_gradient")), "adadelta")
 
+
+# C update kind and hyper-parameter names (in the C function's order) of each class whose
+# rule is exactly one optimizer.h function (fused.h: mxc_update).
+_FUSED: dict[type, Callable[[Any], tuple[int, tuple[str, ...]]]] = {
+    SGD: lambda o: (lib.MXC_OPT_SGD, ("lr", "wd", "rescale_grad", "clip_gradient"))
+    if o.momentum == 0 else
+    (lib.MXC_OPT_SGD_MOM, ("lr", "momentum", "wd", "rescale_grad", "clip_gradient")),
+    NAG: lambda o: (lib.MXC_OPT_NAG, ("lr", "momentum", "wd", "rescale_grad", "clip_gradient")),
+    Adam: lambda o: (lib.MXC_OPT_ADAM, ("lr", "beta1", "beta2", "epsilon", "wd", "rescale_grad",
+                                        "clip_gradient")),
+    RMSProp: lambda o: (lib.MXC_OPT_RMSPROPALEX, ("lr", "gamma1", "gamma2", "epsilon", "wd",
+                                                  "rescale_grad", "clip_gradient"))
+    if o.centered else
+    (lib.MXC_OPT_RMSPROP, ("lr", "gamma1", "epsilon", "wd", "rescale_grad", "clip_gradient")),
+    AdaGrad: lambda o: (lib.MXC_OPT_ADAGRAD, ("lr", "epsilon", "wd", "rescale_grad",
+                                              "clip_gradient")),
+    AdaDelta: lambda o: (lib.MXC_OPT_ADADELTA, ("rho", "epsilon", "wd", "rescale_grad",
+                                                "clip_gradient")),
+}
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD, "nag": NAG, "adam": Adam, "rmsprop": RMSProp, "adagrad": AdaGrad,

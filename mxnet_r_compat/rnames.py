@@ -13,8 +13,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from . import (callback, context, initializer, io, lr_scheduler, metric, mlp, model,
-               optimizer, persistence, random)
+from . import (callback, callbacks, context, initializer, io, lr_scheduler, metric, mlp, model,
+               optimizer, persistence, random, viz)
 from . import symbol as sym
 from .errors import MXTypeError, MXValueError
 from .ops import OPS
@@ -100,6 +100,21 @@ R_API: dict[str, Any] = {
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
 }
+
+# Callbacks beyond MXNet R (issue 8) and learning curves.
+R_API.update({
+    "mx.callback.early.stopping": callbacks.early_stopping,
+    "mx.callback.model.checkpoint": callbacks.model_checkpoint,
+    "mx.callback.csv.logger": callbacks.csv_logger,
+    "mx.callback.terminate.on.nan": callbacks.terminate_on_nan,
+    "mx.callback.reduce.lr.on.plateau": callbacks.reduce_lr_on_plateau,
+    "mx.callback.lr.scheduler": callbacks.lr_scheduler,
+    "mx.callback.timer": callbacks.timer,
+    "mx.callback.progress.bar": callbacks.progress_bar,
+    "mx.callback.every": callbacks.every,
+    "mx.callback.safe": callbacks.safe,
+    "mx.viz.plot_history": viz.plot_history,
+})
 
 
 def _r_callable(dotted: str, obj: Any) -> Any:

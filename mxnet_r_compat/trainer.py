@@ -29,6 +29,7 @@ from .console import console, message
 from .devices import DeviceGroup
 from .env import TrainEnv
 from .errors import CallbackError
+from .fused import FusedEpochs
 from .hooks import CallbackSet, Decision
 from .io import DataIter
 from .metric import Metric
@@ -118,6 +119,7 @@ class Trainer:
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
         self._start = time.perf_counter()
+        self._fused = FusedEpochs.create(self)  # perf (issue 7): see fused.py
 
     # -- callbacks and plugins --------------------------------------------------------------
     def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
@@ -164,7 +166,11 @@ class Trainer:
         env.nbatch = nbatch = 0
         if self.metric is not None:
             env.train_metric = self.metric.init()
-        while self.train_data.iter_next():
+        if self._fused is not None:  # perf (issue 7): the epoch's batches in C, same effects
+            nbatch, nonfinite = self._fused.train(iteration, nbatch)
+            if (nonfinite and self._nonfinite(iteration, nbatch)) or self._interrupt.requested:
+                return False
+        while self.train_data.iter_next():  # (none left after a fused run)
             if self.callbacks.has("batch.begin") and \
                     self._slot("batch.begin", iteration, nbatch + 1).stop:
                 return False
@@ -202,7 +208,9 @@ class Trainer:
             return
         self.eval_data.reset()
         state = self.metric.init() if self.metric is not None else None
-        while self.eval_data.iter_next():
+        if self._fused is not None:  # perf (issue 7): the whole pass in C, same effects
+            state = self._fused.evaluate(state)
+        while self.eval_data.iter_next():  # (none left after a fused pass)
             batch = self.eval_data.value()
             env.dlist = batch
             devices = self._devices_for(batch)

@@ -40,5 +40,6 @@
 #include "concat.h"
 #include "elemwise.h"
 #include "optimizer.h"
+#include "fused.h"
 
 #endif /* MXC_H */

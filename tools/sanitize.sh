@@ -108,7 +108,7 @@ EOF
 
 TESTS=()
 [ -d tests/ops ] && TESTS+=("$ROOT/tests/ops")
-TESTS+=("$ROOT/tests/test_native_optimizer.py" "$ROOT/tests/test_rng.py")
+TESTS+=("$ROOT/tests/test_native_optimizer.py" "$ROOT/tests/test_rng.py" "$ROOT/tests/test_fused.py")
 say "pytest ${TESTS[*]#"$ROOT"/}"
 # cwd = $PKG: `python -m` puts the cwd first on sys.path, so the repo's own package
 # cannot shadow the copy. --capture=sys leaves fd 2 alone, so a sanitizer report

@@ -128,11 +128,22 @@ class Binding:
 class Kernel:
     """Forward and backward of one bound node (pointers cached)."""
 
+    what = "operator"  # names the op in errors: "<what> forward"
+
     def forward(self, is_train: bool) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
     def backward(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def fill_step(self, step: Any) -> bool:
+        """Describe this kernel's calls in an ``mxc_step`` (native/fused.h) for the fused
+        path; False when the kernel has no C step (the network then runs kernel by kernel)."""
+        return False
+
+    def error_context(self, phase: str) -> str:
+        """What a failed C call of ``phase`` ("forward"/"backward") is reported as."""
+        return f"{self.what} {phase}"
 
 
 class Op:

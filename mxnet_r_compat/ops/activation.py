@@ -20,6 +20,8 @@ class Activation(Op):
 
 
 class _ActivationKernel(Kernel):
+    what = "Activation"
+
     def __init__(self, act: int, b: Binding) -> None:
         self.act, self.n = act, b.inputs[0].size
         self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
@@ -30,6 +32,11 @@ class _ActivationKernel(Kernel):
         rc = lib.mxc_activation_forward(self.y, self.x, self.n, self.act)
         if rc:
             check(rc, "Activation forward")
+
+    def fill_step(self, s) -> bool:
+        s.op, s.kind, s.dim[0] = lib.MXC_STEP_ACTIVATION, self.act, self.n
+        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
+        return True
 
     def backward(self) -> None:
         if self.dx == NULL:

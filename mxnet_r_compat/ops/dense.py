@@ -40,6 +40,8 @@ class FullyConnected(Op):
 
 
 class _DenseKernel(Kernel):
+    what = "FullyConnected"
+
     def __init__(self, p: dict[str, Any], b: Binding) -> None:
         x, w = b.inputs[0], b.inputs[1]
         self.d_out, self.d_in = w.shape
@@ -55,6 +57,12 @@ class _DenseKernel(Kernel):
         rc = lib.mxc_dense_forward(self.out, self.x, self.w, self.b, self.n, self.d_in, self.d_out)
         if rc:
             check(rc, "FullyConnected forward")
+
+    def fill_step(self, s) -> bool:
+        s.op, s.dim[0], s.dim[1], s.dim[2] = lib.MXC_STEP_DENSE, self.n, self.d_in, self.d_out
+        s.y, s.x, s.w, s.b = self.out, self.x, self.w, self.b
+        s.dx, s.dw, s.db, s.dy = self.dx, self.dw, self.db, self.dout
+        return True
 
     def backward(self) -> None:
         rc = lib.mxc_dense_backward(self.dx, self.dw, self.db, self.dout, self.x, self.w,

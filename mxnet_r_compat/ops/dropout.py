@@ -33,6 +33,8 @@ class Dropout(Op):
 
 
 class _DropoutKernel(Kernel):
+    what = "Dropout"
+
     def __init__(self, p, b: Binding) -> None:
         self.p, self.always = float(p["p"]), p["mode"] == "always"
         self.x_arr, self.y_arr, self.mask_arr = b.inputs[0], b.outputs[0], b.state["mask"]
@@ -51,6 +53,11 @@ class _DropoutKernel(Kernel):
         rc = lib.mxc_dropout_forward(self.y, self.mask, self.x, self.n, self.p, self.rng)
         if rc:
             check(rc, "Dropout forward")
+
+    def fill_step(self, s) -> bool:
+        s.op, s.dim[0], s.fparam[0], s.flag = lib.MXC_STEP_DROPOUT, self.n, self.p, int(self.always)
+        s.y, s.x, s.aux, s.rng, s.dx, s.dy = self.y, self.x, self.mask, self.rng, self.dx, self.dy
+        return True
 
     def backward(self) -> None:
         if self.dx == NULL:

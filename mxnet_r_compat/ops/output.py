@@ -6,7 +6,7 @@ divides by the batch size: the trainer's ``rescale_grad = 1/batch`` does.
 
 from __future__ import annotations
 
-from .._lib import check, fptr, lib
+from .._lib import NULL, check, fptr, lib
 from . import Binding, Kernel, Op, Param, prod, register, require_same
 
 REGRESSION_KINDS = {"LinearRegressionOutput": 0, "LogisticRegressionOutput": 1,
@@ -42,6 +42,7 @@ class _RegressionKernel(Kernel):
     def __init__(self, op: RegressionOutput, p, b: Binding) -> None:
         x = b.inputs[0]
         self.kind, self.scale, self.name = op.kind, float(p["grad_scale"]), op.name
+        self.what = op.name
         self.n = x.shape[0]
         self.d = x.size // self.n
         self.x, self.label = fptr(x), fptr(b.inputs[1])
@@ -52,6 +53,13 @@ class _RegressionKernel(Kernel):
         rc = lib.mxc_regression_output_forward(self.y, self.x, self.n, self.d, self.kind)
         if rc:
             check(rc, f"{self.name} forward")
+
+    def fill_step(self, s) -> bool:
+        s.op, s.kind, s.dim[0], s.dim[1] = lib.MXC_STEP_REGRESSION, self.kind, self.n, self.d
+        s.fparam[0] = self.scale
+        s.y, s.x, s.label = self.y, self.x, self.label
+        s.dx = self.dx if self.dx is not None else NULL
+        return True
 
     def backward(self) -> None:
         if self.dx is None:
@@ -103,6 +111,8 @@ class SoftmaxOutput(Op):
 
 
 class _SoftmaxKernel(Kernel):
+    what = "SoftmaxOutput"
+
     def __init__(self, p, b: Binding) -> None:
         x, label = b.inputs
         shape = x.shape
@@ -127,6 +137,18 @@ class _SoftmaxKernel(Kernel):
         if rc:
             check(rc, "SoftmaxOutput forward")
 
+    def fill_step(self, s) -> bool:
+        p = self.p
+        s.op = lib.MXC_STEP_SOFTMAX_PROB if self.prob_labels else lib.MXC_STEP_SOFTMAX
+        s.dim[0], s.dim[1], s.dim[2] = self.outer, self.c, self.inner
+        s.dim[3] = self.size if self.prob_labels else self.batch
+        s.kind, s.flag = self.norm, int(p["use_ignore"])
+        s.fparam[0], s.fparam[1], s.fparam[2] = p["grad_scale"], p["ignore_label"], \
+            p["smooth_alpha"]
+        s.y, s.x, s.label = self.y, self.x, self.label
+        s.dx = self.dx if self.dx is not None else NULL
+        return True
+
     def backward(self) -> None:
         if self.dx is None:
             return
@@ -140,7 +162,12 @@ class _SoftmaxKernel(Kernel):
                 p["grad_scale"], int(p["use_ignore"]), p["ignore_label"], self.norm,
                 p["smooth_alpha"])
         if rc:
-            check(rc, "SoftmaxOutput backward (is every label a class index in [0, classes)?)")
+            check(rc, self.error_context("backward"))
+
+    def error_context(self, phase: str) -> str:
+        if phase == "backward":
+            return "SoftmaxOutput backward (is every label a class index in [0, classes)?)"
+        return super().error_context(phase)
 
 
 for _name in REGRESSION_KINDS:

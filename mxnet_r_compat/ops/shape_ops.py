@@ -21,9 +21,12 @@ class Flatten(Op):
 
 
 class _FlattenKernel(Kernel):
+    what = "Flatten"
+
     def __init__(self, b: Binding) -> None:
         self.x_arr, self.y_arr = b.inputs[0], b.outputs[0]
         self.n = self.x_arr.size
+        self.x, self.y = fptr(self.x_arr), fptr(self.y_arr, writable=True)
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
@@ -33,6 +36,11 @@ class _FlattenKernel(Kernel):
     def backward(self) -> None:
         if self.dx != NULL:
             check(lib.mxc_axpy(self.dx, self.dy, self.n, 1.0), "Flatten backward")
+
+    def fill_step(self, s) -> bool:
+        s.op, s.dim[0] = lib.MXC_STEP_COPY, self.n
+        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
+        return True
 
 
 class Concat(Op):
