@@ -38,8 +38,8 @@ from .formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epo
                                        find_checkpoint, sha256, write_model_files)
 from .formats.state_file import UnencodableState, encode, state_path
 
-__all__ = ["CheckpointWarning", "ResumeCheckpoint", "ResumePlan", "ResumeWarning",
-           "RestoreCheckpoint", "capture", "checkpoint_epochs", "find_checkpoint", "plan"]
+__all__ = ["CheckpointWarning", "RestoreCheckpoint", "ResumeCheckpoint", "ResumePlan",
+           "ResumeWarning", "capture", "checkpoint_epochs", "find_checkpoint", "plan"]
 
 ON_ERROR = ("warn", "error")
 
@@ -180,8 +180,9 @@ class ResumeCheckpoint:
             ``mx.model.last()`` hold the model of the epoch that could not be saved).
 
     Example:
+        >>> writer = ResumeCheckpoint("run/mlp", period=5)
         >>> model = mx.model.FeedForward.create(net, X, y, num_round=10,
-        ...                                     plugins=[ResumeCheckpoint("run/mlp")])  # doctest: +SKIP
+        ...                                     plugins=[writer])  # doctest: +SKIP
     """
 
     def __init__(self, prefix: str | os.PathLike[str], period: int = 1, on_error: str = "warn",
@@ -370,7 +371,7 @@ def _restore_devices(ckpt: Checkpoint, trainer: Any) -> None:
     execs = trainer.devices.execs
     if len(per_device) != len(execs):
         raise ckpt.fail(f"it holds {len(per_device)} device slice(s); this run has {len(execs)}.")
-    for ex, saved in zip(execs, per_device):
+    for ex, saved in zip(execs, per_device, strict=True):
         for kind, target in (("arg", ex.arg_arrays), ("aux", ex.aux_arrays)):
             values = saved.get(kind, {}) if isinstance(saved, dict) else None
             if not isinstance(values, dict):
@@ -411,7 +412,7 @@ def _restore_callbacks(ckpt: Checkpoint, trainer: Any) -> None:
         entry, record = current.get(key), saved.get(key)
         if entry is None or record is None or record["name"] != entry.name or \
                 record["kind"] != _state_api(entry.fn)[0]:
-            name = entry.name if entry is not None else record["name"]
+            name = entry.name if entry is not None else saved[key]["name"]
             _warn(f"the state of {name} is not restored (the callbacks differ from the "
                   f"checkpoint's); it starts afresh.")
             continue

@@ -22,7 +22,7 @@ from typing import IO, Iterator
 
 from ..errors import CheckpointWriteError, invalid_value
 
-_MODES = {"wb": {}, "w": {"encoding": "utf-8"}, "wt": {"encoding": "utf-8"}}
+_MODES: dict[str, str | None] = {"wb": None, "w": "utf-8", "wt": "utf-8"}  # mode -> encoding
 _TEMP_ATTEMPTS = 16
 
 
@@ -85,7 +85,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     target = resolve_path(path)
     temp_path, fd = _create_temp(target)
     try:
-        with os.fdopen(fd, mode, **_MODES[mode]) as handle:
+        with os.fdopen(fd, mode, encoding=_MODES[mode]) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -20,7 +20,7 @@ from .ndarray_file import (dumps_ndarray_list, load_ndarray_list, loads_ndarray_
 _KINDS = ("arg:", "aux:")
 
 
-def params_path(prefix: str | os.PathLike[str], iteration: int) -> str:
+def params_path(prefix: str | os.PathLike[str], iteration: int | float) -> str:
     """Return ``sprintf("%s-%04d.params", prefix, iteration)`` with ``~`` expanded.
 
     Args:
@@ -123,7 +123,7 @@ def split_params(arrays: list[np.ndarray], names: list[str] | None, source: str 
                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Split an NDArray list by its ``arg:``/``aux:`` names, as ``mx.model.load`` does."""
     split: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
-    for name, array in zip(names or [], arrays):
+    for name, array in zip(names or [], arrays, strict=False):  # unnamed: nothing to split
         if name[:4] not in _KINDS:
             continue
         params = split[_KINDS.index(name[:4])]

@@ -108,7 +108,7 @@ def _chunks(arrays: list[np.ndarray], names: list[str]) -> Iterator[bytes | memo
     for array in arrays:
         yield _record_header(array)
         if array.size:
-            yield memoryview(array).cast("B")
+            yield array.data.cast("B")
     yield struct.pack("<Q", len(names))
     for name in names:
         encoded = name.encode("utf-8")

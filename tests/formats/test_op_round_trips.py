@@ -137,8 +137,8 @@ OLD_JSON = {
 NEW_JSON = {
     "nodes": [
         {"op": "null", "name": "data", "inputs": []},
-        {"op": "null", "name": "fc_weight", "attrs": {"num_hidden": "3", "__init__": "[\"xavier\", {}]"},
-         "inputs": []},
+        {"op": "null", "name": "fc_weight", "inputs": [],
+         "attrs": {"num_hidden": "3", "__init__": "[\"xavier\", {}]"}},
         {"op": "null", "name": "fc_bias", "attrs": {"num_hidden": "3"}, "inputs": []},
         {"op": "FullyConnected", "name": "fc", "attrs": {"num_hidden": "3"},
          "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]},

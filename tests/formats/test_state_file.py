@@ -176,7 +176,7 @@ def test_compressed_members_and_other_zips_are_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("data.npy", npy(np.zeros(2)))
-    with pytest.raises(ModelFileError, match="member 'manifest.json' is missing"):
+    with pytest.raises(ModelFileError, match=r"member 'manifest\.json' is missing"):
         loads_state(out.getvalue())
 
 
