@@ -32,7 +32,8 @@ import numpy as np
 
 from . import random as rng_mod
 from .console import message
-from .errors import CheckpointWriteError, ModelFileError, MXShapeError, MXValueError, invalid_value
+from .errors import (CheckpointWriteError, ModelFileError, MXError, MXShapeError, MXValueError,
+                     invalid_value)
 from .formats import atomic, state_file
 from .formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epochs,
                                        find_checkpoint, sha256, write_model_files)
@@ -80,15 +81,17 @@ def data_fingerprint(it: Any) -> str | None:
         return None
     digest = hashlib.sha256()
     for a in (data, label):
-        digest.update(str(a.shape).encode())
-        digest.update(np.ascontiguousarray(a).data)
+        digest.update(f"{a.dtype.str}{a.shape}".encode())
+        rows = max(1, (1 << 22) // max(1, a[:1].nbytes))  # ~4 MB at a time, in C order
+        for start in range(0, a.shape[0], rows):
+            digest.update(np.ascontiguousarray(a[start:start + rows]).data)
     return digest.hexdigest()
 
 
 def _hyper(opt: Any) -> dict[str, Any]:
     skip = {"lr", "num_update", "counts", "states", "lr_scheduler", "n_states"}
     return {k: v for k, v in sorted(vars(opt).items())
-            if k not in skip and isinstance(v, (int, float, bool, str))}
+            if k not in skip and not k.startswith("_") and isinstance(v, (int, float, bool, str))}
 
 
 def _same(a: np.ndarray, b: np.ndarray | None) -> bool:
@@ -195,7 +198,7 @@ class ResumeCheckpoint:
         self.period = _whole("checkpoint.period", period)
         self.on_error = on_error
         self.origin: dict[str, Any] | None = dict(origin) if origin else None
-        self.errors: list[CheckpointWriteError] = []
+        self.errors: list[Exception] = []
         self.seconds = 0.0
 
     def on_train_begin(self, trainer: Any) -> None:
@@ -218,8 +221,8 @@ class ResumeCheckpoint:
         start = time.perf_counter()
         try:
             self.write(trainer, iteration)
-        except CheckpointWriteError as err:
-            self._failed(trainer, iteration, err)
+        except (CheckpointWriteError, UnencodableState) as err:  # the run goes on or keeps
+            self._failed(trainer, iteration, err)                 # its model (on_error)
         finally:
             self.seconds += time.perf_counter() - start
 
@@ -232,7 +235,7 @@ class ResumeCheckpoint:
         message("Resume checkpoint saved to ", path)
         return path
 
-    def _failed(self, trainer: Any, iteration: int, err: CheckpointWriteError) -> None:
+    def _failed(self, trainer: Any, iteration: int, err: Exception) -> None:
         self.errors.append(err)
         if self.on_error == "error":
             err.model = trainer.model  # type: ignore[attr-defined]
@@ -255,6 +258,15 @@ class RestoreCheckpoint:
         self.checkpoint = checkpoint
 
     def on_train_begin(self, trainer: Any) -> None:
+        try:
+            self._restore(trainer)
+        except MXError:
+            raise
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError) as err:
+            raise ModelFileError(f"Invalid resume state file '{self.checkpoint.path}': "
+                                 f"{type(err).__name__}: {err}") from err
+
+    def _restore(self, trainer: Any) -> None:
         ckpt, m = self.checkpoint, self.checkpoint.manifest
         if m["ndevice"] != len(trainer.ctx):
             raise ckpt.fail(f"it was written by a run on {m['ndevice']} device(s); this call "
@@ -273,6 +285,8 @@ class RestoreCheckpoint:
         for key, it in (("train", trainer.train_data), ("eval", trainer.eval_data)):
             _restore_iterator(ckpt, key, it)
         history = ckpt.decode(m["history"])
+        if not all(isinstance(row, dict) for row in history):
+            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad `history`")
         trainer.history[:] = history
         _restore_callbacks(ckpt, trainer)
         trainer.env.begin_round = m["begin_round"]

@@ -15,7 +15,7 @@ from mxnet_r_compat import mx, resume
 from mxnet_r_compat.errors import (CallbackError, CheckpointWriteError, ModelFileError,
                                    MXShapeError, MXValueError)
 from mxnet_r_compat.formats import atomic
-from mxnet_r_compat.formats.state_file import load_state, state_path
+from mxnet_r_compat.formats.state_file import load_state, save_state, state_path
 from mxnet_r_compat.optimizer import Optimizer
 
 from .common import OPTIMIZERS, VX, VY, X, Y, assert_same_weights, net, train, values
@@ -188,6 +188,27 @@ def test_replaced_weights_are_detected(prefix):
 
 
 # --- refusals --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, value, message", [
+    (("optimizer", "state"), {"lr": 1}, "bad optimizer state"),
+    (("devices",), [{"arg": 5}], "bad `devices`"),
+    (("devices",), [{"arg": {"fc1_weight": {"__array__": "rng"}}}], "per-device `fc1_weight`"),
+    (("iterators", "train"), {"order": [1, 2]}, "iterator state `order` does not fit"),
+    (("data", "train", "data_shape"), 5, "TypeError"),
+    (("history",), [1, 2], "bad `history`"),
+    (("rng",), "opt0", "bad random state"),
+    (("epoch",), "3", "`epoch` is missing or has the wrong type"),
+])
+def test_a_hand_edited_sidecar_fails_clearly(field, value, message, prefix):
+    train(3, checkpoint=prefix)
+    manifest, arrays = load_state(state_path(prefix, 3))
+    target = manifest
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    save_state(state_path(prefix, 3), manifest, arrays)
+    with pytest.raises((ModelFileError, MXValueError), match=message):
+        train(5, resume=prefix, begin_round=4)
 
 @pytest.mark.parametrize("change, error, message", [
     (dict(hidden=5), MXShapeError, r"parameter `fc1_weight` has shape \(8, 3\) in the "
