@@ -146,7 +146,9 @@ def r_shape(shape: tuple[int, ...]) -> Any:
 
 def _type_name(x: Any) -> str:
     names = {RT.STRSXP: "character vector", RT.VECSXP: "list", RT.CLOSXP: "function",
-             RT.NILSXP: "NULL", RT.ENVSXP: "environment", RT.S4SXP: "S4 object"}
+             RT.NILSXP: "NULL", RT.ENVSXP: "environment", RT.S4SXP: "S4 object",
+             RT.LGLSXP: "logical vector", RT.INTSXP: "integer vector",
+             RT.REALSXP: "numeric vector"}
     return names.get(x.typeof, str(x.typeof))
 
 

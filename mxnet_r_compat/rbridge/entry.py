@@ -28,15 +28,15 @@ def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
     return ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
 
 
-def with_warnings(fn, *args, **kwargs) -> Any:
+def with_warnings(fn, *args, training: bool = False, **kwargs) -> Any:
     """Call ``fn`` and return ``list(value=, warnings=)`` for R to re-issue the warnings.
 
     An exception becomes ``list(value = NULL, warnings =, error = list(message =, type =,
-    traceback =, model =, slot =, iteration =, nbatch =, parent =))``: R issues the
-    warnings raised before the failure, then raises the error with those fields
-    (.mx_with_warnings in R/model.R). ``model`` is the model of the last completed epoch of
-    the run (``model.last()``), ``slot``/``iteration``/``nbatch`` say which callback failed
-    and when, ``parent`` is the R condition a callback signalled.
+    traceback =))``: R issues the warnings raised before the failure, then raises the error
+    (.mx_with_warnings in R/model.R). For ``training`` the error also has ``training = TRUE``
+    and ``model``, the model of the last completed epoch of the run (``model.last()``), and
+    for a failed callback ``slot``/``iteration``/``nbatch`` (which one, and when) and
+    ``parent`` (the R condition it signalled).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -46,20 +46,23 @@ def with_warnings(fn, *args, **kwargs) -> Any:
             raise
         except Exception as e:  # reaches R as an R error with its fields (see above)
             return convert.make_list({"value": ri.NULL, "warnings": _warnings_to_r(caught),
-                                      "error": _error_to_r(e)})
+                                      "error": _error_to_r(e, training)})
     return convert.make_list({"value": value, "warnings": _warnings_to_r(caught)})
 
 
-def _error_to_r(e: Exception) -> Any:
+def _error_to_r(e: Exception, training: bool) -> Any:
     import traceback
 
-    last = model_mod.last()
     fields: dict[str, Any] = {
         "message": ri.StrSexpVector([error_message(e)]),
         "type": ri.StrSexpVector([type(e).__name__]),
         "traceback": ri.StrSexpVector(["".join(traceback.format_exception(e))]),
-        "model": ri.NULL if last is None else model_to_r(last),
     }
+    if not training:
+        return convert.make_list(fields)
+    last = model_mod.last()
+    fields.update(training=ri.BoolSexpVector([True]),
+                  model=ri.NULL if last is None else model_to_r(last))
     if isinstance(e, CallbackError):
         fields.update(slot=convert.to_r(e.slot or None), iteration=convert.to_r(e.iteration),
                       nbatch=convert.to_r(None if e.nbatch is None else float(e.nbatch)))
@@ -184,7 +187,7 @@ def rnorm(shape, mean, sd):
 
 @register("fit")
 def fit(**kwargs):
-    return with_warnings(fit_from_r, kwargs)
+    return with_warnings(fit_from_r, kwargs, training=True)
 
 
 @register("predict")

@@ -17,7 +17,10 @@ message, and reaches R again as one R error (entry.py ``fit``).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import signal
+import threading
 import warnings
 from typing import Any
 
@@ -320,12 +323,34 @@ class REnv:
         self.call = _ns_function(".mx_call_callback")
         self.versions: dict[str, int] = {}
         self.r_interrupted = False  # an R callback was interrupted by R's own Ctrl-C handler
+        self.python_sigints = 0  # SIGINTs Python's handler saw since the first R callback
+        self._counting = False
         assign = ri.baseenv["assign"]
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
         env_id = convert.HANDLES.add(train_env)
         session.call_r(_ns_function(".mx_env_bind"), self.env, ri.StrSexpVector(LAZY_FIELDS),
                        env_id)
+
+    def count_sigints(self) -> None:
+        """Count the SIGINTs Python sees during this run (wrapping the trainer's handler).
+
+        The trainer stops at the first Ctrl-C and passes a second one to the bridge, which
+        interrupts R; R's own handler (an R callback in Sys.sleep) takes some without Python
+        seeing them. RCallback needs the count to tell a first Ctrl-C from a second one. The
+        trainer puts its own previous handler back when the run ends, dropping this wrapper.
+        """
+        if self._counting or threading.current_thread() is not threading.main_thread():
+            return
+        self._counting = True
+        inner = signal.getsignal(signal.SIGINT)
+        if not callable(inner):
+            return
+
+        def counting(signum, frame):
+            self.python_sigints += 1
+            return inner(signum, frame)
+        signal.signal(signal.SIGINT, counting)
 
     def sync(self, env: TrainEnv, nbatch: int) -> None:
         v = self.nums_view
@@ -401,6 +426,12 @@ class RCallbackError(CallbackError):
         self.reason, self.condition = reason, condition
 
 
+class _SecondInterrupt(BaseException):
+    """A second Ctrl-C interrupted an R callback. The trainer takes any KeyboardInterrupt from a
+    callback as a request to stop after the batch, so this passes through it instead, and
+    fit_from_r turns it back into KeyboardInterrupt (R: an interrupt that ends the script)."""
+
+
 class RCallback:
     """An R closure called as a training callback through the package's invoker."""
 
@@ -408,13 +439,16 @@ class RCallback:
         self.closure, self.slot, self.renv = closure, slot, renv
 
     def __call__(self, iteration, nbatch, env, verbose=None):
+        self.renv.count_sigints()
         self.renv.sync(env, nbatch)
         flag = ri.NULL if verbose is None else ri.BoolSexpVector([bool(verbose)])
         res = session.call_r(self.renv.call, self.closure, self.renv.env, self.renv.nums, flag)
         classes = convert.r_class(res) if res.typeof == RT.VECSXP else []
         if "mx_r_interrupt" in classes:
+            if self.renv.python_sigints or self.renv.r_interrupted:
+                raise _SecondInterrupt  # a stop was requested already: end the script
             self.renv.r_interrupted = True
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt  # the trainer stops after this batch
         if "error" in classes or "condition" in classes:
             reason = str(session.call_r(ri.baseenv["conditionMessage"], res)[0])
             raise RCallbackError(f"{self.slot} failed in epoch {iteration} (batch {nbatch}): "
@@ -530,7 +564,7 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
     extra = {_CREATE_ARGS.get(k, k): _value_from_r(v) for k, v in kw.items()
              if k not in _FIT_ARGS and k not in SLOTS}
     opt = get("optimizer")
-    with _recorded_warnings() as caught:
+    with _recorded_warnings() as caught, _second_interrupt_ends_training():
         model = model_mod.create(
             symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
             begin_round=convert.scalar(get("begin.round"), 1),
@@ -553,6 +587,14 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
             and not renv.r_interrupted:
         _note_trainer_handled_sigint()
     return model_to_r(model)
+
+
+@contextlib.contextmanager
+def _second_interrupt_ends_training():
+    try:
+        yield
+    except _SecondInterrupt:
+        raise KeyboardInterrupt("interrupted twice") from None
 
 
 class _recorded_warnings:

@@ -4,30 +4,30 @@
 
 # Re-issue the warnings Python collected, then return the value (R shows them as
 # it showed MXNet's: after the call that raised them, or at once with warn = 1).
-# A failure comes back as res$error and is raised after the warnings (.mx_training_error).
+# A failure comes back as res$error and is raised after the warnings (.mx_raise_py_error).
 .mx_with_warnings <- function(res) {
   for (w in res$warnings) warning(w, call. = FALSE)
-  if (!is.null(res$error)) .mx_training_error(res$error)
+  if (!is.null(res$error)) .mx_raise_py_error(res$error)
   res$value
 }
 
-# Raise a failure of training (or prediction) as one R error. The condition has class
-# c("mx_callback_error" when a callback failed, "mx_training_error", "mx_py_error", "error",
-# "condition") and the fields
+# Raise a failure reported by Python as one R error: class c("mx_py_error", "error",
+# "condition"), fields message, traceback, type. A failure of training also has class
+# "mx_training_error" ("mx_callback_error" first when a callback failed) and the fields
 #   message    the callback's own message, with the slot, epoch and batch;
 #   model      the MXFeedForwardModel of the last completed epoch of this run (NULL before
 #              the first epoch completed); the same model as mx.model.last();
 #   slot, iteration, nbatch   which callback failed, and when (callback errors only);
 #   parent     the condition the R callback signalled (callback errors only);
 #   traceback, type           the Python side of the failure.
-.mx_training_error <- function(err) {
+.mx_raise_py_error <- function(err) {
   msg <- err$message
   if (!is.null(err$model)) {
     msg <- paste0(msg, "\n(the model of the last completed epoch is in this error's $model ",
                   "and in mx.model.last())")
   }
-  cls <- c(if (!is.null(err$slot)) "mx_callback_error", "mx_training_error", "mx_py_error",
-           "error", "condition")
+  cls <- c(if (!is.null(err$slot)) "mx_callback_error", if (isTRUE(err$training))
+           "mx_training_error", "mx_py_error", "error", "condition")
   stop(structure(class = cls, list(
     message = msg, call = NULL, model = err$model, slot = err$slot, iteration = err$iteration,
     nbatch = err$nbatch, parent = err$parent, traceback = err$traceback, type = err$type)))
