@@ -113,6 +113,20 @@ def test_callback_objects_with_state_dict_continue(prefix):
     assert second.seen == [1, 2, 3, 4, 5]
 
 
+def test_builtin_callback_objects_continue_their_lr_reductions(prefix):
+    def callbacks():
+        return [mx.callback.reduce.lr.on.plateau(factor=0.5, patience=1),
+                mx.callback.early.stopping(patience=100)]
+    before, first, after = callbacks(), callbacks(), callbacks()
+    full = train(8, epoch_end_callback=before, learning_rate=0.2)
+    train(4, epoch_end_callback=first, checkpoint=prefix, learning_rate=0.2)
+    resumed = train(8, seed=9, epoch_end_callback=after, resume=prefix, learning_rate=0.2)
+    assert_same_weights(full, resumed)
+    assert len(before[0].state_dict()["reductions"]) >= 2  # the rate really changed
+    assert after[0].state_dict() == before[0].state_dict()
+    assert after[1].state_dict() == before[1].state_dict()
+
+
 def test_changed_callbacks_warn_and_start_afresh(prefix):
     train(2, checkpoint=prefix, epoch_end_callback=EpochCounter())
     with pytest.warns(resume.ResumeWarning, match="is not restored"):
