@@ -145,7 +145,8 @@ def number(arg: str, value: Any, *, low: float | None = None, high: float | None
     ok = ok and (low is None or value >= low) and (high is None or value <= high)
     ok = ok and (not whole or float(value).is_integer())
     if not ok:
-        raise invalid_value(arg, value, expected or "a number")
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        raise invalid_value(arg, shown, expected or "a number")  # R's 0 arrives as 0.0
     return int(value) if whole else float(value)
 
 
