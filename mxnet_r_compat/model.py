@@ -453,21 +453,29 @@ def _check_metric(eval_metric) -> None:
     raise invalid_value("eval.metric", eval_metric, "a metric such as mx.metric.rmse")
 
 
+def _whole(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) \
+        and bool(np.isfinite(value)) and value == int(value)
+
+
+def _shown(value):
+    """R passes whole numbers as doubles: show 2.0 as 2, as R prints it."""
+    return int(value) if _whole(value) else value
+
+
 def _check_rounds(begin_round, num_round) -> None:
     for arg, value in (("begin.round", begin_round), ("num.round", num_round)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or value != int(value):
+        if not _whole(value):
             raise invalid_value(arg, value, "a whole number")
     if num_round < begin_round:
-        raise invalid_value("num.round", num_round,
-                            f"num.round >= begin.round ({begin_round}); num.round is the index "
-                            f"of the last epoch, not a count")
+        raise invalid_value("num.round", _shown(num_round),
+                            f"num.round >= begin.round ({_shown(begin_round)}); num.round is the "
+                            f"index of the last epoch, not a count")
 
 
 def _check_batch_size(value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or value != int(value) or value < 1:
-        raise invalid_value("array.batch.size", value, "a whole number >= 1")
+    if not _whole(value) or value < 1:
+        raise invalid_value("array.batch.size", _shown(value), "a whole number >= 1")
 
 
 def _make_optimizer(optimizer, batch_size: int, kwargs: dict) -> opt_mod.Optimizer:
