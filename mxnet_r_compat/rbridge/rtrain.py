@@ -30,7 +30,7 @@ import rpy2.rinterface as ri
 from .. import context, initializer as init_mod, io, lr_scheduler, metric as metric_mod
 from .. import model as model_mod, optimizer as opt_mod
 from ..env import TrainEnv
-from ..errors import CallbackError, MXError, MXTypeError, invalid_value
+from ..errors import CallbackError, MXError, MXTypeError, MXValueError, invalid_value
 from ..executor import Executor
 from ..symbol import Symbol
 from . import convert, rsymbol, session
@@ -528,12 +528,12 @@ def _eval_data_from_r(eval_data: Any) -> Any:
     if it is not None:
         return it
     if eval_data.typeof != RT.VECSXP:
-        raise ValueError("The validation set should be either a mx.io.DataIter or a R list")
+        raise MXValueError("The validation set should be either a mx.io.DataIter or a R list")
     parts = convert.named_list(eval_data)
     if "data" not in parts or "label" not in parts or convert.is_null(parts["data"]) \
             or convert.is_null(parts["label"]):
-        raise ValueError("Please provide the validation set as list(data=R.array, "
-                         "label=R.array)")
+        raise MXValueError("Please provide the validation set as list(data=R.array, "
+                           "label=R.array)")
     return {"data": data_from_r(parts["data"], "eval.data$data"),
             "label": label_from_r(parts["label"])}
 
