@@ -13,6 +13,7 @@ code. It records how it was made in ``_provenance``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -100,14 +101,15 @@ def golden(r_run, py_run):
 
 def _assert_close(actual: dict, expected: dict, what: str) -> None:
     assert len(actual["trainings"]) == len(expected["trainings"]) == 5, what
-    for k, (a, e) in enumerate(zip(actual["trainings"], expected["trainings"]), start=1):
+    for k, (a, e) in enumerate(zip(actual["trainings"], expected["trainings"], strict=True),
+                              start=1):
         for key in ("train", "validation", "batch5_train"):
             assert len(a[key]) == len(e[key]), f"{what}: training {k} {key}"
             np.testing.assert_allclose(a[key], e[key], rtol=RTOL,
                                        err_msg=f"{what}: training {k} {key}")
         assert a["epochs"] == e["epochs"], f"{what}: training {k} epochs"
     assert len(actual["logger_head"]) == 2, what
-    for a, e in zip(actual["logger_head"], expected["logger_head"]):
+    for a, e in zip(actual["logger_head"], expected["logger_head"], strict=True):
         np.testing.assert_allclose(a, e, rtol=RTOL, err_msg=f"{what}: logger head")
 
 
@@ -156,7 +158,7 @@ def test_checkpoints_are_written_and_loadable(r_run):
         model = load_model(str(cwd / "boston"), k)
         assert model.arg_params["fullyconnected0_weight"].shape == (1, 13)
         weights.append(model.arg_params["fullyconnected0_weight"])
-    assert all(not np.array_equal(a, b) for a, b in zip(weights, weights[1:]))
+    assert all(not np.array_equal(a, b) for a, b in itertools.pairwise(weights))
     messages = [line for line in r_run[0].stderr.splitlines() if line.startswith("Model check")]
     assert messages == [f"Model checkpoint saved to boston-{k:04d}.params" for k in range(1, 11)]
 

@@ -113,7 +113,7 @@ def named_list(x: Any) -> dict[str, Any]:
     if is_null(x):
         return {}
     names = list(x.names) if not is_null(x.names) else [""] * len(x)
-    return dict(zip((str(n) for n in names), x))
+    return dict(zip((str(n) for n in names), x, strict=True))
 
 
 def make_list(values: dict[str, Any], cls: str | None = None) -> Any:

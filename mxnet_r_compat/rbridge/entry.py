@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import io, model as model_mod, optimizer as opt_mod, persistence, random
+from .. import io, persistence, random
+from .. import model as model_mod
+from .. import optimizer as opt_mod
 from ..env import TrainEnv
 from ..errors import CallbackError, MXShapeError, MXValueError
 from ..formats import ndarray_file
@@ -96,7 +98,7 @@ def sym_create(op, inputs, params, name):
         sym = create(str(op[0]), *symbols, name=node_name, attr=attrs)
     else:
         sym = create(str(op[0]), name=node_name, attr=attrs,
-                     **{k.replace(".", "_"): s for k, s in zip(keys, symbols)})
+                     **{k.replace(".", "_"): s for k, s in zip(keys, symbols, strict=True)})
     return rsymbol.symbol_to_r(sym)
 
 
@@ -142,13 +144,14 @@ def sym_set_attributes(sym, attrs):
 @register("sym_infer_shape")
 def sym_infer_shape(sym, shapes):
     s = rsymbol.symbol_from_r(sym)
-    known = {k: tuple(int(d) for d in reversed(list(v))) for k, v in convert.named_list(shapes).items()}
+    known = {k: tuple(int(d) for d in reversed(list(v)))
+             for k, v in convert.named_list(shapes).items()}
     result = s.infer_shape(**known)
     if result is None:
         return None
     args, outs, aux = result
     as_r = lambda d: convert.make_list({k: convert.r_shape(v) for k, v in d.items()})  # noqa: E731
-    out_dict = dict(zip(s.outputs(), outs))
+    out_dict = dict(zip(s.outputs(), outs, strict=True))
     return convert.make_list({"arg.shapes": as_r(args), "out.shapes": as_r(out_dict),
                               "aux.shapes": as_r(aux)})
 
@@ -350,7 +353,7 @@ def updater_update(h, weights, grads):
         raise MXValueError(f"The updater got {len(w_list)} weights and {len(g_list)} "
                            f"gradients; they must match by position.")
     out = []
-    for index, (w, g) in enumerate(zip(w_list, g_list), start=1):
+    for index, (w, g) in enumerate(zip(w_list, g_list, strict=True), start=1):
         if convert.is_null(g):
             out.append(ri.NULL)
             continue

@@ -107,7 +107,7 @@ def compose(sym: Symbol, keys: list[str], values: list[Symbol],
         raise MXValueError("mx.apply: an argument is given twice")
     head = sym.outputs_[0][0] if len(sym.outputs_) == 1 else None
     replace: dict[str, tuple[Node, int]] = {}
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=True):
         target = key
         if target not in args and head is not None and head.op is not None \
                 and f"{head.name}_{key}" in args:

@@ -27,8 +27,11 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import context, initializer as init_mod, io, lr_scheduler, metric as metric_mod
-from .. import model as model_mod, optimizer as opt_mod
+from .. import context, io, lr_scheduler
+from .. import initializer as init_mod
+from .. import metric as metric_mod
+from .. import model as model_mod
+from .. import optimizer as opt_mod
 from ..env import TrainEnv
 from ..errors import CallbackError, MXError, MXTypeError, MXValueError, invalid_value
 from ..executor import Executor

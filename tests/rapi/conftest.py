@@ -30,10 +30,12 @@ library(mxnet)
 .fmt <- function(v) {
   if (is.null(v)) return("NULL")
   if (is.numeric(v)) return(paste(sprintf("%.17g", as.vector(v)), collapse = " "))
-  if (is.logical(v)) return(paste(ifelse(is.na(v), "NA", ifelse(v, "TRUE", "FALSE")), collapse = " "))
+  if (is.logical(v)) return(paste(ifelse(is.na(v), "NA", ifelse(v, "TRUE", "FALSE")),
+                                   collapse = " "))
   gsub("\n", "\\\\n", paste(as.character(v), collapse = " "))
 }
 emit <- function(key, value) cat(key, "\t", .fmt(value), "\n", sep = "")
+msg <- function(expr) tryCatch(expr, error = conditionMessage)  # the error message, or the value
 data(BostonHousing, package = "mlbench")
 train.x <- data.matrix(BostonHousing[seq(1, 506, 3), -14])
 train.y <- BostonHousing[seq(1, 506, 3), 14]
@@ -56,7 +58,8 @@ class RRun:
     cwd: Path | None = None
 
     def __getitem__(self, key: str) -> str:
-        assert key in self.values, f"R did not emit {key!r}.\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
+        assert key in self.values, \
+            f"R did not emit {key!r}.\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
         return self.values[key]
 
     def nums(self, key: str) -> list[float]:

@@ -52,8 +52,10 @@ e1 <- Filter(function(r) r$iteration == 1, rows); e2 <- Filter(function(r) r$ite
 emit("epoch1.model.null", all(sapply(e1, function(r) is.null(r$model))))
 emit("epoch1.eval.null", all(sapply(e1, function(r) is.null(r$eval.metric))))
 emit("epoch1.result.null", all(sapply(e1, function(r) is.null(r$result))))
-emit("epoch2.model.is.epoch1", all(sapply(e2, function(r) identical(r$model, rec$epoch[[1]]$model))))
-emit("epoch2.eval.is.epoch1", all(sapply(e2, function(r) identical(r$eval.metric, rec$epoch[[1]]$eval.metric))))
+emit("epoch2.model.is.epoch1",
+     all(sapply(e2, function(r) identical(r$model, rec$epoch[[1]]$model))))
+emit("epoch2.eval.is.epoch1",
+     all(sapply(e2, function(r) identical(r$eval.metric, rec$epoch[[1]]$eval.metric))))
 emit("epoch1.model.differs.from.2", !identical(rec$epoch[[1]]$model, rec$epoch[[2]]$model))
 emit("train.metric.counts", sapply(e1, function(r) r$train.metric[1]))
 emit("metric.name", rows[[1]]$metric.name)
@@ -69,11 +71,13 @@ emit("final.is.epoch3", identical(w1(model), rec$epoch[[3]]$model))
 
 # -- verbose: a 3-argument closure works; verbose = TRUE/FALSE reaches closures that take it
 seen <- c()
-m <- run(epoch.end.callback = function(iteration, nbatch, env) { seen <<- c(seen, iteration); TRUE })
+m <- run(epoch.end.callback = function(iteration, nbatch, env) {
+  seen <<- c(seen, iteration); TRUE })
 emit("three.arg.epochs", seen)
 got <- c()
 invisible(suppressMessages(run(num.round = 2, verbose = TRUE,
-  epoch.end.callback = function(iteration, nbatch, env, verbose) { got <<- c(got, verbose); TRUE })))
+  epoch.end.callback = function(iteration, nbatch, env, verbose) {
+    got <<- c(got, verbose); TRUE })))
 invisible(run(num.round = 2, verbose = FALSE,
   epoch.end.callback = function(iteration, nbatch, env, verbose) { got <<- c(got, verbose); TRUE }))
 emit("verbose.values", got)
@@ -82,7 +86,8 @@ invisible(run(num.round = 1, epoch.end.callback = function(iteration, nbatch, en
   dots <<- c(dots, list(...)$verbose); TRUE }))
 emit("dots.verbose", dots)
 batch.verbose <- c()
-invisible(run(num.round = 1, batch.end.callback = function(iteration, nbatch, env, verbose = "absent") {
+invisible(run(num.round = 1,
+              batch.end.callback = function(iteration, nbatch, env, verbose = "absent") {
   batch.verbose <<- c(batch.verbose, verbose) }))
 emit("batch.verbose", unique(batch.verbose))
 
@@ -225,7 +230,8 @@ report("early", e)
 emit("early.last.null", is.null(mx.model.last()))
 # a condition class of the user's survives as the parent
 e <- tryCatch(run(epoch.end.callback = function(iteration, nbatch, env)
-  stop(structure(class = c("my_error", "error", "condition"), list(message = "mine", call = NULL)))),
+  stop(structure(class = c("my_error", "error", "condition"),
+                 list(message = "mine", call = NULL)))),
   error = function(e) e)
 emit("custom.parent.class", class(e$parent))
 caught <- tryCatch(run(epoch.end.callback = function(iteration, nbatch, env) stop("x")),
@@ -238,27 +244,29 @@ for (v in list(NA, "yes", c(TRUE, FALSE), 1)) {
   emit(paste0("badclass.", paste(deparse(v), collapse = "")), class(e))
 }
 # Python-side errors: bad arguments, a failing metric and initializer, bad input
-emit("pyerr.arg", tryCatch(run(learning.rat = 1), error = function(e) conditionMessage(e)))
+emit("pyerr.arg", msg(run(learning.rat = 1)))
 emit("pyerr.arg.class", tryCatch(run(learning.rat = 1), error = function(e) class(e)))
-emit("pyerr.momentum", tryCatch(run(momentum = -1), error = function(e) conditionMessage(e)))
-emit("pyerr.metric", tryCatch(run(eval.metric = mx.metric.custom("bad", function(label, pred) stop("no metric"))),
-                              error = function(e) conditionMessage(e)))
-emit("pyerr.init", tryCatch(run(initializer = function(name, shape, ctx, allow.unknown) stop("no init")),
-                            error = function(e) conditionMessage(e)))
-emit("pyerr.X", tryCatch(run(X = "text"), error = function(e) conditionMessage(e)))
-emit("pyerr.cb.type", tryCatch(run(epoch.end.callback = 42), error = function(e) conditionMessage(e)))
-emit("pyerr.predict", tryCatch(predict(e$model, matrix(0, 5, 4)), error = function(e) conditionMessage(e)))
+emit("pyerr.momentum", msg(run(momentum = -1)))
+emit("pyerr.metric",
+     msg(run(eval.metric = mx.metric.custom("bad", function(label, pred) stop("no metric")))))
+emit("pyerr.init",
+     msg(run(initializer = function(name, shape, ctx, allow.unknown) stop("no init"))))
+emit("pyerr.X", msg(run(X = "text")))
+emit("pyerr.cb.type", msg(run(epoch.end.callback = 42)))
+emit("pyerr.predict", msg(predict(e$model, matrix(0, 5, 4))))
 emit("pyerr.load", tryCatch(mx.nd.load("missing.nd"), error = function(e) class(e)))
 emit("warnings.before.error", tryCatch(withCallingHandlers(
   mx.model.FeedForward.create(lro, X = train.x, y = train.y, num.round = 2, array.batch.size = 20,
     verbose = FALSE, epoch.end.callback = function(iteration, nbatch, env) stop("late")),
-  warning = function(w) { emit("warning.seen", conditionMessage(w)); invokeRestart("muffleWarning") }),
+  warning = function(w) {
+    emit("warning.seen", conditionMessage(w)); invokeRestart("muffleWarning") }),
   error = function(e) "error after the warning"))
 # still usable afterwards
 ok <- run(num.round = 2)
 emit("usable.after", class(ok))
 # an uncaught callback error ends the script like any R error
-run(epoch.end.callback = function(iteration, nbatch, env) if (iteration == 2) stop("uncaught") else TRUE)
+run(epoch.end.callback = function(iteration, nbatch, env)
+  if (iteration == 2) stop("uncaught") else TRUE)
 emit("never", TRUE)
 """
 
@@ -298,9 +306,10 @@ def test_error_before_the_first_epoch_has_no_model(failing):
     assert failing["caught.by.class"] == "by class"
 
 
-@pytest.mark.parametrize("value, shown", [("NA", "NA"), ('"yes"', "an R character vector of length 1"),
-                                          ("c(TRUE, FALSE)", "an R logical vector of length 2"),
-                                          ("1", "an R numeric vector of length 1")])
+@pytest.mark.parametrize("value, shown", [
+    ("NA", "NA"), ('"yes"', "an R character vector of length 1"),
+    ("c(TRUE, FALSE)", "an R logical vector of length 2"),
+    ("1", "an R numeric vector of length 1")])
 def test_invalid_epoch_callback_values_name_the_callback(failing, value, shown):
     assert failing[f"bad.{value}"].startswith(
         f"The epoch.end.callback returned {shown} in epoch 1; expected TRUE to continue or "

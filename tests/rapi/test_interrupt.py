@@ -78,7 +78,7 @@ class Child:
         t0 = time.monotonic()
         while marker not in self.out:
             left = t0 + DEADLINE - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None and not self._readable(0):
+            if left <= 0 or (self.proc.poll() is not None and not self._readable(0)):
                 self.proc.kill()
                 err = self.proc.stderr.read().decode()
                 pytest.fail(f"no {marker!r} within {DEADLINE} s (rc={self.proc.poll()}):\n"

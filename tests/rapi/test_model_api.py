@@ -34,7 +34,8 @@ manual <- t(as.array(w)) %*% t(test.x) + as.vector(as.array(model$arg.params$fc1
 emit("pred.values", p)
 emit("manual.values", manual)
 p.auto <- withCallingHandlers(predict(model, test.x),
-  warning = function(w) { emit("pred.warning", conditionMessage(w)); invokeRestart("muffleWarning") })
+  warning = function(w) {
+    emit("pred.warning", conditionMessage(w)); invokeRestart("muffleWarning") })
 emit("pred.auto.same", identical(p.auto, p))
 emit("pred.colmajor.same", identical(predict(model, t(test.x), array.layout = "colmajor"), p))
 emit("pred.smallbatch.same", isTRUE(all.equal(predict(model, test.x, array.layout = "rowmajor",
@@ -56,7 +57,8 @@ emit("ser.orig.is", is.serialized(model))
 emit("ser.fields", names(m2))
 emit("ser.param.class", class(m2$arg.params$fc1_weight))
 emit("ser.pred.same", identical(predict(m2, test.x, array.layout = "rowmajor"), p))
-emit("unser.pred.same", identical(predict(mx.unserialize(m2), test.x, array.layout = "rowmajor"), p))
+emit("unser.pred.same",
+     identical(predict(mx.unserialize(m2), test.x, array.layout = "rowmajor"), p))
 emit("ser.print", capture.output(print(m2)))
 
 # -- mx.model.save / load
@@ -77,20 +79,24 @@ mx.set.seed(0)
 m.df <- withCallingHandlers(
   mx.model.FeedForward.create(lro, X = num.df, y = train.y, num.round = 2,
     array.batch.size = 20, learning.rate = 2e-6, verbose = FALSE, array.layout = "rowmajor"),
-  message = function(m) { emit("numdf.message", conditionMessage(m)); invokeRestart("muffleMessage") })
+  message = function(m) {
+    emit("numdf.message", conditionMessage(m)); invokeRestart("muffleMessage") })
 mx.set.seed(0)
 m.mat <- mx.model.FeedForward.create(lro, X = data.matrix(num.df), y = train.y, num.round = 2,
   array.batch.size = 20, learning.rate = 2e-6, verbose = FALSE, array.layout = "rowmajor")
-emit("numdf.same", identical(as.array(m.df$arg.params$fc1_weight), as.array(m.mat$arg.params$fc1_weight)))
+emit("numdf.same", identical(as.array(m.df$arg.params$fc1_weight),
+                             as.array(m.mat$arg.params$fc1_weight)))
 mx.set.seed(0)
 m.fac <- withCallingHandlers(
   mx.model.FeedForward.create(lro, X = df, y = train.y, num.round = 2,
     array.batch.size = 20, learning.rate = 2e-6, verbose = FALSE, array.layout = "rowmajor"),
-  message = function(m) { emit("facdf.message", conditionMessage(m)); invokeRestart("muffleMessage") })
+  message = function(m) {
+    emit("facdf.message", conditionMessage(m)); invokeRestart("muffleMessage") })
 mx.set.seed(0)
 m.dm <- mx.model.FeedForward.create(lro, X = data.matrix(df), y = train.y, num.round = 2,
   array.batch.size = 20, learning.rate = 2e-6, verbose = FALSE, array.layout = "rowmajor")
-emit("facdf.same", identical(as.array(m.fac$arg.params$fc1_weight), as.array(m.dm$arg.params$fc1_weight)))
+emit("facdf.same", identical(as.array(m.fac$arg.params$fc1_weight),
+                             as.array(m.dm$arg.params$fc1_weight)))
 emit("predict.df.same", identical(suppressMessages(predict(m.dm, df, array.layout = "rowmajor")),
                                   predict(m.dm, data.matrix(df), array.layout = "rowmajor")))
 
@@ -131,10 +137,9 @@ emit("logger.is", is(lg, "mx.metric.logger"))
 emit("logger.refclass", is(lg, "envRefClass"))
 emit("logger.fields", sort(names(mx.metric.logger$fields())))
 emit("logger.empty", c(length(lg$train), length(lg$eval)))
-bad <- tryCatch(mx.model.FeedForward.create(lro, X = train.x, y = train.y, num.round = 1,
+bad <- msg(mx.model.FeedForward.create(lro, X = train.x, y = train.y, num.round = 1,
     array.batch.size = 20, learning.rate = 2e-6, eval.metric = mx.metric.rmse, verbose = FALSE,
-    array.layout = "rowmajor", epoch.end.callback = mx.callback.log.train.metric(1, list())),
-  error = function(e) conditionMessage(e))
+    array.layout = "rowmajor", epoch.end.callback = mx.callback.log.train.metric(1, list())))
 emit("logger.invalid", bad)
 
 # -- mx.model.init.params and the layout helpers
@@ -154,8 +159,7 @@ emit("layout.train.col", suppressWarnings(mx.model.select.layout.train(t(train.x
 emit("layout.train.3d", mx.model.select.layout.train(array(0, c(2, 2, 2)), 1:2))
 emit("layout.predict.row", suppressWarnings(mx.model.select.layout.predict(test.x, model)))
 emit("layout.predict.col", suppressWarnings(mx.model.select.layout.predict(t(test.x), model)))
-emit("layout.square", tryCatch(mx.model.select.layout.train(matrix(0, 3, 3), 1:3),
-                               error = function(e) conditionMessage(e)))
+emit("layout.square", msg(mx.model.select.layout.train(matrix(0, 3, 3), 1:3)))
 """
 
 
