@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+HERE = Path(__file__).resolve().parent
 RSCRIPT = str(Path(sys.executable).with_name("mxnet-rscript"))
 TIMEOUT = 120
 
@@ -45,6 +46,12 @@ lro <- mx.symbol.LinearRegressionOutput(
   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1, name = "fc1"),
   name = "lro")
 """
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.r)
 
 
 @dataclass
