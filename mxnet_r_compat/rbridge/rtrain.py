@@ -328,7 +328,7 @@ class REnv:
         self.r_interrupted = False  # an R callback was interrupted by R's own Ctrl-C handler
         self.python_sigints = 0  # SIGINTs Python's handler saw since the first R callback
         self._counting = False
-        assign = ri.baseenv["assign"]
+        self._assign = assign = ri.baseenv["assign"]  # binds without copying (notes 2.4.4)
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
         env_id = convert.HANDLES.add(train_env)
@@ -370,7 +370,8 @@ class REnv:
             if version != self.versions.get(field, 0):
                 self.versions[field] = version
                 value = env[field]
-                self.env[field] = ri.NULL if value is None else convert_fn(value)
+                self._assign(field, ri.NULL if value is None else convert_fn(value),
+                             envir=self.env)
 
 
 def _state_to_r(state) -> Any:
