@@ -371,7 +371,8 @@ def check_class_labels(y: np.ndarray, n_classes: int, arg: str, output: str,
     i = int(np.argmax(bad))
     value = y.reshape(-1)[i]
     shown = int(value) if np.isfinite(value) and float(value).is_integer() else float(value)
-    raise invalid_argument(arg, f"class label {shown} at {_position(y.shape, np.unravel_index(i, y.shape))} "
+    where = _position(y.shape, np.unravel_index(i, y.shape))
+    raise invalid_argument(arg, f"class label {shown} at {where} "
                            f"({int(bad.sum())} of {flat.size} labels out of range)",
                            f"class indices 0 <= label < {n_classes}: {output} has {n_classes} "
                            f"outputs, and labels start at 0")

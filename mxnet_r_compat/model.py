@@ -146,7 +146,7 @@ def _prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool =
         if y is not None:
             io.check_finite(y, "y")
     if layout == "auto":
-        if y is not None and X.ndim == 2:
+        if y is not None and X.ndim == 2 and y.ndim <= 1:
             _check_layout_candidates(X, y)
         layout = io.select_layout_train(X, y)
     data = io.to_backend(X, layout)
@@ -167,7 +167,8 @@ def _samples_text(X: np.ndarray, layout: str, arg: str) -> str:
 
 def _check_layout_candidates(X: np.ndarray, y: np.ndarray) -> None:
     """array.layout="auto" with no candidate at all is a label count problem, not a layout one
-    (MXNet said "Cannot auto select array.layout" for this too)."""
+    (MXNet said "Cannot auto select array.layout" for this too). Vector labels only: matrix
+    labels take part in MXNet's rule untransposed, and keep its message."""
     r_dims = np.shape(y)[::-1] or (1,)
     if X.shape[0] != r_dims[0] and X.shape[1] != r_dims[-1]:
         n = y.shape[0] if y.ndim else 1
@@ -454,8 +455,9 @@ def _check_metric(eval_metric) -> None:
 
 
 def _whole(value) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) \
-        and bool(np.isfinite(value)) and value == int(value)
+    numeric = isinstance(value, (int, float, np.integer, np.floating))
+    return numeric and not isinstance(value, bool) and bool(np.isfinite(value)) \
+        and value == int(value)
 
 
 def _shown(value):

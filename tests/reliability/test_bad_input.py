@@ -20,7 +20,8 @@ from mxnet_r_compat.io import DataConversionWarning
 
 from .conftest import R_PREAMBLE, linreg, parse_cases, softmax_net
 
-FINITE = r"Expected finite numbers: remove or impute the missing values, or pass check\.finite=FALSE"
+FINITE = (r"Expected finite numbers: remove or impute the missing values, or pass "
+          r"check\.finite=FALSE")
 
 
 def _with(X, i, j, value):
