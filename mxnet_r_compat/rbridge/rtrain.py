@@ -45,11 +45,15 @@ RT = convert.RT
 
 
 def model_to_r(model: model_mod.FeedForwardModel) -> Any:
-    """An R ``MXFeedForwardModel`` list (symbol, arg.params, aux.params)."""
+    """An R ``MXFeedForwardModel`` list (symbol, arg.params, aux.params), plus what a trained
+    model carries: history, callback.time, stop.reason (rcallbacks.extras_to_r)."""
+    from .rcallbacks import extras_to_r
+
     return convert.make_list({
         "symbol": rsymbol.symbol_to_r(model.symbol),
         "arg.params": convert.params_to_r(model.arg_params),
         "aux.params": convert.params_to_r(model.aux_params),
+        **extras_to_r(model),
     }, "MXFeedForwardModel")
 
 
@@ -513,16 +517,11 @@ _FIT_ARGS = ("symbol", "X", "y", "ctx", "begin.round", "num.round", "optimizer",
 
 
 def _callbacks_from_r(value: Any, slot: str, renv: REnv) -> Any:
-    """An R callback argument: NULL, a function, or a list of functions (called in order)."""
-    if convert.is_null(value):
-        return None
-    if value.typeof == RT.CLOSXP:
-        return RCallback(value, slot, renv)
-    if value.typeof == RT.VECSXP and all(v.typeof == RT.CLOSXP for v in value):
-        return [RCallback(v, slot, renv) for v in value]
-    raise MXTypeError(f"Invalid value for argument `{slot}`. Received: an R "
-                      f"{convert._type_name(value)}. Expected a function(iteration, nbatch, "
-                      f"env) or a list of them.")
+    """An R callback argument: NULL, a function, a callback object such as
+    mx.callback.early.stopping() (rcallbacks.py), or a list of those (called in order)."""
+    from .rcallbacks import slot_from_r
+
+    return slot_from_r(value, slot, lambda closure: RCallback(closure, slot, renv))
 
 
 def _eval_data_from_r(eval_data: Any) -> Any:

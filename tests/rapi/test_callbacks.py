@@ -125,6 +125,15 @@ saved <- run(num.round = 2, eval = FALSE, epoch.end.callback = function(iteratio
   mx.model.save(env$model, "cb", iteration); TRUE })
 emit("cb.files", sort(list.files(pattern = "^cb-")))
 emit("cb.file.model.same", identical(w1(mx.model.load("cb", 2)), w1(saved)))
+
+# -- a list mixing an R closure and a Python callback object (callbacks_extra.R)
+seen.mixed <- c()
+mixed <- run(num.round = 6, epoch.end.callback = list(
+  function(iteration, nbatch, env) { seen.mixed <<- c(seen.mixed, iteration); TRUE },
+  mx.callback.early.stopping(patience = 0, min.delta = 1e6)))
+emit("mixed.epochs", seen.mixed)
+emit("mixed.fields", names(mixed))
+emit("mixed.history.rows", nrow(mixed$history))
 """
 
 
@@ -179,6 +188,13 @@ def test_return_values(r):
     assert r.num("stop.invisible") == 4
     assert r.num("batch.FALSE.ignored") == 27
     assert r["stopped.returns.that.epoch"] == "TRUE"
+
+
+def test_lists_of_callbacks_and_python_callback_objects(r):
+    assert r.nums("mixed.epochs") == [1, 2]  # nothing improves by 1e6: stop at epoch 2
+    assert r["mixed.fields"] == ("symbol arg.params aux.params history callback.time "
+                                 "stop.reason")
+    assert r.num("mixed.history.rows") == 4  # train and eval rows of two epochs
 
 
 def test_builtin_callbacks_and_env_model_are_usable(r):
