@@ -54,6 +54,7 @@ class DeviceGroup:
         # (argument position, name) of each trained parameter: MXNet's updater indices.
         self.param_index = [(args.index(n), n) for n in self.execs[0].grad_arrays]
         self._plan: Plan | None | bool = None  # False: some node has no C step
+        self._loads: dict[tuple, tuple[list, list, list]] = {}
 
     def fused_plan(self, optimizer: Optimizer | None = None) -> Plan | None:
         """The C plan of these executors (fused.py), with ``optimizer``'s updates when it
@@ -69,6 +70,24 @@ class DeviceGroup:
     # -- data in ----------------------------------------------------------------------------
     def load(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
         """Copy each batch field's device slice into the executors (by argument name)."""
+        # The same batch arrays (an iterator's reused buffers) are usually loaded again and
+        # again: their (destination, source view) pairs, checked once, are kept.
+        key = (*batch, *map(id, batch.values()), *rename.items())
+        cached = self._loads.get(key)
+        if cached is not None and all(a is b for a, b in zip(cached[1], batch.values())) \
+                and all(a.shape == s for a, s in zip(cached[1], cached[2])):
+            for dst, src in cached[0]:
+                np.copyto(dst, src)
+            return
+        pairs = self._load_pairs(batch, rename)
+        if len(self._loads) > 8:
+            self._loads.clear()
+        self._loads[key] = (pairs, list(batch.values()), [v.shape for v in batch.values()])
+        for dst, src in pairs:
+            np.copyto(dst, src)
+
+    def _load_pairs(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> list:
+        pairs = []
         for field, value in batch.items():
             name = rename.get(field, field)
             for ex, (lo, hi) in zip(self.execs, self.ranges):
@@ -80,7 +99,8 @@ class DeviceGroup:
                     if src.shape != dst.shape:
                         raise MXShapeError(f"Batch field `{field}` has shape {value.shape}; the "
                                            f"network was bound for {dst.shape} per device.")
-                    np.copyto(dst, src)
+                    pairs.append((dst, src))
+        return pairs
 
     def run(self, fn) -> None:
         """Apply ``fn`` to every executor (in threads when there are several)."""
@@ -133,12 +153,39 @@ class DeviceGroup:
     def update_metric(self, metric: Metric, state, label_name: str | None):
         """One metric update per device, with this batch's outputs; returns
         ``(state, preds, labels)``."""
+        fast = self._metric_in_c(metric, state, label_name)
+        if fast is not None:
+            return fast
         preds, labels = [], []
         for ex in self.execs:
             preds.append(ex.outputs[0])
             labels.append(ex.arg_arrays[label_name] if label_name else None)
             state = metric.update(labels[-1], preds[-1], state)
         return state, preds, labels
+
+    def _metric_in_c(self, metric: Metric, state, label_name: str | None):
+        """update_metric's result with the built-in metric computed by C over the same
+        arrays (bit-identical, fused.h), or None when that does not apply."""
+        kind = metric.native_kind()
+        plan = self._plan
+        if not kind or not plan or label_name is None or type(metric).update is not \
+                Metric.update or "data" not in self.execs[0].arg_arrays:
+            return None
+        ex = self.execs[0]
+        pred, label = ex.outputs[0], ex.arg_arrays.get(label_name)
+        if label is None or pred.ndim == 0 or pred.shape[0] == 0:
+            return None
+        width = pred.size // pred.shape[0]
+        lw = label.size // pred.shape[0]
+        if label.size % pred.shape[0] or (lw != 1 if kind == lib.MXC_METRIC_ACCURACY
+                                          else lw != width):
+            return None
+        plan.bind_io("data", label_name, width)
+        out = plan.metric(kind, state)
+        if out is None:
+            return None
+        return out, [e.outputs[0] for e in self.execs], [e.arg_arrays[label_name]
+                                                           for e in self.execs]
 
     # -- parameters -------------------------------------------------------------------------
     def params(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -151,6 +198,8 @@ class DeviceGroup:
 
     def first_nonfinite(self) -> str | None:
         """Where the first NaN/Inf is: "parameter `name`" or "the output", else None."""
+        if self._plan and self._plan.all_finite():  # one C call over the same buffers
+            return None
         ex = self.execs[0]
         for _, name in self.param_index:
             if not _all_finite(ex.arg_arrays[name]):

@@ -55,9 +55,11 @@ class Plan:
         self._finite_n = ffi.new("int64_t[]", [a.size for a in finite])
         p.finite, p.finite_n, p.n_finite = self._finite, self._finite_n, len(finite)
         self._info = ffi.new("int64_t[]", lib.MXC_RUN_INFO)
+        self._metric_state = ffi.new("double[2]")
         self.io: tuple[str, str | None] | None = None
         self.optimizer = None
         self._opt_key: Any = None
+        self._quick: Any = None
         if optimizer is not None:
             self.set_optimizer(optimizer)
 
@@ -69,6 +71,9 @@ class Plan:
     def set_optimizer(self, optimizer) -> bool:
         """(Re)build the updates when the optimizer, its rule, its hyper-parameters or its
         state arrays changed; False when its updates cannot run in C."""
+        quick = optimizer.fused_key()
+        if quick is not None and quick == self._quick:
+            return True
         spec = optimizer.fused_spec()
         if spec is None:
             return False
@@ -95,6 +100,7 @@ class Plan:
         self._updates, self._states = ups, states  # the C structs point into these
         self.ptr.updates, self.ptr.n_updates = ups, len(states)
         self.optimizer, self._opt_key = optimizer, key
+        self._quick = optimizer.fused_key()
         return True
 
     def _count(self) -> None:
@@ -102,6 +108,18 @@ class Plan:
             self.optimizer.count_updates(i, self.n_dev)
 
     # -- running ----------------------------------------------------------------------------
+    def all_finite(self) -> bool:
+        """Device 0's parameters and every device's output are free of NaN and Inf."""
+        return bool(lib.mxc_plan_all_finite(self.ptr))
+
+    def metric(self, kind: int, state) -> np.ndarray | None:
+        """``state`` plus (1, value) per device, as Metric.update would add them."""
+        s = self._metric_state
+        s[0], s[1] = float(state[0]), float(state[1])
+        if lib.mxc_plan_metric(self.ptr, kind, s):
+            return None
+        return np.array([s[0], s[1]])
+
     def step(self, train: bool) -> None:
         """One batch already loaded into the executors (forward; backward and updates)."""
         rc = lib.mxc_plan_step(self.ptr, train, self._info)
@@ -149,53 +167,19 @@ class Plan:
         return done, bool(self._info[lib.MXC_RUN_NONFINITE]), rc
 
 
-def source(a: np.ndarray):
-    """An ``mxc_source`` viewing a (samples, ...) array in place, or None when its layout
-    cannot be described by two strides (or its type is not float32/float64)."""
-    if a.dtype not in (np.float32, np.float64) or a.ndim < 1 or a.shape[0] < 1:
-        return None
-    n, item = a.shape[0], a.itemsize
-    if a.ndim == 1:
-        width, col = 1, 1
-    elif a.ndim == 2:
-        width, col = a.shape[1], a.strides[1] // item
-    elif a[0].flags.c_contiguous:
-        width, col = int(np.prod(a.shape[1:])), 1
-    else:
-        return None
-    if a.strides[0] % item or (a.ndim == 2 and a.strides[1] % item):
-        return None
-    s = ffi.new("mxc_source *")
-    s.data = ffi.cast("void *", a.__array_interface__["data"][0])
-    s.is_double = int(a.dtype == np.float64)
-    s.row_stride, s.col_stride, s.width = a.strides[0] // item, col, width
-    return s
-
-
 class Batches:
-    """An ``mxc_batches`` over an ArrayIter: its arrays, order and batch buffers."""
+    """An ArrayIter's ``mxc_batches`` (io.ArrayIter.c_batches) and the widths it gathers."""
 
     def __init__(self, it: ArrayIter) -> None:
         self.it = it
-        data, label = source(it.data), source(it.label)
-        self.ok = data is not None and label is not None and it.order.dtype == np.int64 \
-            and it.order.flags.c_contiguous
-        if not self.ok:
-            return
-        self._keep = (data, label, it.data, it.label, it.order)
-        self.ptr = ffi.new("mxc_batches *")
-        b = self.ptr
-        b.data, b.label = data[0], label[0]
-        b.order = ffi.cast("int64_t *", it.order.__array_interface__["data"][0])
-        b.num_data, b.batch_size = it.num_data, it.batch_size
-        b.pad_data, b.pad_label = fptr(it._data_buf), fptr(it._label_buf)
-        self.width, self.label_width = data.width, label.width
-        self.key = (id(it.data), id(it.label), id(it.order))
+        self.ptr = it.c_batches()
+        self.ok = self.ptr is not None
+        if self.ok:
+            self.width, self.label_width = self.ptr.data.width, self.ptr.label.width
 
     def current(self) -> bool:
         """Still describing the iterator (its arrays were not replaced, e.g. by a resume)."""
-        it = self.it
-        return self.key == (id(it.data), id(it.label), id(it.order))
+        return self.ptr is not None and self.it.c_batches() == self.ptr
 
 
 class FusedEpochs:

@@ -59,7 +59,11 @@ class ArrayIter(DataIter):
     """
 
     def __init__(self, data, label, batch_size: int = 128, shuffle: bool = False) -> None:
-        data = np.asarray(data, dtype=np.float32)
+        data = np.asarray(data)
+        if data.dtype not in (np.float32, np.float64):
+            data = data.astype(np.float32)
+        # float64 data (e.g. an R matrix) is kept as it is, not copied: each batch is
+        # converted as it is gathered (the same rounding as an up-front astype).
         label = np.atleast_1d(np.asarray(label, dtype=np.float32))
         if data.ndim == 0 or data.shape[0] == 0:
             raise invalid_value("data", f"<array of shape {data.shape}>", "at least one sample")
@@ -80,6 +84,20 @@ class ArrayIter(DataIter):
         self._data_buf = np.zeros((self.batch_size, *data.shape[1:]), np.float32)
         self._label_buf = np.zeros((self.batch_size, *label.shape[1:]), np.float32)
         self._cursor = -1
+        self._gather: tuple | None = None  # (key, mxc_batches *) for the C gather
+
+    def c_batches(self):
+        """An ``mxc_batches`` (native/fused.h) over this iterator's arrays, read in place, or
+        None when their layout or type needs numpy. Rebuilt if the arrays were replaced."""
+        key = (id(self.data), id(self.label), id(self.order))
+        if self._gather is None or self._gather[0] != key:
+            src = _c_batches(self)
+            bufs = None
+            if src is not None:
+                from ._lib import fptr
+                bufs = (fptr(self._data_buf, writable=True), fptr(self._label_buf, writable=True))
+            self._gather = (key, src, bufs, (self.data, self.label, self.order))
+        return self._gather[1]
 
     def reset(self) -> None:
         """Rewind to the first batch (the order stays the same)."""
@@ -90,6 +108,14 @@ class ArrayIter(DataIter):
         if self._cursor + 1 >= self.num_batches:
             return False
         self._cursor += 1
+        src = self.c_batches()
+        if src is not None:
+            data_out, label_out = self._gather[2]
+            rc = _lib().mxc_batches_gather(src, self._cursor, data_out, label_out)
+            if rc:
+                from ._lib import check
+                check(rc, "ArrayIter")
+            return True
         start = self._cursor * self.batch_size
         idx = self.order[start:start + self.batch_size]
         self._data_buf[: len(idx)] = self.data[idx]
@@ -118,6 +144,51 @@ class ArrayIter(DataIter):
         self._cursor = int(state["cursor"])
         self._data_buf[...] = state["data_buf"]
         self._label_buf[...] = state["label_buf"]
+
+
+def _lib():
+    from ._lib import lib
+    return lib
+
+
+def c_source(a: np.ndarray):
+    """An ``mxc_source`` viewing a (samples, ...) float32/float64 array in place, or None
+    when its layout cannot be described by two strides."""
+    if a.dtype not in (np.float32, np.float64) or a.ndim < 1 or a.shape[0] < 1 or a.size == 0:
+        return None
+    item = a.itemsize
+    if a.ndim == 1:
+        width, col = 1, 1
+    elif a.ndim == 2:
+        width, col = a.shape[1], a.strides[1] // item
+    elif a[0].flags.c_contiguous:
+        width, col = int(np.prod(a.shape[1:])), 1
+    else:
+        return None
+    if any(s % item for s in a.strides[:2]):
+        return None
+    from ._lib import ffi
+    s = ffi.new("mxc_source *")
+    s.data = ffi.cast("void *", a.__array_interface__["data"][0])
+    s.is_double = int(a.dtype == np.float64)
+    s.row_stride, s.col_stride, s.width = a.strides[0] // item, col, width
+    return s
+
+
+def _c_batches(it: ArrayIter):
+    data, label = c_source(it.data), c_source(it.label)
+    order = it.order
+    if data is None or label is None or order.dtype != np.int64 or not order.flags.c_contiguous \
+            or data.width * it.batch_size != it._data_buf.size \
+            or label.width * it.batch_size != it._label_buf.size:
+        return None
+    from ._lib import ffi, fptr
+    b = ffi.new("mxc_batches *")
+    b.data, b.label = data[0], label[0]
+    b.order = ffi.cast("int64_t *", order.__array_interface__["data"][0])
+    b.num_data, b.batch_size = it.num_data, it.batch_size
+    b.pad_data, b.pad_label = fptr(it._data_buf), fptr(it._label_buf)
+    return b
 
 
 def extract(it: DataIter, field: str) -> np.ndarray:
@@ -327,9 +398,9 @@ def check_finite(a: np.ndarray, arg: str) -> None:
         ...
         mxnet_r_compat.errors.MXValueError: Invalid value for argument `X`. Received: a 2 x 2 matrix with 1 NA/NaN value and 1 infinite value (the first at row 1, column 2). Expected finite numbers: remove or impute the missing values, or pass check.finite=FALSE to train on them anyway.
     """
-    finite = np.isfinite(a)
-    if finite.all():
+    if _all_finite(a):
         return
+    finite = np.isfinite(a)
     n_nan = int(np.isnan(a).sum())
     n_inf = int(a.size - finite.sum()) - n_nan
     parts = ([f"{n_nan} NA/NaN value{'s' if n_nan > 1 else ''}"] if n_nan else []) + \
@@ -339,6 +410,19 @@ def check_finite(a: np.ndarray, arg: str) -> None:
                            f"{_position(a.shape, first)})",
                            "finite numbers: remove or impute the missing values, or pass "
                            "check.finite=FALSE to train on them anyway")
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """``np.isfinite(a).all()``; float arrays laid out in one block (C or Fortran order, as an
+    R matrix) are scanned in C, with no temporary array (a data set's size in bools)."""
+    if a.dtype in (np.float32, np.float64) and a.size and (a.flags.c_contiguous
+                                                           or a.flags.f_contiguous):
+        from ._lib import ffi, lib
+        flat = a.T if not a.flags.c_contiguous else a
+        if a.dtype == np.float32:
+            return bool(lib.mxc_all_finite(ffi.cast("float *", ffi.from_buffer(flat)), a.size))
+        return bool(lib.mxc_all_finite_f64(ffi.cast("double *", ffi.from_buffer(flat)), a.size))
+    return bool(np.isfinite(a).all())
 
 
 def check_label_count(n_samples: int, y: np.ndarray, arg: str, what: str) -> None:

@@ -62,7 +62,9 @@ class Metric:
 
     def update(self, label: np.ndarray, pred: np.ndarray, state) -> np.ndarray:
         """Add one call's value to the state; returns the new state (R semantics)."""
-        value = float(self.feval(label, pred))
+        value = _native_value(self.feval, label, pred)
+        if value is None:
+            value = float(self.feval(label, pred))
         weight = label.shape[0] if self.aggregate == "epoch" else 1
         return np.array([state[0] + weight, state[1] + value])
 
@@ -179,6 +181,27 @@ def _native_kinds() -> dict[Callable, int]:
     from ._lib import lib
     return {_accuracy: lib.MXC_METRIC_ACCURACY, _mse: lib.MXC_METRIC_MSE,
             _rmse: lib.MXC_METRIC_RMSE, _mae: lib.MXC_METRIC_MAE}
+
+
+def _native_value(feval: Callable, label, pred) -> float | None:
+    """A built-in feval's value computed in C (bit-identical, see native/fused.h), or None
+    when feval is not built in or its arguments are not float32 arrays of matching sizes
+    (the numpy code then runs, and raises its own errors)."""
+    kind = _native_kinds().get(feval)
+    if kind is None or not isinstance(label, np.ndarray) or not isinstance(pred, np.ndarray):
+        return None
+    if label.dtype != np.float32 or pred.dtype != np.float32 or pred.ndim == 0 \
+            or not label.flags.c_contiguous or not pred.flags.c_contiguous:
+        return None
+    from ._lib import ffi, fptr, lib
+    n = pred.shape[0]
+    if n == 0 or pred.size == 0 or \
+            label.size != (n if kind == lib.MXC_METRIC_ACCURACY else pred.size):
+        return None
+    out = ffi.new("double *")
+    if lib.mxc_metric_value(out, fptr(pred), fptr(label), n, pred.size // n, kind):
+        return None
+    return out[0]
 
 
 accuracy = Metric("accuracy", _accuracy, maximize=True)

@@ -107,6 +107,20 @@ class Optimizer:
         kind, names = _FUSED[type(self)](self)
         return kind, [self.hyper(n) for n in names]
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any setting but the counters' may change the rule, a hyper-parameter or the
+        # states: fused_key() then changes, and the fused path rebuilds its updates.
+        if name not in _COUNTERS:
+            self.__dict__["_setting"] = self.__dict__.get("_setting", 0) + 1
+        self.__dict__[name] = value
+
+    def fused_key(self) -> tuple | None:
+        """Changes whenever :meth:`fused_spec` or the state arrays may have (any attribute
+        set, the state dict's size); None when updates cannot run in C."""
+        if self.lr_scheduler is not None or type(self) not in _FUSED:
+            return None
+        return (id(self), self.__dict__.get("_setting", 0), id(self.states), len(self.states))
+
     def state_for(self, index: int, weight: np.ndarray, state_key: Any = None) -> list[np.ndarray]:
         """The state arrays of one weight, created (zeros) as the first update would."""
         key = index if state_key is None else state_key
@@ -267,6 +281,8 @@ class AdaDelta(Optimizer):
                                      fptr(g), w.size, h("rho"), h("epsilon"), h("wd"),
                                      h("rescale_grad"), h("clip_gradient")), "adadelta")
 
+
+_COUNTERS = frozenset({"num_update", "counts", "_hyper_cache"})
 
 # C update kind and hyper-parameter names (in the C function's order) of each class whose
 # rule is exactly one optimizer.h function (fused.h: mxc_update).

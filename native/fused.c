@@ -240,6 +240,17 @@ int mxc_all_finite(const float *x, int64_t n) {
     return bad == 0;
 }
 
+int mxc_all_finite_f64(const double *x, int64_t n) {
+    if (!x) return n <= 0;
+    uint64_t bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        bad |= (bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+    }
+    return bad == 0;
+}
+
 // --- batches -----------------------------------------------------------------------
 
 static void copy_row(float *dst, const mxc_source *s, int64_t row) {
@@ -274,6 +285,17 @@ static void load_rows(float *dst, const mxc_source *s, const float *pad, const m
     }
 }
 
+int mxc_batches_gather(const mxc_batches *src, int64_t b, float *data_out, float *label_out) {
+    if (!src || !data_out || !label_out || !src->data.data || !src->label.data || !src->order)
+        return MXC_ERR_NULL_PTR;
+    if (src->batch_size < 1 || src->num_data < 1 || b < 0 ||
+        b * src->batch_size >= src->num_data)
+        return MXC_ERR_SHAPE;
+    load_rows(data_out, &src->data, NULL, src, b, 0, src->batch_size, 0);
+    load_rows(label_out, &src->label, NULL, src, b, 0, src->batch_size, 0);
+    return MXC_OK;
+}
+
 /* The slow path's allreduce: total = g0; total += g1; ...; every device gets total. */
 static void sum_gradients(const mxc_plan *p) {
     int64_t nd = p->n_dev;
@@ -302,6 +324,34 @@ static int batch_finite(const mxc_plan *p) {
     for (int64_t i = 0; i < p->n_finite; i++)
         if (!mxc_all_finite(p->finite[i], p->finite_n[i])) return 0;
     return 1;
+}
+
+int mxc_plan_all_finite(const mxc_plan *p) {
+    if (!p || (p->n_finite > 0 && (!p->finite || !p->finite_n))) return 0;
+    return batch_finite(p);
+}
+
+static int add_metric(const mxc_plan *p, int metric, double *state, int64_t *info) {
+    for (int64_t d = 0; d < p->n_dev; d++) {
+        double v;
+        int rc = mxc_metric_value(&v, p->pred[d], p->label[d], p->hi[d] - p->lo[d],
+                                  p->pred_width, metric);
+        if (rc != MXC_OK) {
+            if (info) {
+                info[MXC_RUN_FAILED_PHASE] = MXC_PHASE_METRIC;
+                info[MXC_RUN_FAILED_AT] = d;
+            }
+            return rc;
+        }
+        state[0] += 1.0;
+        state[1] += v;
+    }
+    return MXC_OK;
+}
+
+int mxc_plan_metric(const mxc_plan *p, int metric, double *state) {
+    if (!p || !state || !p->pred || !p->label || !p->lo || !p->hi) return MXC_ERR_NULL_PTR;
+    return add_metric(p, metric, state, NULL);
 }
 
 static int fail(int64_t *info, int rc, int64_t phase, int64_t at) {
@@ -361,15 +411,8 @@ int mxc_plan_run(const mxc_plan *p, const mxc_batches *src, int64_t first, int64
                           b == first);
         }
         if ((rc = run_step(p, train, info)) != MXC_OK) return rc;
-        if (metric != MXC_METRIC_NONE)
-            for (int64_t d = 0; d < p->n_dev; d++) {
-                double v;
-                int64_t rows = p->hi[d] - p->lo[d];
-                rc = mxc_metric_value(&v, p->pred[d], p->label[d], rows, p->pred_width, metric);
-                if (rc != MXC_OK) return fail(info, rc, MXC_PHASE_METRIC, d);
-                state[0] += 1.0;
-                state[1] += v;
-            }
+        if (metric != MXC_METRIC_NONE && (rc = add_metric(p, metric, state, info)) != MXC_OK)
+            return rc;
         info[MXC_RUN_DONE]++;
         if (check_finite && !batch_finite(p)) {
             info[MXC_RUN_NONFINITE] = 1;

@@ -105,6 +105,7 @@ int mxc_metric_value(double *value, const float *pred, const float *label, int64
 
 /* 1 when all n values are finite, else 0 (n may be 0). */
 int mxc_all_finite(const float *x, int64_t n);
+int mxc_all_finite_f64(const double *x, int64_t n);
 
 // --- batches and the fused run --------------------------------------------------
 
@@ -130,6 +131,11 @@ typedef struct {
     const float *pad_label;  /* (batch_size, label.width) */
 } mxc_batches;
 
+/* The array iterator's own step: batch b's samples into data_out (batch_size, data.width)
+ * and label_out (batch_size, label.width); rows past a short batch's samples keep what
+ * they hold. */
+int mxc_batches_gather(const mxc_batches *src, int64_t b, float *data_out, float *label_out);
+
 typedef struct {
     int64_t n_dev;
     const mxc_graph *graphs;  /* per device */
@@ -150,6 +156,13 @@ typedef struct {
 } mxc_plan;
 
 int mxc_plan_step(const mxc_plan *p, int train, int64_t *info);
+
+/* 1 when every buffer the non-finite guard checks (p->finite) is finite, else 0. */
+int mxc_plan_all_finite(const mxc_plan *p);
+
+/* Adds (1, value) to state[0], state[1] per device, for what the devices hold now
+ * (after mxc_plan_step); the metric reads p->pred and p->label. */
+int mxc_plan_metric(const mxc_plan *p, int metric, double *state);
 
 /* info[] of mxc_plan_run (caller-owned, MXC_RUN_INFO entries). */
 enum { MXC_RUN_DONE = 0, MXC_RUN_NONFINITE = 1, MXC_RUN_FAILED_PHASE = 2, MXC_RUN_FAILED_AT = 3,

@@ -447,3 +447,27 @@ def test_update_dispatch_equals_the_optimizer_update(name, kw):
     assert (c_opt.counts, c_opt.num_update) == (ref_opt.counts, ref_opt.num_update)
     u.kind = 99
     assert lib.mxc_update_apply(u) == lib.MXC_ERR_VALUE
+
+
+@pytest.mark.parametrize("layout", ["c32", "f64", "f32", "strided", "3d", "1d-int"])
+def test_array_iter_gathers_in_c_as_numpy_would(layout):
+    rs = np.random.default_rng(9)
+    base = rs.standard_normal((23, 6))
+    data = {"c32": base.astype(f32), "f64": np.asfortranarray(base), "f32":
+            np.asfortranarray(base.astype(f32)), "strided": base[:, ::2],
+            "3d": rs.standard_normal((23, 2, 3)), "1d-int": np.arange(23)}[layout]
+    label = rs.integers(0, 4, (23, 2)).astype(f32)
+    random_mod.set_seed(5)
+    it = ArrayIter(data, label, batch_size=5, shuffle=True)
+    assert it.c_batches() is not None
+    ref_d = np.zeros((5, *np.shape(data)[1:]), f32)
+    ref_l = np.zeros((5, 2), f32)
+    for epoch in range(2):
+        it.reset()
+        for b in range(5):
+            assert it.iter_next()
+            idx = it.order[b * 5:(b + 1) * 5]
+            ref_d[:len(idx)] = np.asarray(data)[idx]
+            ref_l[:len(idx)] = label[idx]
+            assert_same(it.value(), {"data": ref_d, "label": ref_l})
+        assert not it.iter_next()
