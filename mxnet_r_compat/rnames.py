@@ -113,6 +113,7 @@ R_API.update({
     "mx.callback.progress.bar": callbacks.progress_bar,
     "mx.callback.every": callbacks.every,
     "mx.callback.safe": callbacks.safe,
+    "mx.model.checkpoint.best": callbacks.checkpoint.best,
     "mx.viz.plot_history": viz.plot_history,
 })
 

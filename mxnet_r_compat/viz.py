@@ -61,7 +61,7 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, file: str |
     panels = len(names) + (1 if lr else 0)
     fig, axes = plt.subplots(panels, 1, figsize=(6, 2.6 * panels), squeeze=False)
     for ax, name in zip(axes[:, 0], names):
-        for phase, style in (("train", "o-"), ("eval", "s--")):
+        for phase, style in (("train", ".-"), ("eval", "^--")):
             rows = [r for r in records if r["metric"] == name and r["phase"] == phase]
             if rows:
                 ax.plot([r["iteration"] for r in rows], [r["value"] for r in rows], style,
@@ -71,7 +71,7 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, file: str |
     if lr:
         ax = axes[-1, 0]
         epochs = {r["iteration"]: r["lr"] for r in records}
-        ax.plot(list(epochs), list(epochs.values()), "o-")
+        ax.plot(list(epochs), list(epochs.values()), ".-")
         ax.set_ylabel("learning rate")
     axes[-1, 0].set_xlabel("epoch (iteration)")
     fig.tight_layout()

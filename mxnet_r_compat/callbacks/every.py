@@ -56,6 +56,8 @@ class Every(TrainingCallback):
         super().__init__()
 
     def reset(self) -> None:
+        self._metric: Any = None
+        self._optimizer: Any = None
         self.rows: list[dict[str, Any]] = []
         self._previous = (0.0, 0.0)
         self.calls = 0
@@ -74,8 +76,13 @@ class Every(TrainingCallback):
             return None
         return self._deliver()
 
+    def start(self, env, clock_start: float | None = None) -> None:
+        super().start(env, clock_start)
+        # fixed for the run: read once, not at every batch
+        self._metric, self._optimizer = env.metric, env.optimizer
+
     def _row(self, iteration: int, nbatch: int, env) -> dict[str, Any]:
-        metric, state = env.metric, env.train_metric
+        metric, state = self._metric, env.train_metric
         name, value, running = "", float("nan"), float("nan")
         if metric is not None and state is not None:
             count, total = float(state[0]), float(state[1])
@@ -85,9 +92,9 @@ class Every(TrainingCallback):
                 value = (total - before[1]) / (count - before[0])
             name, running = metric.name, float(metric.get(state).value)
         dlist = env.dlist
-        samples = int(next(iter(dlist.values())).shape[0]) if dlist else 0
-        lr = getattr(env.optimizer, "lr", None)
-        return {"iteration": int(iteration), "nbatch": int(nbatch), "samples": samples,
+        lr = getattr(self._optimizer, "lr", None)
+        return {"iteration": int(iteration), "nbatch": int(nbatch),
+                "samples": int(next(iter(dlist.values())).shape[0]) if dlist else 0,
                 "seconds": time.perf_counter() - self.clock_start,
                 "lr": float("nan") if lr is None else float(lr), "metric": name,
                 "value": value, "running": running}

@@ -52,7 +52,8 @@ class ProgressBar(TrainingCallback):
 
     def reset(self) -> None:
         self.total: int | None = None
-        self._pending: str | None = None  # a finished epoch whose line is not written yet
+        self._pending: tuple[int, int, float, Any, Any] | None = None  # last batch, not written
+        self._metric: Any = None
         self._epoch: int | None = None
         self._samples = 0  # samples of this epoch's batches after the first (timed ones)
         self._t_first = 0.0
@@ -61,6 +62,7 @@ class ProgressBar(TrainingCallback):
 
     def start(self, env, clock_start: float | None = None) -> None:
         super().start(env, clock_start)
+        self._metric = env.metric
         total = getattr(env.train_data, "num_batches", None)
         self.total = int(total) if isinstance(total, int) and total > 0 else None
 
@@ -80,33 +82,33 @@ class ProgressBar(TrainingCallback):
             if self._pending is not None:  # the previous epoch's total was not known
                 if self.total is None and self._last_nbatch:
                     self.total = self._last_nbatch
-                self._emit(self._pending)
+                self._emit(self._line(*self._pending, bar=False))
+                self._pending = None
             self._epoch, self._samples, self._t_first = iteration, 0, now
         dlist = env.dlist
         if dlist and nbatch > 1:
             self._samples += int(next(iter(dlist.values())).shape[0])
         self._last_nbatch = nbatch
         last = self.total is not None and nbatch >= self.total
-        tty = self._tty()
-        if tty and (last or now - self._t_draw >= self.refresh):
-            self._out().write("\r" + self._line(iteration, nbatch, env, now, bar=True)
-                              + ("\n" if last else ""))
-            self._out().flush()
-            self._t_draw = now
-        elif not tty:
-            line = self._line(iteration, nbatch, env, now, bar=False)
-            if last:
-                self._emit(line)
-                self._pending = None
-            else:
-                self._pending = line
+        snapshot = (iteration, nbatch, now, self._metric, env.train_metric)
+        if self._tty():
+            if last or now - self._t_draw >= self.refresh:
+                self._out().write("\r" + self._line(*snapshot, bar=True) + ("\n" if last else ""))
+                self._out().flush()
+                self._t_draw = now
+        elif last:
+            self._emit(self._line(*snapshot, bar=False))
+            self._pending = None
+        else:
+            self._pending = snapshot  # formatted only if it turns out to be the epoch's last
         return True
 
     def _emit(self, line: str) -> None:
         self._out().write(line + "\n")
         self._out().flush()
 
-    def _line(self, iteration: int, nbatch: int, env, now: float, bar: bool) -> str:
+    def _line(self, iteration: int, nbatch: int, now: float, metric: Any, state: Any,
+              bar: bool) -> str:
         spent = now - self._t_first
         # timing starts at the end of the first batch
         rate = self._samples / spent if nbatch > 1 and spent > 0 else None
@@ -123,14 +125,14 @@ class ProgressBar(TrainingCallback):
                 parts.append(f"ETA {_seconds(eta)}")
         else:
             parts.append(_seconds(spent))
-        if env.metric is not None and env.train_metric is not None:
-            result = env.metric.get(env.train_metric)
+        if metric is not None and state is not None:
+            result = metric.get(state)
             parts.append(f"train-{result.name}={r_str(float(result.value))}")
         return "  ".join(parts)
 
     def close(self, error: BaseException | None = None) -> None:
         if self._pending is not None:
-            self._emit(self._pending)
+            self._emit(self._line(*self._pending, bar=False))
             self._pending = None
         super().close(error)
 

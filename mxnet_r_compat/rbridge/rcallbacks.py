@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import rpy2.rinterface as ri
 
 from .. import callbacks
@@ -108,14 +109,22 @@ def closure_arity_problem(closure: Any, n: int) -> str | None:
 
 
 class RFunction:
-    """An R function called by a callback object (``fun`` of every / lr.scheduler)."""
+    """An R function called by a callback object (``fun`` of every / lr.scheduler).
 
-    def __init__(self, closure: Any, what: str, encode: Callable[..., Sequence[Any]]) -> None:
-        self.closure, self.what, self.encode = closure, what, encode
+    ``encode`` turns the Python arguments into R values; with ``via`` (the name of an R
+    function of the package) the call is ``via(fun, <encoded>...)``, which builds the real
+    arguments in R (cheaper than building them through rpy2)."""
+
+    def __init__(self, closure: Any, what: str, encode: Callable[..., Sequence[Any]],
+                 via: str | None = None) -> None:
+        self.closure, self.what, self.encode, self.via = closure, what, encode, via
 
     def __call__(self, *args: Any) -> Any:
         from .rtrain import call_r_closure
-        return result_from_r(call_r_closure(self.closure, tuple(self.encode(*args)), self.what))
+        encoded = tuple(self.encode(*args))
+        if self.via is None:
+            return result_from_r(call_r_closure(self.closure, encoded, self.what))
+        return result_from_r(call_r_closure(_ns(self.via), (self.closure, *encoded), self.what))
 
     def arity_problem(self, n: int) -> str | None:
         return closure_arity_problem(self.closure, n)
@@ -124,8 +133,14 @@ class RFunction:
         return f"<R function: {self.what}>"
 
 
-def _encode_rows(rows: list[dict[str, Any]]) -> tuple[Any]:
-    return (rows_to_r(rows),)
+_NUMERIC = ("iteration", "nbatch", "samples", "seconds", "lr", "value", "running")
+
+
+def _encode_rows(rows: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """every's rows for ``.mx_call_with_stats`` (R/callbacks_extra.R): the numeric columns
+    one after the other in one vector, and the metric's name."""
+    values = np.array([[r[c] for r in rows] for c in _NUMERIC], dtype=np.float64).ravel()
+    return ri.FloatSexpVector(values), ri.StrSexpVector([rows[0]["metric"] if rows else ""])
 
 
 def _encode_numbers(iteration: int, lr: float) -> tuple[Any, Any]:
@@ -153,8 +168,10 @@ def _arg_from_r(kind: str, name: str, value: Any,
         return callback_from_r(value, wrap_closure)
     if value.typeof == RT.CLOSXP:
         if (kind, name) in R_FUNCTIONS:
-            encode = _encode_rows if kind == "every" else _encode_numbers
-            return RFunction(value, f"mx.callback.{kind}: {name}", encode)
+            if kind == "every":
+                return RFunction(value, f"mx.callback.{kind}: {name}", _encode_rows,
+                                 via=".mx_call_with_stats")
+            return RFunction(value, f"mx.callback.{kind}: {name}", _encode_numbers)
         return wrap_closure(value) if wrap_closure is not None else _ClosureStandIn(value)
     if value.typeof in (RT.LGLSXP, RT.REALSXP, RT.INTSXP, RT.STRSXP):
         if len(value) == 1:
@@ -276,7 +293,7 @@ def callback_validate(x: Any) -> None:
 
 
 def _functions_of(obj: Any) -> list[tuple[Any, int, tuple[str, str]]]:
-    out = []
+    out: list[tuple[Any, int, tuple[str, str]]] = []
     fun = getattr(obj, "fun", None)
     if isinstance(fun, RFunction):
         kind = "every" if isinstance(obj, callbacks.Every) else "lr.scheduler"

@@ -220,3 +220,19 @@ print.mx.py.callback <- function(x, ...) {
        required = vapply(seq_along(fm), function(i) identical(fm[[i]], quote(expr = )),
                          logical(1)))
 }
+
+# mx.callback.every: call fun(stats) with the rows of the last k batches. Python sends the
+# numeric columns as one vector, column after column (iteration, nbatch, samples, seconds,
+# lr, value, running), and the metric's name: one vector to convert instead of eight.
+.mx_call_with_stats <- function(fun, values, metric) {
+  n <- length(values) %/% 7L
+  col <- function(j) values[(j - 1L) * n + seq_len(n)]
+  value <- col(6); value[is.nan(value)] <- NA
+  running <- col(7); running[is.nan(running)] <- NA
+  lr <- col(5); lr[is.nan(lr)] <- NA
+  stats <- structure(list(iteration = as.integer(col(1)), nbatch = as.integer(col(2)),
+                          samples = as.integer(col(3)), seconds = col(4), lr = lr,
+                          metric = rep(metric, n), value = value, running = running),
+                     class = "data.frame", row.names = c(NA_integer_, -n))
+  fun(stats)
+}

@@ -32,15 +32,17 @@ plot.mx.history <- function(x, y = NULL, metric = NULL, lr = FALSE, ...) {
     eval <- rows[rows$phase == "eval", , drop = FALSE]
     graphics::plot(rows$iteration, rows$value, type = "n", xlab = "epoch (iteration)",
                    ylab = m, ...)
-    if (nrow(train)) graphics::lines(train$iteration, train$value, type = "b", pch = 1)
-    if (nrow(eval)) graphics::lines(eval$iteration, eval$value, type = "b", pch = 2, lty = 2)
+    if (nrow(train)) graphics::lines(train$iteration, train$value, type = "o", pch = 20)
+    if (nrow(eval)) graphics::lines(eval$iteration, eval$value, type = "o", pch = 17, lty = 2,
+                                    col = "darkorange")
     shown <- c(if (nrow(train)) "train", if (nrow(eval)) "eval")
-    graphics::legend("topright", legend = shown, pch = c(1, 2)[seq_along(shown)],
-                     lty = c(1, 2)[seq_along(shown)], bty = "n")
+    graphics::legend("topright", legend = shown, pch = c(20, 17)[seq_along(shown)],
+                     lty = c(1, 2)[seq_along(shown)],
+                     col = c("black", "darkorange")[seq_along(shown)], bty = "n")
   }
   if (isTRUE(lr)) {
     epochs <- x[!duplicated(x$iteration), , drop = FALSE]
-    graphics::plot(epochs$iteration, epochs$lr, type = "b", xlab = "epoch (iteration)",
+    graphics::plot(epochs$iteration, epochs$lr, type = "o", pch = 20, xlab = "epoch (iteration)",
                    ylab = "learning rate")
   }
   invisible(x)
