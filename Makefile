@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export LANG := C.UTF-8
 export RPY2_CFFI_MODE := API
 
-.PHONY: setup build test test-py sanitize demo demo-py bench bench-setup golden clean
+.PHONY: setup build test test-py sanitize leakcheck demo demo-py bench bench-setup golden clean
 
 setup:
 	@bash tools/setup.sh
@@ -18,9 +18,14 @@ test: setup
 	$(PY) -m pytest -q
 	@$(MAKE) --no-print-directory sanitize
 
-# The C core built with AddressSanitizer and UBSan, and the op/optimizer tests run against it.
+# The C core built with AddressSanitizer and UBSan, the whole test suite run against it,
+# then a training run under LeakSanitizer (docs/RELIABILITY.md).
 sanitize: setup
 	@bash tools/sanitize.sh
+
+# Only the LeakSanitizer step: a training run must leak nothing from the C core.
+leakcheck: setup
+	@bash tools/sanitize.sh leakcheck
 
 demo: setup
 	$(VENV)/bin/mxnet-rscript r_examples/callback_function.R
