@@ -11,7 +11,9 @@ Return values (a :class:`Decision`):
   ignored batch callbacks' values).
 - A dict (an R named list): ``stop`` (logical), ``reason`` (text), ``lr``
   (the new learning rate, used from the next update) and ``save`` (TRUE, or a
-  file prefix: save the model in MXNet's files now). Acted upon from every slot.
+  file prefix: save the model in MXNet's files now). Acted upon from every slot;
+  from batch.end only when every name is one of these (a batch callback ending
+  in an assignment returns that value, and MXNet ignored it).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def interpret(result: Any, slot: str, name: str, iteration: int) -> Decision:
     if isinstance(result, np.bool_):
         return Decision()
     if isinstance(result, Mapping):
+        if slot == "batch.end" and any(k not in DECISION_KEYS for k in result):
+            return Decision()  # not a command: MXNet ignored batch values (often an assignment's)
         return _from_mapping(result, slot, name, iteration)
     if slot == "batch.end":
         return Decision()  # MXNet ignored what batch callbacks returned

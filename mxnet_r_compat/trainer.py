@@ -129,6 +129,8 @@ class Trainer:
             err.model = err.model or self.model
             raise
         except KeyboardInterrupt:
+            if self._interrupt.requested:
+                raise  # a second Ctrl-C: stop now
             self._interrupt.requested = True
             return Decision()
         self._act(decision, iteration)
@@ -270,6 +272,7 @@ class Trainer:
             return self._run()
 
     def _run(self):
+        model_mod.set_last_model(None)  # a run that fails early must not return an older model
         self._setup()
         self._nonfinite_stop = False
         initial = model_mod.FeedForwardModel(self.symbol, *self.devices.params())
@@ -296,7 +299,9 @@ class Trainer:
                     stop = self._slot("epoch.end", iteration, 0).stop
                     self.env.epoch_continue = not stop
                     self._plugins("on_epoch_end", iteration)
-                    if stop or self._interrupt.requested:
+                    if self._interrupt.requested:
+                        return self._interrupted_after_epoch(iteration)
+                    if stop:
                         break
             return self._finish(self.model or initial)
         except BaseException as err:
@@ -341,6 +346,14 @@ class Trainer:
                       f"{self.env.nbatch} batches; returning the model trained so far.",
                       TrainingInterrupted, stacklevel=3)
         return self._finish(partial)
+
+
+    def _interrupted_after_epoch(self, iteration: int):
+        """Ctrl-C during an epoch's callbacks: the epoch is complete, keep its model."""
+        self.stop_reason = f"interrupted (Ctrl-C) after epoch {iteration}"
+        warnings.warn(f"Training interrupted (Ctrl-C) after epoch {iteration}; returning the "
+                      f"model of that epoch.", TrainingInterrupted, stacklevel=3)
+        return self._finish(self.model)
 
 
 class _InterruptState:

@@ -214,7 +214,8 @@ def error_marker(exc: BaseException) -> Any:
     fields = {"message": error_message(exc), "traceback": tb, "type": type(exc).__name__}
     marker = ri.ListSexpVector([ri.StrSexpVector([v]) for v in fields.values()])
     marker.names = ri.StrSexpVector(list(fields))
-    marker.do_slot_assign("class", ri.StrSexpVector(["mx_py_error"]))
+    from .convert import set_attr
+    set_attr(marker, "class", ri.StrSexpVector(["mx_py_error"]))
     return marker
 
 

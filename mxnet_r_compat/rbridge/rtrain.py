@@ -369,13 +369,18 @@ class REnv:
         if tm is not None:
             v[4], v[5] = tm[0], tm[1]
         for field, convert_fn in (("eval.metric", _state_to_r), ("model", model_to_r),
-                                  ("result", _result_to_r)):
+                                  ("result", _result_to_r), ("begin.round", _double_to_r)):
             version = env.version(field)
             if version != self.versions.get(field, 0):
                 self.versions[field] = version
                 value = env[field]
                 self._assign(field, ri.NULL if value is None else convert_fn(value),
                              envir=self.env)
+
+
+def _double_to_r(value) -> Any:
+    # begin.round after a resume is the original run's, so callbacks keep counting from it
+    return ri.FloatSexpVector([float(value)])
 
 
 def _state_to_r(state) -> Any:
@@ -445,6 +450,21 @@ class RCallback:
 
     def __init__(self, closure: Any, slot: str, renv: REnv) -> None:
         self.closure, self.slot, self.renv = closure, slot, renv
+        attrs = list(closure.list_attrs())
+        if "state" in attrs and "load.state" in attrs:
+            # An R callback with state()/load.state() attributes takes part in exact resume.
+            self.state_dict = self._r_state_dict
+            self.load_state_dict = self._r_load_state_dict
+
+    def _r_state_dict(self) -> dict[str, bytes]:
+        state = session.call_r(self.closure.do_slot("state"))
+        raw = session.call_r(ri.baseenv["serialize"], state, ri.NULL)
+        return {"r": bytes(raw)}
+
+    def _r_load_state_dict(self, state: dict[str, bytes]) -> None:
+        raw = ri.ByteSexpVector(state["r"])
+        value = session.call_r(ri.baseenv["unserialize"], raw)
+        session.call_r(self.closure.do_slot("load.state"), value)
 
     def __call__(self, iteration, nbatch, env, verbose=None):
         self.renv.count_sigints()
@@ -469,10 +489,10 @@ class RCallback:
             return None
         if res.typeof == RT.LGLSXP and len(res) == 1 and res[0] is not ri.NA_Logical:
             return bool(res[0])
-        if self.slot == "batch.end.callback":
-            return None  # MXNet ignores what a batch callback returns
         if res.typeof == RT.VECSXP and not convert.is_null(res.names):
             return _decision_from_r(res)  # list(stop =, reason =, lr =, save =): hooks.py
+        if self.slot == "batch.end.callback":
+            return None  # MXNet ignores what a batch callback returns
         shown = "NA" if res.typeof == RT.LGLSXP and len(res) == 1 else \
             f"an R {convert._type_name(res)} of length {len(res)}"
         raise CallbackError(f"The {self.slot} returned {shown} in epoch {iteration}; expected "
@@ -623,11 +643,8 @@ def _note_trainer_handled_sigint() -> None:
     no bridge handler saw, and would end the process at the next Ctrl-C as if the first were
     still pending. When the Ctrl-C was taken by R's own handler instead (a callback in
     Sys.sleep), Python never saw it and nothing needs doing (REnv.r_interrupted).
-    Needs a public session API; until then this touches its state directly.
     """
-    state = getattr(session, "_st", None)
-    if state is not None and hasattr(state, "sigint_handled"):
-        state.sigint_handled += 1
+    session.note_sigint_handled()
 
 
 def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:

@@ -289,6 +289,15 @@ def _install_sigint_handler() -> None:
     threading.Thread(target=_watch_sigint, args=(reader,), name="mxnet-sigint", daemon=True).start()
 
 
+def note_sigint_handled() -> None:
+    """Count a Ctrl-C that another Python handler took (the trainer's: finish the batch).
+
+    The watcher thread sees every SIGINT through the wakeup fd; without this it would
+    believe the first Ctrl-C was never handled and end the process at the next one.
+    """
+    _st.sigint_handled += 1
+
+
 def _on_sigint(signum: int, frame: object) -> None:
     _st.sigint_handled += 1
     if _st.stack and _st.stack[-1] == _R:

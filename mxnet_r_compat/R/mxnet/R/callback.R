@@ -82,7 +82,7 @@ mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.
   best <- new.env()
   worse <- function(value, score) if (maximize) value < score else value > score
   passed <- function(value, threshold) if (maximize) value > threshold else value < threshold
-  function(iteration, nbatch, env, verbose = TRUE) {
+  cb <- function(iteration, nbatch, env, verbose = TRUE) {
     if (is.null(env$metric)) return(TRUE)
     if (!is.null(train.metric)) {
       if (passed(env$metric$get(env$train.metric)$value, train.metric)) return(FALSE)
@@ -110,6 +110,10 @@ mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.
     assign("mx.best.score", best$score, envir = globalenv())
     return(TRUE)
   }
+  # state() / load.state() let exact resume (docs/CHECKPOINTS.md) save and restore the patience count
+  attr(cb, "state") <- function() as.list(best)
+  attr(cb, "load.state") <- function(s) invisible(list2env(s, envir = best))
+  cb
 }
 
 # Called by the trainer (Python) for every R callback: unpack the counters and the

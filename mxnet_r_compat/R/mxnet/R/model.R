@@ -71,6 +71,11 @@
 #' @param eval.data Validation data: list(data =, label =) or an iterator.
 #' @param eval.metric A metric such as mx.metric.rmse (NULL: none).
 #' @param epoch.end.callback,batch.end.callback R closures, see above.
+#' @param checkpoint A file prefix: every checkpoint.period epochs, write MXNet's files plus a
+#'   .state sidecar for exact resume (checkpoint.on.error: "warn" or "error"). See
+#'   docs/CHECKPOINTS.md.
+#' @param resume A checkpoint prefix (or TRUE: the `checkpoint` prefix): continue bit-for-bit
+#'   from its latest epoch, or from epoch begin.round - 1.
 #' @param array.batch.size Batch size for array input.
 #' @param array.layout "auto", "rowmajor" or "colmajor".
 #' @param kvstore "local" (the only supported kind).
