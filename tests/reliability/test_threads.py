@@ -16,6 +16,7 @@ import pytest
 
 from mxnet_r_compat import mx
 from mxnet_r_compat._lib import ffi, fptr, lib
+from mxnet_r_compat.random import get_state
 
 from .conftest import softmax_net
 
@@ -54,12 +55,13 @@ def _problem(seed: int):
     return X, y
 
 
-def _train(symbol, X, y, seed: int, barrier: threading.Barrier | None, **kw):
+def _train(symbol, X, y, seed: int | None, barrier: threading.Barrier | None, **kw):
     def lockstep(iteration, nbatch, env):
         if barrier is not None:
             barrier.wait(timeout=60)
 
-    mx.set.seed(seed)
+    if seed is not None:
+        mx.set.seed(seed)
     return mx.model.FeedForward.create(
         symbol, X, y, array_layout="rowmajor", num_round=3, array_batch_size=50,
         learning_rate=0.1, momentum=0.9, verbose=False, eval_metric=mx.metric.accuracy,
@@ -96,7 +98,8 @@ def _assert_same_model(a, b) -> None:
 
 
 def test_two_trainings_in_two_threads_match_running_them_in_turn():
-    """No random numbers inside the threads: parameters and iterators are made up front."""
+    """No random numbers inside the threads: parameters and iterators are made up front, and
+    create's own initialisation (replaced by arg.params) uses an initializer that draws none."""
     (X1, y1), (X2, y2) = _problem(1), _problem(2)
     net1, net2 = softmax_net(3), softmax_net(3)
     mx.set.seed(0)
@@ -105,15 +108,21 @@ def test_two_trainings_in_two_threads_match_running_them_in_turn():
     init2 = mx.model.init.params(net2, {"data": (50, 20)}, {"sm_label": (50,)},
                                  mx.init.Xavier())[0]
 
+    def zeros(name, shape, ctx=None, allow_unknown=False):
+        return np.zeros(shape, np.float32) if not name.endswith(("data", "label")) else None
+
     def job(symbol, X, y, init, ctx):
         def run(barrier):
             it = mx.io.arrayiter(X, y, batch_size=50)  # no shuffle, no random numbers
-            return _train(symbol, it, None, 0, barrier, arg_params=init, ctx=ctx)
+            return _train(symbol, it, None, None, barrier, arg_params=init, ctx=ctx,
+                          initializer=zeros)
         return run
 
     jobs = [job(net1, X1, y1, init1, mx.cpu()),
             job(net2, X2, y2, init2, [mx.cpu(0), mx.cpu(1)])]  # the second one: two devices
+    stream = get_state()
     concurrent = _in_threads(jobs)
+    assert get_state() == stream  # the threads drew no random numbers
     in_turn = [j(None) for j in jobs]
     for a, b in zip(concurrent, in_turn):
         _assert_same_model(a, b)
@@ -124,7 +133,9 @@ def test_two_trainings_in_two_threads_match_running_them_in_turn():
                    "draws; needs per-thread streams (docs/RELIABILITY.md, 'Threads').")
 def test_two_seeded_trainings_with_dropout_in_two_threads_match_running_them_in_turn():
     (X1, y1), (X2, y2) = _problem(1), _problem(2)
-    net1, net2 = softmax_net(3, dropout=0.3), softmax_net(3)
+    # Both draw in every batch: whichever thread seeds last, the other one's masks come
+    # from a stream it did not seed (with one dropout net, one order of the set-ups passes).
+    net1, net2 = softmax_net(3, dropout=0.3), softmax_net(3, dropout=0.5)
 
     def job(symbol, X, y, seed):
         return lambda barrier: _train(symbol, X, y, seed, barrier)
