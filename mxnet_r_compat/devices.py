@@ -168,8 +168,11 @@ class DeviceGroup:
         arrays (bit-identical, fused.h), or None when that does not apply."""
         kind = metric.native_kind()
         plan = self._plan
-        if not kind or not plan or label_name is None or type(metric).update is not \
-                Metric.update or "data" not in self.execs[0].arg_arrays:
+        # An R metric object wrapping a built-in (rbridge's RMetric, `native` set) updates
+        # exactly as Metric.update does.
+        plain = type(metric).update is Metric.update or getattr(metric, "native", None) is not None
+        if not kind or not plan or label_name is None or not plain \
+                or "data" not in self.execs[0].arg_arrays:
             return None
         ex = self.execs[0]
         pred, label = ex.outputs[0], ex.arg_arrays.get(label_name)

@@ -250,10 +250,13 @@ def select_layout_predict(X: np.ndarray, arg_shape_check) -> str:
 
 
 def to_backend(X: np.ndarray, layout: str) -> np.ndarray:
-    """Samples-first float32 data from a 2-D array in the given layout."""
+    """Samples-first data from a 2-D array in the given layout: float32, or float64 kept as
+    it is (a view, never a copy: the iterator converts each batch as it gathers it)."""
     if layout not in ("auto", "rowmajor", "colmajor"):
         raise invalid_value("array.layout", layout, '"auto", "rowmajor" or "colmajor"')
-    X = np.asarray(X, dtype=np.float32)
+    X = np.asarray(X)
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float32)
     return np.ascontiguousarray(X.T) if layout == "colmajor" and X.ndim == 2 else X
 
 
@@ -330,6 +333,22 @@ def as_numeric(x, arg: str) -> np.ndarray:
                            "a numeric matrix or array, a data frame or a data iterator")
 
 
+def as_data(x, arg: str) -> np.ndarray:
+    """Training or prediction data: a float64 array (an R matrix, a data frame's matrix) is
+    kept as it is, read in place by the iterator, which rounds each batch to float32 as
+    :func:`as_numeric` would round the whole array; anything else as :func:`as_numeric`.
+
+    Example:
+        >>> x = np.zeros((3, 2)); as_data(x, "X") is x
+        True
+    """
+    if hasattr(x, "to_numpy") and hasattr(x, "columns"):
+        x = frame_to_matrix(x, arg)
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return x
+    return as_numeric(x, arg)
+
+
 def frame_to_matrix(frame, arg: str) -> np.ndarray:
     """R's ``data.matrix``: numbers and logicals as they are, factors (categoricals) as their
     1-based codes, text as the codes of its sorted distinct values; missing values become NaN.
@@ -400,6 +419,9 @@ def check_finite(a: np.ndarray, arg: str) -> None:
     """
     if _all_finite(a):
         return
+    if a.dtype == np.float64:  # counted as training will see them: rounded to float32
+        with np.errstate(over="ignore"):
+            a = a.astype(np.float32)
     finite = np.isfinite(a)
     n_nan = int(np.isnan(a).sum())
     n_inf = int(a.size - finite.sum()) - n_nan
@@ -413,15 +435,20 @@ def check_finite(a: np.ndarray, arg: str) -> None:
 
 
 def _all_finite(a: np.ndarray) -> bool:
-    """``np.isfinite(a).all()``; float arrays laid out in one block (C or Fortran order, as an
-    R matrix) are scanned in C, with no temporary array (a data set's size in bools)."""
+    """``np.isfinite(a).all()`` of the values as training uses them (float32: a float64 value
+    beyond float32's range counts as infinite). Arrays laid out in one block (C or Fortran
+    order, as an R matrix) are scanned in C, with no temporary array."""
     if a.dtype in (np.float32, np.float64) and a.size and (a.flags.c_contiguous
                                                            or a.flags.f_contiguous):
         from ._lib import ffi, lib
         flat = a.T if not a.flags.c_contiguous else a
         if a.dtype == np.float32:
             return bool(lib.mxc_all_finite(ffi.cast("float *", ffi.from_buffer(flat)), a.size))
-        return bool(lib.mxc_all_finite_f64(ffi.cast("double *", ffi.from_buffer(flat)), a.size))
+        return bool(lib.mxc_all_finite_as_f32(ffi.cast("double *", ffi.from_buffer(flat)),
+                                              a.size))
+    if a.dtype == np.float64:
+        with np.errstate(over="ignore"):
+            return bool(np.isfinite(a.astype(np.float32)).all())
     return bool(np.isfinite(a).all())
 
 

@@ -240,14 +240,13 @@ int mxc_all_finite(const float *x, int64_t n) {
     return bad == 0;
 }
 
-int mxc_all_finite_f64(const double *x, int64_t n) {
+int mxc_all_finite_as_f32(const double *x, int64_t n) {
     if (!x) return n <= 0;
-    uint64_t bad = 0;
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t bits;
-        memcpy(&bits, x + i, sizeof bits);
-        bad |= (bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
-    }
+    /* Round to nearest rounds |x| >= 2^128 - 2^103 (FLT_MAX plus half its ulp) to Inf;
+     * the comparison is false for NaN too. */
+    const double limit = 0x1.ffffffp+127;
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) bad |= !(fabs(x[i]) < limit);
     return bad == 0;
 }
 

@@ -105,7 +105,10 @@ int mxc_metric_value(double *value, const float *pred, const float *label, int64
 
 /* 1 when all n values are finite, else 0 (n may be 0). */
 int mxc_all_finite(const float *x, int64_t n);
-int mxc_all_finite_f64(const double *x, int64_t n);
+
+/* The same for doubles as they will be used: rounded to float32 (so a double beyond
+ * float32's range, which rounds to Inf, counts as not finite). */
+int mxc_all_finite_as_f32(const double *x, int64_t n);
 
 // --- batches and the fused run --------------------------------------------------
 

@@ -471,3 +471,27 @@ def test_array_iter_gathers_in_c_as_numpy_would(layout):
             ref_l[:len(idx)] = label[idx]
             assert_same(it.value(), {"data": ref_d, "label": ref_l})
         assert not it.iter_next()
+
+
+def test_float64_data_is_read_in_place_and_checked_as_float32():
+    from mxnet_r_compat import io
+    X = np.asfortranarray(np.random.default_rng(3).standard_normal((40, 5)))  # an R matrix
+    data = io.to_backend(io.as_data(X, "X"), "rowmajor")
+    assert np.shares_memory(data, X)
+    it = ArrayIter(data, np.zeros(40), batch_size=8)
+    assert np.shares_memory(it.data, X)
+    io.check_finite(X, "X")
+    for bad, what in ((3.5e38, "1 infinite value"), (np.nan, "1 NA/NaN value"),
+                      (-np.inf, "1 infinite value")):
+        Y = X.copy(order="F")
+        Y[7, 2] = bad
+        with pytest.raises(ValueError, match=what):
+            io.check_finite(Y, "X")
+    Y = X.copy()
+    Y[0, 0] = 3.4e38  # rounds to FLT_MAX, still finite
+    io.check_finite(Y, "X")
+    edge = np.array([np.float64(np.finfo(f32).max) + 2.0 ** 102, 2.0 ** 128 - 2.0 ** 103])
+    assert lib.mxc_all_finite_as_f32(ffi.cast("double *", ffi.from_buffer(edge)), 1) == 1
+    assert lib.mxc_all_finite_as_f32(ffi.cast("double *", ffi.from_buffer(edge)) + 1, 1) == 0
+    with np.errstate(over="ignore"):
+        assert np.isinf(edge.astype(f32)[1]) and np.isfinite(edge.astype(f32)[0])
