@@ -23,13 +23,13 @@ from typing import Any
 
 from ..errors import CallbackError
 from .base import arity_problem, managed
+from .safe import Safe
 
 
 def _unwrap(fn: Callable) -> Callable:
-    """The callback inside wrappers such as mx.callback.safe."""
-    inner = getattr(fn, "inner", None)
-    while inner is not None:
-        fn, inner = inner, getattr(inner, "inner", None)
+    """The callback inside mx.callback.safe wrappers."""
+    while isinstance(fn, Safe):
+        fn = fn.inner
     return fn
 
 
