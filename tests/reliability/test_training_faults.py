@@ -305,7 +305,7 @@ net = mx.symbol.LinearRegressionOutput(
     mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1, name="fc"), name="lro")
 
 def batch_cb(iteration, nbatch, env):
-    if where == "batch" and iteration == 3 and nbatch == 2:
+    if where in ("batch", "twice") and iteration == 3 and nbatch == 2:
         print("READY", flush=True)
         time.sleep(3)  # Ctrl-C arrives here; the first one lets the batch (and this) finish
 
@@ -318,10 +318,15 @@ def epoch_cb(iteration, nbatch, env):
 mx.set.seed(0)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    model = mx.model.FeedForward.create(
-        net, X, y, array_layout="rowmajor", num_round=1000, array_batch_size=10,
-        learning_rate=0.05, verbose=False, batch_end_callback=batch_cb,
-        epoch_end_callback=[mx.callback.save.checkpoint("m"), epoch_cb])
+    try:
+        model = mx.model.FeedForward.create(
+            net, X, y, array_layout="rowmajor", num_round=1000, array_batch_size=10,
+            learning_rate=0.05, verbose=False, batch_end_callback=batch_cb,
+            epoch_end_callback=[mx.callback.save.checkpoint("m"), epoch_cb])
+    except KeyboardInterrupt:
+        print(json.dumps({"KeyboardInterrupt": True,
+                          "weight": mx.model.last().arg_params["fc_weight"].tolist()}))
+        sys.exit(0)
 print(json.dumps({
     "stop_reason": model.stop_reason,
     "warnings": [str(w.message) for w in caught],
@@ -332,23 +337,31 @@ print(json.dumps({
 """
 
 
-@pytest.mark.parametrize("where", ["batch", "epoch"])
+@pytest.mark.parametrize("where", ["batch", "epoch", "twice"])
 def test_ctrl_c_returns_the_model_python(fit, tmp_path, where):
     proc = _start([sys.executable, "-c", SIGINT_CHILD, where], tmp_path)
     try:
         _wait_for(proc, "READY")
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
+        if where == "twice":
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGINT)
         out, err = _finish(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
     report = json.loads(out.splitlines()[-1])
-    assert report["is_last"]
     weight = np.array(report["weight"], np.float32)
     saved = checkpoints_of(tmp_path / "m", (1, 2))
     assert_same_params(saved[2].arg_params, fit(num_round=2).arg_params)
+    if where == "twice":
+        # the second Ctrl-C interrupts at once; mx.model.last() still holds epoch 2's model
+        assert report["KeyboardInterrupt"]
+        np.testing.assert_array_equal(weight, saved[2].arg_params["fc_weight"])
+        return
+    assert report["is_last"]
     if where == "batch":
         # the interrupted batch finishes; the model trained so far (2 batches of epoch 3)
         assert report["stop_reason"] == "interrupted (Ctrl-C) in epoch 3"
