@@ -97,3 +97,18 @@ def test_r_divergence_warns_and_returns_a_finite_model(run_r):
         result.stdout
     assert "FINITE TRUE" in result.stdout
     assert "UNGUARDED FALSE" in result.stdout
+
+
+def test_nan_from_a_data_iterator_is_caught_at_the_first_batch(fit, data):
+    """Iterators are not scanned before training; the guard stops at the first batch."""
+    X, y = data
+    X = X.copy()
+    X[3, 1] = np.nan
+    it = mx.io.arrayiter(X, y, batch_size=10)
+    with pytest.warns(NonFiniteWarning, match=r"at epoch 1, batch 1; returning the initial "
+                                              r"parameters"):
+        model = fit(X=it, y=None, num_round=3)
+    assert all(np.isfinite(v).all() for v in model.arg_params.values())
+    # predict accepts NaN input: NaN in, NaN out (only for the samples that have one)
+    out = model.predict(X, array_layout="rowmajor")
+    assert np.isnan(out[3]).all() and np.isfinite(np.delete(out, 3, axis=0)).all()
