@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._lib import check, ffi, fptr, lib
+from . import random
 from .errors import MXShapeError
 from .ops import Binding, Kernel, Shape, get_op
 from .shape_inference import infer_node_shapes
@@ -60,7 +61,7 @@ class Executor:
         self.arg_arrays = {n: _zeros(var_shapes[n]) for n in arg_names}
         self.aux_arrays = {n: _zeros(var_shapes[n]) for n in aux_names}
         self.grad_arrays = {n: _zeros(var_shapes[n]) for n in arg_names if n in grad_set}
-        self._rng = rng if rng is not None else lib.mxc_rng_default()
+        self._rng = rng if rng is not None else random.current_stream()
         self._node_out: dict[int, list[np.ndarray]] = {}
         self._node_grad: dict[int, list[np.ndarray | None]] = {}
         self._allocate_node_buffers(out_shapes, grad_set)

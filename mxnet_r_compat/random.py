@@ -3,16 +3,35 @@
 Initialisation, the array iterator's shuffle and dropout all draw from this
 stream, so the same seed gives bit-identical training in Python and R.
 Shapes are backend order here; the R front end reverses R dims.
+
+The main thread uses the core's default stream. A thread that calls
+:func:`set_seed` gets a stream of its own, so trainings in several threads do
+not interleave their draws (and each gives what it gives alone).
 """
 
 from __future__ import annotations
 
 import numbers
+import threading
 
 import numpy as np
 
 from ._lib import check, ffi, fptr, lib
 from .errors import MXTypeError, invalid_value
+
+
+_local = threading.local()
+
+
+def current_stream():
+    """The stream this thread draws from: its own once it called set_seed, else the default.
+
+    Example:
+        >>> current_stream() == lib.mxc_rng_default()   # in the main thread
+        True
+    """
+    stream = getattr(_local, "stream", None)
+    return stream if stream is not None else lib.mxc_rng_default()
 
 
 def set_seed(seed: int) -> None:
@@ -24,7 +43,10 @@ def set_seed(seed: int) -> None:
     """
     if isinstance(seed, bool) or not isinstance(seed, numbers.Real) or seed != int(seed):
         raise invalid_value("seed", seed, "a whole number")
-    check(lib.mxc_rng_seed(lib.mxc_rng_default(), int(seed) & 0xFFFFFFFF), "mx.set.seed")
+    if threading.current_thread() is not threading.main_thread() and \
+            getattr(_local, "stream", None) is None:
+        _local.stream = ffi.new("mxc_rng *")
+    check(lib.mxc_rng_seed(current_stream(), int(seed) & 0xFFFFFFFF), "mx.set.seed")
 
 
 def _shape(shape) -> tuple[int, ...]:
@@ -52,7 +74,7 @@ def runif(shape, min: float = 0.0, max: float = 1.0,  # noqa: A002 (R names)
         raise invalid_value("max", max, f"max >= min ({min})")
     out = np.empty(_shape(shape), dtype=np.float32)
     check(lib.mxc_rng_uniform(fptr(out, writable=True), out.size, lo, hi,
-                              lib.mxc_rng_default()), "mx.runif")
+                              current_stream()), "mx.runif")
     return out
 
 
@@ -68,7 +90,7 @@ def rnorm(shape, mean: float = 0.0, sd: float = 1.0, ctx=None) -> np.ndarray:
         raise invalid_value("sd", sd, "sd >= 0")
     out = np.empty(_shape(shape), dtype=np.float32)
     check(lib.mxc_rng_normal(fptr(out, writable=True), out.size, mu, sigma,
-                             lib.mxc_rng_default()), "mx.rnorm")
+                             current_stream()), "mx.rnorm")
     return out
 
 
@@ -79,7 +101,7 @@ def get_state() -> bytes:
         >>> s = get_state(); a = runif(3); set_state(s); bool((runif(3) == a).all())
         True
     """
-    return bytes(ffi.buffer(lib.mxc_rng_default(), ffi.sizeof("mxc_rng")))
+    return bytes(ffi.buffer(current_stream(), ffi.sizeof("mxc_rng")))
 
 
 def set_state(state: bytes) -> None:
@@ -88,7 +110,7 @@ def set_state(state: bytes) -> None:
     if not isinstance(state, (bytes, bytearray)) or len(state) != size:
         raise invalid_value("state", f"<{type(state).__name__} of {len(state) if hasattr(state, '__len__') else '?'} bytes>",
                             f"{size} bytes from get_state()")
-    ffi.buffer(lib.mxc_rng_default(), size)[:] = state
+    ffi.buffer(current_stream(), size)[:] = state
 
 
 def shuffle_order(n: int) -> np.ndarray:

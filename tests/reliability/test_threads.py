@@ -128,9 +128,6 @@ def test_two_trainings_in_two_threads_match_running_them_in_turn():
         _assert_same_model(a, b)
 
 
-@pytest.mark.xfail(strict=True, reason="Dropout, the weight initialisation and the shuffle draw "
-                   "from one process-wide random stream, so two threads interleave their "
-                   "draws; needs per-thread streams (docs/RELIABILITY.md, 'Threads').")
 def test_two_seeded_trainings_with_dropout_in_two_threads_match_running_them_in_turn():
     (X1, y1), (X2, y2) = _problem(1), _problem(2)
     # Both draw in every batch: whichever thread seeds last, the other one's masks come
