@@ -280,10 +280,11 @@ class RMetric(metric_mod.Metric):
         name = str(f["name"][0]) if "name" in f else "custom"
         builtin = robj.do_slot("mx.builtin")[0] if "mx.builtin" in list(robj.list_attrs()) else None
         maximize = bool(f["maximize"][0]) if "maximize" in f else False
+        aggregate = str(f["aggregate"][0]) if "aggregate" in f else "batch"
         self.native = metric_mod.BUILTIN.get(builtin) if builtin else None
         self._update, self._get = f["update"], f["get"]
         feval = self.native.feval if self.native else self._r_feval_unused
-        super().__init__(name, feval, maximize)
+        super().__init__(name, feval, maximize, aggregate)
 
     @staticmethod
     def _r_feval_unused(label, pred):  # pragma: no cover - the R path overrides update()
@@ -448,6 +449,8 @@ class _SecondInterrupt(BaseException):
 class RCallback:
     """An R closure called as a training callback through the package's invoker."""
 
+    name = "R function"  # how a callback in a list is named in messages and callback.time
+
     def __init__(self, closure: Any, slot: str, renv: REnv) -> None:
         self.closure, self.slot, self.renv = closure, slot, renv
         attrs = list(closure.list_attrs())
@@ -469,6 +472,7 @@ class RCallback:
     def __call__(self, iteration, nbatch, env, verbose=None):
         self.renv.count_sigints()
         self.renv.sync(env, nbatch)
+        self.renv.nums_view[0] = iteration  # train.begin / epoch.begin come before env.iteration
         flag = ri.NULL if verbose is None else ri.BoolSexpVector([bool(verbose)])
         res = session.call_r(self.renv.call, self.closure, self.renv.env, self.renv.nums, flag)
         classes = convert.r_class(res) if res.typeof == RT.VECSXP else []
@@ -483,6 +487,12 @@ class RCallback:
                                  f"{reason}", reason=reason, condition=res, slot=self.slot,
                                  iteration=iteration, nbatch=nbatch)
         return self._result(res, iteration)
+
+    def arity_problem(self, n: int) -> str | None:
+        """For the dry run (callbacks/dry_run.py): can the closure take n arguments?"""
+        from .rcallbacks import closure_arity_problem
+
+        return closure_arity_problem(self.closure, n)
 
     def _result(self, res, iteration):
         if convert.is_null(res):

@@ -3,6 +3,8 @@
 
 #' A metric from a function of (label, pred): list(init, update, get) of class "mx.metric".
 #' @param maximize TRUE when higher values are better (used by mode = "auto" callbacks)
+#' @param aggregate "batch" (MXNet's rule: the epoch value is the mean of per-batch values) or
+#'   "epoch": feval returns the batch's SUM and the epoch value is the total over the samples
 #' @examples
 #' mae <- mx.metric.custom("mae", function(label, pred) mean(abs(label - pred)))
 mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch") {
@@ -11,7 +13,9 @@ mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch")
   init <- function() c(0, 0)
   update <- function(label, pred, state) {
     m <- feval(label, pred)
-    w <- if (aggregate == "epoch") length(label) else 1
+    # "epoch": weight by samples (the last dim of a k x n label), as Python's Metric does
+    w <- if (aggregate != "epoch") 1 else if (is.null(dim(label))) length(label) else
+      tail(dim(label), 1)
     c(state[[1]] + w, state[[2]] + m)
   }
   get <- function(state) list(name = name, value = state[[2]] / state[[1]])

@@ -70,7 +70,11 @@
 #' @param initializer An initializer such as mx.init.uniform(0.01).
 #' @param eval.data Validation data: list(data =, label =) or an iterator.
 #' @param eval.metric A metric such as mx.metric.rmse (NULL: none).
-#' @param epoch.end.callback,batch.end.callback R closures, see above.
+#' @param epoch.end.callback,batch.end.callback R closures, see above; also mx.callback.*
+#'   objects (mx.callback.early.stopping() ...), or a list of either, called in order.
+#' @param train.begin.callback,epoch.begin.callback,batch.begin.callback,train.end.callback
+#'   More slots for the same closures: before the first epoch, at each epoch start, before
+#'   each batch, and after training (also when it stopped early or failed).
 #' @param checkpoint A file prefix: every checkpoint.period epochs, write MXNet's files plus a
 #'   .state sidecar for exact resume (checkpoint.on.error: "warn" or "error"). See
 #'   docs/CHECKPOINTS.md.
@@ -103,7 +107,9 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     eval.metric = NULL, epoch.end.callback = NULL, batch.end.callback = NULL,
     array.batch.size = 128, array.layout = "auto", kvstore = "local", verbose = TRUE,
     arg.params = NULL, aux.params = NULL, input.names = NULL, output.names = NULL,
-    fixed.param = NULL, allow.extra.params = FALSE, metric_cpu = TRUE, ...) {
+    fixed.param = NULL, allow.extra.params = FALSE, metric_cpu = TRUE,
+    train.begin.callback = NULL, epoch.begin.callback = NULL, batch.begin.callback = NULL,
+    train.end.callback = NULL, ...) {
   if (!is.mx.dataiter(X)) X <- .mx_as_matrix(X, "X")
   if (is.list(eval.data) && is.data.frame(eval.data$data)) {
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
@@ -117,7 +123,10 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
              kvstore = kvstore, verbose = verbose, arg.params = arg.params,
              aux.params = aux.params, input.names = input.names, output.names = output.names,
              fixed.param = fixed.param, allow.extra.params = allow.extra.params,
-             metric_cpu = metric_cpu, ...)
+             metric_cpu = metric_cpu, train.begin.callback = train.begin.callback,
+             epoch.begin.callback = epoch.begin.callback,
+             batch.begin.callback = batch.begin.callback,
+             train.end.callback = train.end.callback, ...)
   .mx_with_warnings(res)
 }
 
