@@ -35,6 +35,18 @@ def _factor(factor_val: float | None, kwargs: dict[str, Any], where: str) -> flo
     return factor_val
 
 
+def _reduce(opt: Any, factor: float, floor: float, verbose: bool) -> None:
+    """Multiply the rate by ``factor``, not below ``floor``, with MXNet R's messages."""
+    opt.lr *= factor
+    if opt.lr < floor:
+        opt.lr = floor
+        if verbose:
+            message("Update[", opt.num_update, "]: now learning rate arrived at ", opt.lr,
+                    "will not change in the future")
+    elif verbose:
+        message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
+
+
 class FactorScheduler:
     """Multiply the rate by ``factor_val`` every ``step`` updates, down to ``stop_factor_lr``.
 
@@ -56,14 +68,7 @@ class FactorScheduler:
     def __call__(self, opt: Any) -> None:
         while opt.num_update > self.count + self.step:
             self.count += self.step
-            opt.lr *= self.factor
-            if opt.lr < self.stop_factor_lr:
-                opt.lr = self.stop_factor_lr
-                if self.verbose:
-                    message("Update[", opt.num_update, "]: now learning rate arrived at ",
-                            opt.lr, "will not change in the future")
-            elif self.verbose:
-                message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
+            _reduce(opt, self.factor, self.stop_factor_lr, self.verbose)
 
     def state_dict(self) -> dict[str, Any]:
         return {"count": self.count}
@@ -100,14 +105,7 @@ class MultiFactorScheduler:
         while self.cur_step_ind < len(self.steps) and opt.num_update > self.steps[self.cur_step_ind]:
             self.count = self.steps[self.cur_step_ind]
             self.cur_step_ind += 1
-            opt.lr *= self.factor
-            if opt.lr < self.stop_factor_lr:
-                opt.lr = self.stop_factor_lr
-                if self.verbose:
-                    message("Update[", opt.num_update, "]: now learning rate arrived at ",
-                            opt.lr, "will not change in the future")
-            elif self.verbose:
-                message("Update[", opt.num_update, "]: learning rate is changed to ", opt.lr)
+            _reduce(opt, self.factor, self.stop_factor_lr, self.verbose)
 
     def state_dict(self) -> dict[str, Any]:
         return {"count": self.count, "cur_step_ind": self.cur_step_ind}
