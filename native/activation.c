@@ -5,6 +5,7 @@
  * so that exp() only ever sees a non-positive argument: nothing overflows for
  * large |x|. */
 #include "mxc.h"
+#include "simd.h"
 #include <math.h>
 
 static int act_ok(int act_type) { return act_type >= MXC_ACT_RELU && act_type <= MXC_ACT_SOFTSIGN; }
@@ -20,7 +21,7 @@ static float sigmoid(float x) {
 /* log(1+e^x) = max(x, 0) + log1p(e^-|x|); log1p keeps the tiny tail for x << 0. */
 static float softrelu(float x) { return fmaxf(x, 0.0f) + log1pf(expf(-fabsf(x))); }
 
-int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type) {
+MXC_HOT int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type) {
     if (!out || !inp) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
     if (!act_ok(act_type)) return MXC_ERR_VALUE;
@@ -51,7 +52,7 @@ int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type
  *   relu: 1[x > 0];  sigmoid: y(1-y);  tanh: 1-y^2;
  *   softrelu: sigmoid(x), computed from x like the forward;
  *   softsign: 1/(1+|x|)^2. */
-int mxc_activation_backward(float *dinp, const float *dout, const float *inp, const float *out,
+MXC_HOT int mxc_activation_backward(float *dinp, const float *dout, const float *inp, const float *out,
                             int64_t n, int act_type) {
     if (!dinp || !dout || !inp || !out) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;

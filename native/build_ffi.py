@@ -29,7 +29,7 @@ def cdef_text(modules: list[str]) -> str:
 
 
 def compile_args() -> list[str]:
-    args = ["-O3", "-std=c99", "-march=x86-64-v2", "-fno-math-errno"]
+    args = ["-O3", "-std=c99", "-march=x86-64-v2", "-fno-math-errno", "-ffp-contract=off"]
     extra = os.environ.get("MXC_CFLAGS", "")  # e.g. "-fsanitize=address,undefined -O1 -g"
     return args + extra.split()
 

@@ -1,8 +1,9 @@
 /* elemwise.c: small elementwise kernels shared by the executor and arithmetic ops. */
 #include "mxc.h"
+#include "simd.h"
 #include <math.h>
 
-int mxc_axpy(float *y, const float *x, int64_t n, float alpha) {
+MXC_HOT int mxc_axpy(float *y, const float *x, int64_t n, float alpha) {
     if (!y || !x) return MXC_ERR_NULL_PTR;
     if (n < 0) return MXC_ERR_SHAPE;
     for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];

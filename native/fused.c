@@ -7,6 +7,7 @@
  * numpy's float64 arithmetic and pairwise summation. What it is not: a second
  * implementation of any op, and it allocates nothing. */
 #include "mxc.h"
+#include "simd.h"
 #include <math.h>
 #include <string.h>
 
@@ -227,7 +228,7 @@ int mxc_metric_value(double *value, const float *pred, const float *label, int64
     return MXC_OK;
 }
 
-int mxc_all_finite(const float *x, int64_t n) {
+MXC_HOT int mxc_all_finite(const float *x, int64_t n) {
     if (!x) return n <= 0;
     /* A float is Inf or NaN when its exponent bits are all ones. An OR over the whole
      * array, with no early exit, vectorises. */
@@ -240,7 +241,7 @@ int mxc_all_finite(const float *x, int64_t n) {
     return bad == 0;
 }
 
-int mxc_all_finite_as_f32(const double *x, int64_t n) {
+MXC_HOT int mxc_all_finite_as_f32(const double *x, int64_t n) {
     if (!x) return n <= 0;
     /* Round to nearest rounds |x| >= 2^128 - 2^103 (FLT_MAX plus half its ulp) to Inf;
      * the comparison is false for NaN too. */

@@ -15,6 +15,7 @@
  * g propagates into w as it does in MXNet.
  */
 #include "mxc.h"
+#include "simd.h"
 #include <math.h>
 
 // ----------------------------------------------------------------------------
@@ -35,7 +36,7 @@ static int ok_common(float wd, float rescale, float clip) {
 // ----------------------------------------------------------------------------
 // sgd, sgd with momentum, nag
 
-int mxc_sgd_update(float *w, const float *g, int64_t n,
+MXC_HOT int mxc_sgd_update(float *w, const float *g, int64_t n,
                    float lr, float wd, float rescale, float clip) {
     if (!w || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
@@ -46,7 +47,7 @@ int mxc_sgd_update(float *w, const float *g, int64_t n,
     return MXC_OK;
 }
 
-int mxc_sgd_mom_update(float *w, float *mom, const float *g, int64_t n,
+MXC_HOT int mxc_sgd_mom_update(float *w, float *mom, const float *g, int64_t n,
                        float lr, float momentum, float wd, float rescale, float clip) {
     if (!w || !mom || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
@@ -60,7 +61,7 @@ int mxc_sgd_mom_update(float *w, float *mom, const float *g, int64_t n,
     return MXC_OK;
 }
 
-int mxc_nag_update(float *w, float *mom, const float *g, int64_t n,
+MXC_HOT int mxc_nag_update(float *w, float *mom, const float *g, int64_t n,
                    float lr, float momentum, float wd, float rescale, float clip) {
     if (!w || !g || (!mom && momentum != 0.0f)) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
@@ -84,7 +85,7 @@ int mxc_nag_update(float *w, float *mom, const float *g, int64_t n,
 // ----------------------------------------------------------------------------
 // adam (no bias correction)
 
-int mxc_adam_update(float *w, float *m, float *v, const float *g, int64_t n,
+MXC_HOT int mxc_adam_update(float *w, float *m, float *v, const float *g, int64_t n,
                     float lr, float beta1, float beta2, float eps,
                     float wd, float rescale, float clip) {
     if (!w || !m || !v || !g) return MXC_ERR_NULL_PTR;
@@ -105,7 +106,7 @@ int mxc_adam_update(float *w, float *m, float *v, const float *g, int64_t n,
 // ----------------------------------------------------------------------------
 // rmsprop (not centered) and rmspropalex (centered, Graves)
 
-int mxc_rmsprop_update(float *w, float *s, const float *g, int64_t n,
+MXC_HOT int mxc_rmsprop_update(float *w, float *s, const float *g, int64_t n,
                        float lr, float gamma1, float eps, float wd, float rescale, float clip) {
     if (!w || !s || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
@@ -120,7 +121,7 @@ int mxc_rmsprop_update(float *w, float *s, const float *g, int64_t n,
     return MXC_OK;
 }
 
-int mxc_rmspropalex_update(float *w, float *s, float *gbar, float *delta, const float *g, int64_t n,
+MXC_HOT int mxc_rmspropalex_update(float *w, float *s, float *gbar, float *delta, const float *g, int64_t n,
                            float lr, float gamma1, float gamma2, float eps,
                            float wd, float rescale, float clip) {
     if (!w || !s || !gbar || !delta || !g) return MXC_ERR_NULL_PTR;
@@ -142,7 +143,7 @@ int mxc_rmspropalex_update(float *w, float *s, float *gbar, float *delta, const 
 // ----------------------------------------------------------------------------
 // adagrad, adadelta
 
-int mxc_adagrad_update(float *w, float *h, const float *g, int64_t n,
+MXC_HOT int mxc_adagrad_update(float *w, float *h, const float *g, int64_t n,
                        float lr, float eps, float wd, float rescale, float clip) {
     if (!w || !h || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
@@ -155,7 +156,7 @@ int mxc_adagrad_update(float *w, float *h, const float *g, int64_t n,
     return MXC_OK;
 }
 
-int mxc_adadelta_update(float *w, float *acc_g, float *acc_d, const float *g, int64_t n,
+MXC_HOT int mxc_adadelta_update(float *w, float *acc_g, float *acc_d, const float *g, int64_t n,
                         float rho, float eps, float wd, float rescale, float clip) {
     if (!w || !acc_g || !acc_d || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
