@@ -295,8 +295,11 @@ def details(res: dict) -> list[str]:
         if isinstance(v, float):
             out.append(f"  ours, in training (marginal): {k:<34} {v:7.1f}")
     if "mxnet (default)" in cb:
-        out.append(f"  MXNet Python, in training (marginal): Python callback "
-                   f"{cb['mxnet (default)']['Python callback']:14.1f}")
+        m = cb["mxnet (default)"]
+        out.append(f"  MXNet Python, the call alone: Python callback (BatchEndParam + call)"
+                   f"{m['Python callback (call alone)']:8.1f}")
+        out.append(f"  MXNet Python, in training (marginal, noisy): Python callback "
+                   f"{m['Python callback']:13.1f}")
     out.append("Whole processes (median wall time):")
     for k, v in res["process"].items():
         out.append(f"  {k:<58} {v['median_s']:6.2f} s")
