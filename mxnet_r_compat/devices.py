@@ -54,7 +54,8 @@ class DeviceGroup:
         # (argument position, name) of each trained parameter: MXNet's updater indices.
         self.param_index = [(args.index(n), n) for n in self.execs[0].grad_arrays]
         self._plan: Plan | None | bool = None  # False: some node has no C step
-        self._loads: dict[tuple, tuple[list, list, list]] = {}
+        self._loads: dict[tuple, tuple[list, list]] = {}
+        self._metric_setup: tuple | None = None  # (metric, label name, _metric_plan's answer)
 
     def fused_plan(self, optimizer: Optimizer | None = None) -> Plan | None:
         """The C plan of these executors (fused.py), with ``optimizer``'s updates when it
@@ -71,19 +72,15 @@ class DeviceGroup:
     def load(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> None:
         """Copy each batch field's device slice into the executors (by argument name)."""
         # The same batch arrays (an iterator's reused buffers) are usually loaded again and
-        # again: their (destination, source view) pairs, checked once, are kept.
-        key = (*batch, *map(id, batch.values()), *rename.items())
+        # again: their (destination, source view) pairs, checked once, are kept (with the
+        # arrays themselves, so their ids stay theirs).
+        key = (tuple(batch), tuple(map(id, batch.values())), id(rename), tuple(rename.items()))
         cached = self._loads.get(key)
-        if cached is not None and all(a is b for a, b in zip(cached[1], batch.values())) \
-                and all(a.shape == s for a, s in zip(cached[1], cached[2])):
-            for dst, src in cached[0]:
-                np.copyto(dst, src)
-            return
-        pairs = self._load_pairs(batch, rename)
-        if len(self._loads) > 8:
-            self._loads.clear()
-        self._loads[key] = (pairs, list(batch.values()), [v.shape for v in batch.values()])
-        for dst, src in pairs:
+        if cached is None:
+            if len(self._loads) > 8:
+                self._loads.clear()
+            cached = self._loads[key] = (self._load_pairs(batch, rename), list(batch.values()))
+        for dst, src in cached[0]:
             np.copyto(dst, src)
 
     def _load_pairs(self, batch: dict[str, np.ndarray], rename: dict[str, str]) -> list:
@@ -166,12 +163,25 @@ class DeviceGroup:
     def _metric_in_c(self, metric: Metric, state, label_name: str | None):
         """update_metric's result with the built-in metric computed by C over the same
         arrays (bit-identical, fused.h), or None when that does not apply."""
+        setup = self._metric_setup
+        if setup is None or setup[0] is not metric or setup[1] != label_name:
+            setup = self._metric_setup = (metric, label_name, self._metric_plan(metric,
+                                                                                 label_name))
+        how = setup[2]
+        if how is None:
+            return None
+        kind, width, preds, labels = how
+        self._plan.bind_io("data", label_name, width)
+        out = self._plan.metric(kind, state)
+        return None if out is None else (out, list(preds), list(labels))
+
+    def _metric_plan(self, metric: Metric, label_name: str | None):
+        """(kind, pred width, preds, labels) when C can compute ``metric`` here, else None."""
         kind = metric.native_kind()
-        plan = self._plan
         # An R metric object wrapping a built-in (rbridge's RMetric, `native` set) updates
         # exactly as Metric.update does.
         plain = type(metric).update is Metric.update or getattr(metric, "native", None) is not None
-        if not kind or not plan or label_name is None or not plain \
+        if not kind or not self._plan or label_name is None or not plain \
                 or "data" not in self.execs[0].arg_arrays:
             return None
         ex = self.execs[0]
@@ -183,12 +193,8 @@ class DeviceGroup:
         if label.size % pred.shape[0] or (lw != 1 if kind == lib.MXC_METRIC_ACCURACY
                                           else lw != width):
             return None
-        plan.bind_io("data", label_name, width)
-        out = plan.metric(kind, state)
-        if out is None:
-            return None
-        return out, [e.outputs[0] for e in self.execs], [e.arg_arrays[label_name]
-                                                           for e in self.execs]
+        return (kind, width, [e.outputs[0] for e in self.execs],
+                [e.arg_arrays[label_name] for e in self.execs])
 
     # -- parameters -------------------------------------------------------------------------
     def params(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

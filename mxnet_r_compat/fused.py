@@ -45,6 +45,7 @@ class Plan:
         self._hi = ffi.new("int64_t[]", [hi for _, hi in group.ranges])
         p.lo, p.hi = self._lo, self._hi
         names = [name for _, name in group.param_index]
+        self._indices = [i for i, _ in group.param_index]
         self._grads = ffi.new("float *[]", [fptr(ex.grad_arrays[n], writable=True)
                                             for n in names for ex in execs] or [ffi.NULL])
         self._param_n = ffi.new("int64_t[]", [execs[0].grad_arrays[n].size for n in names] or [0])
@@ -104,8 +105,9 @@ class Plan:
         return True
 
     def _count(self) -> None:
-        for i, _ in self.group.param_index:
-            self.optimizer.count_updates(i, self.n_dev)
+        count, n = self.optimizer.count_updates, self.n_dev
+        for i in self._indices:
+            count(i, n)
 
     # -- running ----------------------------------------------------------------------------
     def all_finite(self) -> bool:

@@ -147,8 +147,14 @@ class ArrayIter(DataIter):
 
 
 def _lib():
-    from ._lib import lib
-    return lib
+    global _LIB
+    if _LIB is None:
+        from ._lib import lib
+        _LIB = lib
+    return _LIB
+
+
+_LIB = None
 
 
 def c_source(a: np.ndarray):
