@@ -85,6 +85,26 @@ def mxnet_env(config: str) -> dict[str, str]:
     return {**base_env(), **MXNET_CONFIGS[config]}
 
 
+def r_worker(script: str, args: list[str], env: dict[str, str]) -> dict:
+    """An R workload through mxnet-rscript; its RESULT line plus the process's peak RSS."""
+    before = load()
+    with tempfile.TemporaryFile("w+") as errfile:
+        proc = subprocess.Popen([str(RSCRIPT), str(HERE / script), *args], env=env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=errfile, text=True)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)  # reaped here: its own rusage
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errfile.seek(0)
+        err = errfile.read()
+    lines = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{script} {args} failed ({proc.returncode}):\n{err[-3000:]}")
+    res = json.loads(lines[-1][len("RESULT "):])
+    res["peak_rss_mb"] = usage.ru_maxrss / 1024
+    res["load_before"], res["load_after"] = before, load()
+    return res
+
+
 def process_times(cmd: list[str], runs: int, cwd: Path, env: dict[str, str]) -> dict:
     """Wall time of a whole process (start to exit), median over runs after one warm-up."""
     times = []
@@ -171,6 +191,7 @@ def run(args) -> dict:
         say(f"mlp: batch {batch} (784-128-64-10, 60000 samples, 1 epoch)")
         m = {"ours": worker(OURS_PY, "workloads.py", {"impl": "ours", "workload": "mlp",
                                                       "batch": batch, "reps": reps + 1}, env),
+             "ours from R": r_worker("mlp.R", [str(batch), str(reps)], env),
              "roofline": worker(OURS_PY, "workloads.py", {"impl": "ours", "workload": "roofline",
                                                           "batch": batch, "reps": 7}, env),
              "numpy": worker(OURS_PY, "workloads.py", {"impl": "numpy", "workload": "mlp",
