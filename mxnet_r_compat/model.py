@@ -132,7 +132,7 @@ def _r_dim(shape: tuple) -> str:
 def _prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool = True):
     if isinstance(X, io.DataIter):
         return X, "auto"
-    X = io.as_numeric(X, "X")
+    X = io.as_data(X, "X")
     if y is not None:
         y = io.as_numeric(y, "y")
     io.check_not_empty(X, "X")
@@ -181,7 +181,7 @@ def _prepare_eval_data(eval_data, layout: str, batch_size: int, check_finite: bo
     if eval_data.get("data") is None or eval_data.get("label") is None:
         raise MXValueError("Please provide the validation set as list(data=R.array, "
                            "label=R.array)")
-    X = io.as_numeric(eval_data["data"], "eval.data$data")
+    X = io.as_data(eval_data["data"], "eval.data$data")
     y = io.as_numeric(eval_data["label"], "eval.data$label")
     io.check_not_empty(X, "eval.data$data")
     if check_finite:
@@ -536,7 +536,7 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
 def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -> io.DataIter:
     if isinstance(X, io.DataIter):
         return X
-    X = io.as_numeric(X, "X")
+    X = io.as_data(X, "X")
     if X.size == 0:
         raise MXValueError("Cannot predict on empty iterator")
     if layout == "auto" and X.ndim == 2 and not _fits(model, X.shape[0]) \
