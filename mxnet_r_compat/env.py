@@ -75,6 +75,12 @@ class TrainEnv:
         """Like ``dict.get``, with either spelling."""
         return self._d.get(_key(name), default)
 
+    def fields(self) -> dict[str, Any]:
+        """The underlying dict (underscore names). The trainer's hot loop writes fields that
+        no front end tracks by version (nbatch, train_metric, dlist, preds, labels) into it
+        directly; everything else goes through item assignment."""
+        return self._d
+
     def version(self, name: str) -> int:
         """How many times a field was set (lets a front end copy only what changed)."""
         return self._version.get(_key(name), 0)

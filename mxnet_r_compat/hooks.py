@@ -49,6 +49,9 @@ class Decision:
         self.save = other.save or self.save
 
 
+CONTINUE = Decision()  # "nothing asked": shared by every call that returns TRUE/NULL
+
+
 def interpret(result: Any, slot: str, name: str, iteration: int) -> Decision:
     """Turn one callback's return value into a :class:`Decision` (see module doc).
 
@@ -146,8 +149,11 @@ class CallbackSet:
         return bool(self.entries.get(slot))
 
     def call(self, slot: str, env, iteration: int, nbatch: int, verbose: bool) -> Decision:
-        """Call every callback of ``slot`` in order; errors name the callback and where."""
-        decision = Decision()
+        """Call every callback of ``slot`` in order; errors name the callback and where.
+
+        Returns :data:`CONTINUE` (shared, never modified) when no callback asked for anything.
+        """
+        decision = CONTINUE
         for entry in self.entries.get(slot, ()):
             # MXNet R called batch callbacks without verbose=; keep that for batch.end.
             kwargs = {"verbose": verbose} if entry.verbose and slot != "batch.end" else {}
@@ -164,7 +170,13 @@ class CallbackSet:
             finally:
                 entry.seconds += time.perf_counter() - start
                 entry.calls += 1
-            decision.merge(interpret(result, slot, entry.name, iteration))
+            if result is None or result is True:
+                continue  # the common case: nothing to interpret
+            asked = interpret(result, slot, entry.name, iteration)
+            if asked != CONTINUE:
+                if decision is CONTINUE:
+                    decision = Decision()
+                decision.merge(asked)
         return decision
 
     def timing(self) -> list[dict[str, Any]]:

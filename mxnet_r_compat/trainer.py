@@ -30,7 +30,7 @@ from .devices import DeviceGroup
 from .env import TrainEnv
 from .errors import CallbackError
 from .fused import FusedEpochs
-from .hooks import CallbackSet, Decision
+from .hooks import CONTINUE, CallbackSet, Decision
 from .io import DataIter
 from .metric import Metric
 from .optimizer import Optimizer
@@ -123,6 +123,8 @@ class Trainer:
 
     # -- callbacks and plugins --------------------------------------------------------------
     def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
+        if not self.callbacks.entries[slot]:
+            return CONTINUE
         try:
             decision = self.callbacks.call(slot, self.env, iteration, nbatch, self.verbose)
         except CallbackError as err:
@@ -132,8 +134,9 @@ class Trainer:
             if self._interrupt.requested:
                 raise  # a second Ctrl-C: stop now
             self._interrupt.requested = True
-            return Decision()
-        self._act(decision, iteration)
+            return CONTINUE
+        if decision is not CONTINUE:
+            self._act(decision, iteration)
         return decision
 
     def _act(self, decision: Decision, iteration: int) -> None:
@@ -172,22 +175,27 @@ class Trainer:
             nbatch, nonfinite = self._fused.train(iteration, nbatch)
             if (nonfinite and self._nonfinite(iteration, nbatch)) or self._interrupt.requested:
                 return False
+        # Hot loop: fields no front end tracks by version are written straight into env's
+        # dict, and what does not change within a run is looked up once.
+        fields = env.fields()
+        batch_begin = bool(self.callbacks.entries["batch.begin"])
+        on_batch_end = [p.on_batch_end for p in self.plugins if hasattr(p, "on_batch_end")]
         while self.train_data.iter_next():  # (none left after a fused run)
-            if self.callbacks.has("batch.begin") and \
-                    self._slot("batch.begin", iteration, nbatch + 1).stop:
+            if batch_begin and self._slot("batch.begin", iteration, nbatch + 1).stop:
                 return False
             batch = self.train_data.value()
-            env.dlist = batch
+            fields["dlist"] = batch
             self.devices.train_step(batch, self.rename, self.optimizer)
             if self.metric is not None:
-                env.train_metric = self._update_metric(env.train_metric, self.devices)
+                fields["train_metric"] = self._update_metric(fields["train_metric"],
+                                                             self.devices)
             nbatch += 1
-            env.nbatch = nbatch
+            fields["nbatch"] = nbatch
             if self.check_finite and self._nonfinite(iteration, nbatch):
                 return False
             stop = self._slot("batch.end", iteration, nbatch).stop
-            if self.plugins:
-                self._plugins("on_batch_end", iteration, nbatch)
+            for hook in on_batch_end:
+                hook(self, iteration, nbatch)
             if stop or self._interrupt.requested:
                 return False
         if self.metric is not None:
@@ -199,8 +207,9 @@ class Trainer:
 
     def _update_metric(self, state, devices: DeviceGroup):
         label_name = self.output_names[-1] if self.output_names else None
-        state, self.env.preds, self.env.labels = devices.update_metric(self.metric, state,
-                                                                        label_name)
+        fields = self.env.fields()
+        state, fields["preds"], fields["labels"] = devices.update_metric(self.metric, state,
+                                                                          label_name)
         return state
 
     def _evaluate(self, iteration: int) -> None:
