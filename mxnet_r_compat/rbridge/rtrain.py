@@ -360,22 +360,30 @@ class REnv:
             return inner(signum, frame)
         signal.signal(signal.SIGINT, counting)
 
+    # Fields copied into R only when the trainer replaced them: (R name, TrainEnv key, converter).
+    _SYNCED = (("eval.metric", "eval_metric", "_state_to_r"), ("model", "model", "model_to_r"),
+               ("result", "result", "_result_to_r"), ("begin.round", "begin_round",
+                                                      "_double_to_r"))
+
     def sync(self, env: TrainEnv, nbatch: int) -> None:
-        v = self.nums_view
-        v[0] = env.iteration or 0
+        """Copy what changed into R: counters and metric state every call (into the reused
+        numeric vector), the synced fields only when their version moved."""
+        fields, v = env.fields(), self.nums_view
+        v[0] = fields.get("iteration") or 0
         v[1] = nbatch
-        v[2] = env.nbatch or 0
-        tm = env.train_metric
-        v[3] = 0.0 if tm is None else 1.0
-        if tm is not None:
-            v[4], v[5] = tm[0], tm[1]
-        for field, convert_fn in (("eval.metric", _state_to_r), ("model", model_to_r),
-                                  ("result", _result_to_r), ("begin.round", _double_to_r)):
-            version = env.version(field)
-            if version != self.versions.get(field, 0):
-                self.versions[field] = version
-                value = env[field]
-                self._assign(field, ri.NULL if value is None else convert_fn(value),
+        v[2] = fields.get("nbatch") or 0
+        tm = fields.get("train_metric")
+        if tm is None:
+            v[3] = 0.0
+        else:
+            v[3], v[4], v[5] = 1.0, tm[0], tm[1]
+        versions = self.versions
+        for r_name, key, converter in self._SYNCED:
+            version = env.version(key)
+            if version != versions.get(key, 0):
+                versions[key] = version
+                value = fields.get(key)
+                self._assign(r_name, ri.NULL if value is None else globals()[converter](value),
                              envir=self.env)
 
 
@@ -475,7 +483,12 @@ class RCallback:
         self.renv.nums_view[0] = iteration  # train.begin / epoch.begin come before env.iteration
         flag = ri.NULL if verbose is None else ri.BoolSexpVector([bool(verbose)])
         res = session.call_r(self.renv.call, self.closure, self.renv.env, self.renv.nums, flag)
-        classes = convert.r_class(res) if res.typeof == RT.VECSXP else []
+        rtype = res.typeof
+        if rtype == RT.LGLSXP and len(res) == 1:
+            value = res[0]
+            if value is True or value is False:
+                return value  # the common case, decided without further calls into R
+        classes = convert.r_class(res) if rtype == RT.VECSXP else []
         if "mx_r_interrupt" in classes:
             if self.renv.python_sigints or self.renv.r_interrupted:
                 raise _SecondInterrupt  # a stop was requested already: end the script
