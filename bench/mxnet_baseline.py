@@ -23,24 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from common import boston, timed  # noqa: E402 (bench/ is on sys.path)
+
 HERE = Path(__file__).resolve().parent
 f32 = np.float32
-
-
-def timed(fn, reps: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def boston():
-    d = np.load(HERE / "out" / "boston.npz")
-    return d["train_x"], d["train_y"], d["test_x"], d["test_y"]
 
 
 def fit_tutorial(mx, epochs: int, batch: int = 20, eval_data: bool = True, callback=None):

@@ -20,10 +20,11 @@ import os
 import resource
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+from common import boston, timed  # noqa: E402 (bench/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -36,22 +37,6 @@ def mlp_data(n: int = 60000, d: int = 784, classes: int = 10, seed: int = 0):
     X = rs.standard_normal((n, d), dtype=f32)
     y = rs.integers(0, classes, n).astype(f32)
     return X, y
-
-
-def boston():
-    d = np.load(HERE / "out" / "boston.npz")
-    return d["train_x"], d["train_y"], d["test_x"], d["test_y"]
-
-
-def timed(fn, reps: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
 
 
 def per_epoch(fit, short: int, long: int, reps: int) -> dict:

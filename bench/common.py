@@ -1,0 +1,31 @@
+"""Helpers shared by the benchmark workers (ours, numpy and MXNet's, which runs in its own venv).
+
+Only the standard library and numpy: the MXNet venv imports this file too.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def timed(fn, reps: int, warmup: int = 1) -> list[float]:
+    """Wall times of ``reps`` calls of ``fn`` after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def boston():
+    """The tutorial split that bench/run.py saved once (train_x, train_y, test_x, test_y)."""
+    d = np.load(HERE / "out" / "boston.npz")
+    return d["train_x"], d["train_y"], d["test_x"], d["test_y"]
