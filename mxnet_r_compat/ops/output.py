@@ -14,16 +14,21 @@ REGRESSION_KINDS = {"LinearRegressionOutput": 0, "LogisticRegressionOutput": 1,
 NORMALIZATION = {"null": 0, "batch": 1, "valid": 2}
 
 
-class RegressionOutput(Op):
-    params = {"grad_scale": Param("float", 1.0)}
+class _LossOutput(Op):
+    """A loss layer: inputs data and label, starts the backward pass."""
+
     is_loss = True
+
+    def arguments(self, p):
+        return ["data", "label"]
+
+
+class RegressionOutput(_LossOutput):
+    params = {"grad_scale": Param("float", 1.0)}
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.kind = REGRESSION_KINDS[name]
-
-    def arguments(self, p):
-        return ["data", "label"]
 
     def infer_shape(self, p, ins):
         data, label = ins
@@ -70,9 +75,8 @@ class _RegressionKernel(Kernel):
             check(rc, f"{self.name} backward")
 
 
-class SoftmaxOutput(Op):
+class SoftmaxOutput(_LossOutput):
     name = "SoftmaxOutput"
-    is_loss = True
     params = {
         "grad_scale": Param("float", 1.0),
         "ignore_label": Param("float", -1.0),
@@ -83,9 +87,6 @@ class SoftmaxOutput(Op):
         "out_grad": Param("bool", False),
         "smooth_alpha": Param("float", 0.0),
     }
-
-    def arguments(self, p):
-        return ["data", "label"]
 
     def infer_shape(self, p, ins):
         data, label = ins
