@@ -29,3 +29,12 @@ def boston():
     """The tutorial split that bench/run.py saved once (train_x, train_y, test_x, test_y)."""
     d = np.load(HERE / "out" / "boston.npz")
     return d["train_x"], d["train_y"], d["test_x"], d["test_y"]
+
+
+def mlp_data(n: int = 60000, d: int = 784, classes: int = 10, seed: int = 0):
+    """Synthetic MNIST-sized data, drawn in float32 (no float64 temporary in the peak RSS);
+    every implementation trains on exactly these arrays."""
+    rs = np.random.default_rng(seed)
+    X = rs.standard_normal((n, d), dtype=np.float32)
+    y = rs.integers(0, classes, n).astype(np.float32)
+    return X, y

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import boston, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 f32 = np.float32
@@ -63,9 +63,7 @@ def tutorial_once(mx, spec: dict) -> dict:
 
 
 def mlp(mx, spec: dict) -> dict:
-    rs = np.random.default_rng(0)
-    X = rs.standard_normal((60000, 784), dtype=f32)
-    y = rs.integers(0, 10, 60000).astype(f32)
+    X, y = mlp_data()
     net = mx.sym.Variable("data")
     net = mx.sym.FullyConnected(net, num_hidden=128)
     net = mx.sym.Activation(net, act_type="relu")

@@ -324,8 +324,8 @@ def details(res: dict) -> list[str]:
     out.append("Whole processes (median wall time):")
     for k, v in res["process"].items():
         out.append(f"  {k:<58} {v['median_s']:6.2f} s")
-    out.append(f"  (issue's figures: MXNet R 6.3 s (5.8 s of it library(mxnet)); MXNet Python "
-               f"2.35 s)")
+    out.append("  (issue's figures: MXNet R 6.3 s (5.8 s of it library(mxnet)); MXNet Python "
+               "2.35 s)")
     return out
 
 

@@ -24,19 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from common import boston, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 f32 = np.float32
-
-
-def mlp_data(n: int = 60000, d: int = 784, classes: int = 10, seed: int = 0):
-    """Synthetic MNIST-sized data, drawn in float32 (no float64 temporary in the peak RSS)."""
-    rs = np.random.default_rng(seed)
-    X = rs.standard_normal((n, d), dtype=f32)
-    y = rs.integers(0, classes, n).astype(f32)
-    return X, y
 
 
 def per_epoch(fit, short: int, long: int, reps: int) -> dict:
