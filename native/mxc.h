@@ -38,6 +38,7 @@
 #include "dropout.h"
 #include "batchnorm.h"
 #include "concat.h"
+#include "conv.h"
 #include "elemwise.h"
 #include "optimizer.h"
 #include "fused.h"

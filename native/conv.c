@@ -1,0 +1,249 @@
+/* conv.c: Convolution forward and backward by im2col + SGEMM (see conv.h).
+ *
+ * For each sample and each group, the group's input channels are unrolled into
+ * a column matrix col (kg = c/groups * kh * kw rows, p = oh * ow columns) in
+ * the caller's workspace, and the convolution becomes one OpenBLAS product:
+ *     out_g (fg, p)  = w_g (fg, kg) . col            (forward)
+ *     dw_g (fg, kg) += dout_g (fg, p) . col^T        (weight gradient)
+ *     dcol (kg, p)   = w_g^T . dout_g, then col2im   (input gradient)
+ * A column matrix of one sample and one group is small enough to stay in cache
+ * between its unrolling and its product (LeNet's second layer: 500 x 64
+ * floats), which is why the loop runs sample by sample rather than unrolling
+ * the whole batch. A 1x1 kernel with stride 1 and no padding needs no
+ * unrolling: its column matrix is the data itself (docs/CONVOLUTION.md has the
+ * measurements behind both choices). Deconvolution (deconv.c) reuses the column
+ * helpers with the roles of data and output swapped. */
+#include "mxc.h"
+#include <cblas.h>
+#include <limits.h>
+#include <string.h>
+
+// --- geometry ------------------------------------------------------------------
+
+/* Output extent of one spatial axis; 0 when the dilated kernel does not fit. */
+static int64_t out_extent(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) {
+    int64_t span = in + 2 * p - (d * (k - 1) + 1);
+    return span < 0 ? 0 : span / s + 1;
+}
+
+/* The checks mxc_im2col needs: one plane's extents and the window. */
+static int plane_check(const mxc_conv2d *g) {
+    if (g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 || g->dh < 1 || g->dw < 1 ||
+        g->ph < 0 || g->pw < 0)
+        return MXC_ERR_VALUE;
+    if (g->h < 1 || g->w < 1 || g->oh < 1 || g->ow < 1) return MXC_ERR_SHAPE;
+    if (g->oh != out_extent(g->h, g->kh, g->sh, g->ph, g->dh) ||
+        g->ow != out_extent(g->w, g->kw, g->sw, g->pw, g->dw))
+        return MXC_ERR_SHAPE;
+    if (g->oh * g->ow > INT_MAX || g->kh * g->kw > INT_MAX) return MXC_ERR_SHAPE;
+    return MXC_OK;
+}
+
+int mxc_conv2d_check(const mxc_conv2d *g) {
+    if (!g) return MXC_ERR_NULL_PTR;
+    int rc = plane_check(g);
+    if (rc != MXC_OK) return rc;
+    if (g->groups < 1) return MXC_ERR_VALUE;
+    if (g->n < 1 || g->c < 1 || g->f < 1) return MXC_ERR_SHAPE;
+    if (g->c % g->groups != 0 || g->f % g->groups != 0) return MXC_ERR_VALUE;
+    if (g->c / g->groups * g->kh * g->kw > INT_MAX || g->f > INT_MAX) return MXC_ERR_SHAPE;
+    return MXC_OK;
+}
+
+/* A 1x1 kernel read in place: its column matrix is the data plane itself. */
+static int pointwise(const mxc_conv2d *g) {
+    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
+}
+
+int64_t mxc_conv2d_workspace(const mxc_conv2d *g) {
+    if (mxc_conv2d_check(g) != MXC_OK) return -1;
+    if (pointwise(g)) return 0;
+    return g->c / g->groups * g->kh * g->kw * g->oh * g->ow;
+}
+
+/* MXC_OK when the call can use work (NULL is fine when nothing is needed). */
+static int work_check(const mxc_conv2d *g, const float *work, int64_t work_n) {
+    int64_t need = mxc_conv2d_workspace(g);
+    if (need > 0 && !work) return MXC_ERR_NULL_PTR;
+    return work_n < need ? MXC_ERR_SHAPE : MXC_OK;
+}
+
+// --- im2col and col2im ------------------------------------------------------------
+
+/* The output columns x in [*lo, *hi) whose input column x*s - x0 lies in [0, w). */
+static void valid_span(int64_t *lo, int64_t *hi, int64_t x0, int64_t s, int64_t w, int64_t ow) {
+    int64_t a = x0 > 0 ? (x0 + s - 1) / s : 0;
+    int64_t last = w - 1 + x0; /* x*s <= last */
+    int64_t b = last < 0 ? 0 : last / s + 1;
+    if (a > ow) a = ow;
+    if (b > ow) b = ow;
+    if (b < a) b = a;
+    *lo = a;
+    *hi = b;
+}
+
+/* One row of col: kernel tap (ki, kj) of one channel plane. */
+static void im2col_row(float *dst, const float *plane, const mxc_conv2d *g, int64_t ki,
+                       int64_t kj) {
+    int64_t x0 = g->pw - kj * g->dw, lo, hi;
+    valid_span(&lo, &hi, x0, g->sw, g->w, g->ow);
+    for (int64_t y = 0; y < g->oh; y++, dst += g->ow) {
+        int64_t iy = y * g->sh - g->ph + ki * g->dh;
+        if (iy < 0 || iy >= g->h) {
+            memset(dst, 0, (size_t)g->ow * sizeof(float));
+            continue;
+        }
+        const float *line = plane + iy * g->w - x0; /* line[x * sw] is input column x*sw - x0 */
+        memset(dst, 0, (size_t)lo * sizeof(float));
+        if (g->sw == 1)
+            memcpy(dst + lo, line + lo, (size_t)(hi - lo) * sizeof(float));
+        else
+            for (int64_t x = lo; x < hi; x++) dst[x] = line[x * g->sw];
+        memset(dst + hi, 0, (size_t)(g->ow - hi) * sizeof(float));
+    }
+}
+
+/* The transpose of im2col_row: adds the row back into the plane. */
+static void col2im_row(float *plane, const float *src, const mxc_conv2d *g, int64_t ki,
+                       int64_t kj) {
+    int64_t x0 = g->pw - kj * g->dw, lo, hi;
+    valid_span(&lo, &hi, x0, g->sw, g->w, g->ow);
+    for (int64_t y = 0; y < g->oh; y++, src += g->ow) {
+        int64_t iy = y * g->sh - g->ph + ki * g->dh;
+        if (iy < 0 || iy >= g->h) continue;
+        float *line = plane + iy * g->w - x0;
+        for (int64_t x = lo; x < hi; x++) line[x * g->sw] += src[x];
+    }
+}
+
+static void im2col(float *col, const float *img, int64_t channels, const mxc_conv2d *g) {
+    int64_t p = g->oh * g->ow;
+    for (int64_t ci = 0; ci < channels; ci++)
+        for (int64_t ki = 0; ki < g->kh; ki++)
+            for (int64_t kj = 0; kj < g->kw; kj++, col += p)
+                im2col_row(col, img + ci * g->h * g->w, g, ki, kj);
+}
+
+static void col2im_add(float *img, const float *col, int64_t channels, const mxc_conv2d *g) {
+    int64_t p = g->oh * g->ow;
+    for (int64_t ci = 0; ci < channels; ci++)
+        for (int64_t ki = 0; ki < g->kh; ki++)
+            for (int64_t kj = 0; kj < g->kw; kj++, col += p)
+                col2im_row(img + ci * g->h * g->w, col, g, ki, kj);
+}
+
+int mxc_im2col(float *col, const float *img, int64_t channels, const mxc_conv2d *g) {
+    if (!col || !img || !g) return MXC_ERR_NULL_PTR;
+    int rc = plane_check(g);
+    if (rc != MXC_OK) return rc;
+    if (channels < 1) return MXC_ERR_SHAPE;
+    im2col(col, img, channels, g);
+    return MXC_OK;
+}
+
+int mxc_col2im_add(float *img, const float *col, int64_t channels, const mxc_conv2d *g) {
+    if (!col || !img || !g) return MXC_ERR_NULL_PTR;
+    int rc = plane_check(g);
+    if (rc != MXC_OK) return rc;
+    if (channels < 1) return MXC_ERR_SHAPE;
+    col2im_add(img, col, channels, g);
+    return MXC_OK;
+}
+
+// --- forward -------------------------------------------------------------------
+
+/* Where one group of one sample is, and its extents (see the file comment). */
+typedef struct {
+    int64_t cg, fg, kg, p, hw;
+} group_dims;
+
+static group_dims dims_of(const mxc_conv2d *g) {
+    group_dims d;
+    d.cg = g->c / g->groups;
+    d.fg = g->f / g->groups;
+    d.kg = d.cg * g->kh * g->kw;
+    d.p = g->oh * g->ow;
+    d.hw = g->h * g->w;
+    return d;
+}
+
+/* The column matrix of one group's channels img (cg, h, w). */
+static const float *columns(const float *img, const mxc_conv2d *g, const group_dims *d,
+                            float *work) {
+    if (pointwise(g)) return img;
+    im2col(work, img, d->cg, g);
+    return work;
+}
+
+static void fill_bias(float *out, const float *b, int64_t rows, int64_t p) {
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t j = 0; j < p; j++) out[r * p + j] = b[r];
+}
+
+int mxc_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
+                       const mxc_conv2d *g, float *work, int64_t work_n) {
+    if (!out || !inp || !w || !g) return MXC_ERR_NULL_PTR; /* b may be NULL: no_bias */
+    int rc = mxc_conv2d_check(g);
+    if (rc == MXC_OK) rc = work_check(g, work, work_n);
+    if (rc != MXC_OK) return rc;
+    group_dims d = dims_of(g);
+    for (int64_t n = 0; n < g->n; n++)
+        for (int64_t gi = 0; gi < g->groups; gi++) {
+            const float *col = columns(inp + (n * g->c + gi * d.cg) * d.hw, g, &d, work);
+            float *o = out + (n * g->f + gi * d.fg) * d.p;
+            if (b) fill_bias(o, b + gi * d.fg, d.fg, d.p);
+            scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d.fg, (int)d.p,
+                              (int)d.kg, 1.0f, w + gi * d.fg * d.kg, (int)d.kg, col, (int)d.p,
+                              b ? 1.0f : 0.0f, o, (int)d.p);
+        }
+    return MXC_OK;
+}
+
+// --- backward ------------------------------------------------------------------
+
+/* db (f) += sums of dout (n, f, p) over samples and positions. */
+static void add_channel_sums(float *db, const float *dout, int64_t n, int64_t f, int64_t p) {
+    for (int64_t s = 0; s < n; s++)
+        for (int64_t k = 0; k < f; k++) {
+            const float *row = dout + (s * f + k) * p;
+            float acc = 0.0f;
+            for (int64_t j = 0; j < p; j++) acc += row[j];
+            db[k] += acc;
+        }
+}
+
+/* dimg (cg, h, w) += col2im(w_g^T . dout_g); in place for a pointwise kernel. */
+static void add_input_grad(float *dimg, const float *dout_g, const float *w_g,
+                           const mxc_conv2d *g, const group_dims *d, float *work) {
+    int direct = pointwise(g);
+    float *dcol = direct ? dimg : work;
+    scipy_cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d->kg, (int)d->p, (int)d->fg,
+                      1.0f, w_g, (int)d->kg, dout_g, (int)d->p, direct ? 1.0f : 0.0f, dcol,
+                      (int)d->p);
+    if (!direct) col2im_add(dimg, dcol, d->cg, g);
+}
+
+int mxc_conv2d_backward(float *dinp, float *dw, float *db, const float *dout,
+                        const float *inp, const float *w, const mxc_conv2d *g,
+                        float *work, int64_t work_n) {
+    if (!dout || !inp || !w || !g) return MXC_ERR_NULL_PTR;
+    int rc = mxc_conv2d_check(g);
+    if (rc == MXC_OK && (dinp || dw)) rc = work_check(g, work, work_n);
+    if (rc != MXC_OK) return rc;
+    group_dims d = dims_of(g);
+    if (db) add_channel_sums(db, dout, g->n, g->f, d.p);
+    for (int64_t n = 0; n < g->n; n++)
+        for (int64_t gi = 0; gi < g->groups; gi++) {
+            const float *dout_g = dout + (n * g->f + gi * d.fg) * d.p;
+            const float *w_g = w + gi * d.fg * d.kg;
+            int64_t img_at = (n * g->c + gi * d.cg) * d.hw;
+            if (dw) { /* first: the weight gradient reads the columns before dcol reuses work */
+                const float *col = columns(inp + img_at, g, &d, work);
+                scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d.fg, (int)d.kg,
+                                  (int)d.p, 1.0f, dout_g, (int)d.p, col, (int)d.p, 1.0f,
+                                  dw + gi * d.fg * d.kg, (int)d.kg);
+            }
+            if (dinp) add_input_grad(dinp + img_at, dout_g, w_g, g, &d, work);
+        }
+    return MXC_OK;
+}
