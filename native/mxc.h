@@ -39,6 +39,7 @@
 #include "batchnorm.h"
 #include "concat.h"
 #include "conv.h"
+#include "deconv.h"
 #include "elemwise.h"
 #include "optimizer.h"
 #include "fused.h"

@@ -90,3 +90,26 @@ def conv_backward(dout: np.ndarray, x: np.ndarray, w: np.ndarray, g: Geom):
                                                                  w64[fs, :, ki, kj])
     dx = dxp[:, :, ph:ph + g.h, pw:pw + g.w]
     return dx, dw, d64.sum(axis=(0, 2, 3))
+
+
+def deconv_geom(n: int, in_c: int, in_hw: tuple[int, int], num_filter: int,
+                kernel: tuple[int, int], stride=(1, 1), pad=(0, 0), dilate=(1, 1), adj=(0, 0),
+                groups: int = 1) -> Geom:
+    """The Geom of the convolution a Deconvolution transposes (native/deconv.h), with the
+    deconvolution's output extent as MXNet computes it: s (in - 1) + d (k - 1) + 1 - 2 p + adj."""
+    out = tuple(s * (i - 1) + d * (k - 1) + 1 - 2 * p + a
+                for i, k, s, p, d, a in zip(in_hw, kernel, stride, pad, dilate, adj))
+    return Geom(n, num_filter, out[0], out[1], in_c, kernel, stride, pad, dilate, groups)
+
+
+def deconv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: Geom) -> np.ndarray:
+    """out (n, c, h, w): the input gradient of g's convolution for head gradient x."""
+    out = conv_backward(x, np.zeros((g.n, g.c, g.h, g.w)), w, g)[0]
+    return out if b is None else out + b.astype(np.float64)[None, :, None, None]
+
+
+def deconv_backward(dout: np.ndarray, x: np.ndarray, w: np.ndarray, g: Geom):
+    """(dx, dw, db) in float64 for out = deconv_forward(x, w, b)."""
+    dx = conv_forward(dout, w, None, g)
+    dw = conv_backward(x, dout, w, g)[1]
+    return dx, dw, dout.astype(np.float64).sum(axis=(0, 2, 3))
