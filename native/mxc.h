@@ -40,6 +40,7 @@
 #include "concat.h"
 #include "conv.h"
 #include "deconv.h"
+#include "pool.h"
 #include "elemwise.h"
 #include "optimizer.h"
 #include "fused.h"
