@@ -20,7 +20,8 @@ int mxc_pool2d_check(const mxc_pool2d *g) {
     if (g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 || g->ph < 0 || g->pw < 0)
         return MXC_ERR_VALUE;
     if (g->n < 1 || g->c < 1 || g->h < 1 || g->w < 1) return MXC_ERR_SHAPE;
-    if (!extent_ok(g->oh, g->h, g->kh, g->sh, g->ph) || !extent_ok(g->ow, g->w, g->kw, g->sw, g->pw))
+    if (!extent_ok(g->oh, g->h, g->kh, g->sh, g->ph) ||
+        !extent_ok(g->ow, g->w, g->kw, g->sw, g->pw))
         return MXC_ERR_SHAPE;
     return MXC_OK;
 }
