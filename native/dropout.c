@@ -1,8 +1,9 @@
 /* dropout.c: inverted Dropout (see dropout.h).
  *
  * The mask already carries the 1/(1-p) scale, so the forward is one multiply
- * and the backward reuses the mask unchanged. Not here: inference mode
- * (identity, the caller's choice) and MXNet's `axes` (shared masks). */
+ * and the backward reuses the mask unchanged. MXNet's `axes` draws a smaller
+ * mask and broadcasts it. Not here: inference mode (identity, the caller's
+ * choice). */
 #include "mxc.h"
 
 /* Turns the uniforms in mask into keep/drop values in place:
@@ -12,9 +13,8 @@ static void uniforms_to_mask(float *mask, int64_t n, float keep) {
     for (int64_t i = 0; i < n; i++) mask[i] = mask[i] < keep ? scale : 0.0f;
 }
 
-int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, float p, mxc_rng *rng) {
-    if (!out || !mask || !inp || !rng) return MXC_ERR_NULL_PTR;
-    if (n < 1) return MXC_ERR_SHAPE;
+/* n keep/drop values in mask, from n uniforms of rng (none when p == 0). */
+static int draw_mask(float *mask, int64_t n, float p, mxc_rng *rng) {
     if (!(p >= 0.0f && p < 1.0f)) return MXC_ERR_VALUE; /* also rejects NaN */
     if (p == 0.0f) {
         /* Keep everything and leave the stream where it was. */
@@ -25,6 +25,14 @@ int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, fl
         if (rc != MXC_OK) return rc;
         uniforms_to_mask(mask, n, 1.0f - p);
     }
+    return MXC_OK;
+}
+
+int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, float p, mxc_rng *rng) {
+    if (!out || !mask || !inp || !rng) return MXC_ERR_NULL_PTR;
+    if (n < 1) return MXC_ERR_SHAPE;
+    int rc = draw_mask(mask, n, p, rng);
+    if (rc != MXC_OK) return rc;
     for (int64_t i = 0; i < n; i++) out[i] = inp[i] * mask[i];
     return MXC_OK;
 }
@@ -33,5 +41,60 @@ int mxc_dropout_backward(float *dinp, const float *dout, const float *mask, int6
     if (!dinp || !dout || !mask) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
     for (int64_t i = 0; i < n; i++) dinp[i] += dout[i] * mask[i];
+    return MXC_OK;
+}
+
+// --- shared masks (`axes`) -----------------------------------------------------
+
+/* Values of a shape; 0 when an extent is < 1 or a mask extent is neither 1 nor the data's. */
+static int64_t shared_size(const int64_t *shape, const int64_t *mask_shape, int64_t ndim) {
+    int64_t n = 1;
+    for (int64_t d = 0; d < ndim; d++) {
+        if (shape[d] < 1 || (mask_shape[d] != 1 && mask_shape[d] != shape[d])) return 0;
+        n *= mask_shape[d];
+    }
+    return n;
+}
+
+static int64_t prod(const int64_t *v, int64_t k) {
+    int64_t n = 1;
+    for (int64_t d = 0; d < k; d++) n *= v[d];
+    return n;
+}
+
+/* y (+)= x * m over the ndim axes, m broadcast where mask_shape is 1; axis by axis. */
+static void apply_mask(float *y, const float *x, const float *m, const int64_t *shape,
+                       const int64_t *mask_shape, int64_t ndim, int add) {
+    if (ndim == 1) {
+        int64_t ms = mask_shape[0] == 1 ? 0 : 1;
+        if (add)
+            for (int64_t i = 0; i < shape[0]; i++) y[i] += x[i] * m[i * ms];
+        else
+            for (int64_t i = 0; i < shape[0]; i++) y[i] = x[i] * m[i * ms];
+        return;
+    }
+    int64_t inner = prod(shape + 1, ndim - 1);
+    int64_t minner = mask_shape[0] == 1 ? 0 : prod(mask_shape + 1, ndim - 1);
+    for (int64_t i = 0; i < shape[0]; i++)
+        apply_mask(y + i * inner, x + i * inner, m + i * minner, shape + 1, mask_shape + 1,
+                   ndim - 1, add);
+}
+
+int mxc_dropout_shared_forward(float *out, float *mask, const float *inp, const int64_t *shape,
+                               const int64_t *mask_shape, int64_t ndim, float p, mxc_rng *rng) {
+    if (!out || !mask || !inp || !shape || !mask_shape || !rng) return MXC_ERR_NULL_PTR;
+    int64_t n = ndim >= 1 ? shared_size(shape, mask_shape, ndim) : 0;
+    if (n < 1) return MXC_ERR_SHAPE;
+    int rc = draw_mask(mask, n, p, rng);
+    if (rc != MXC_OK) return rc;
+    apply_mask(out, inp, mask, shape, mask_shape, ndim, 0);
+    return MXC_OK;
+}
+
+int mxc_dropout_shared_backward(float *dinp, const float *dout, const float *mask,
+                                const int64_t *shape, const int64_t *mask_shape, int64_t ndim) {
+    if (!dinp || !dout || !mask || !shape || !mask_shape) return MXC_ERR_NULL_PTR;
+    if (ndim < 1 || shared_size(shape, mask_shape, ndim) < 1) return MXC_ERR_SHAPE;
+    apply_mask(dinp, dout, mask, shape, mask_shape, ndim, 1);
     return MXC_OK;
 }

@@ -6,3 +6,14 @@ int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, fl
 
 /* Accumulates dinp += dout * mask. */
 int mxc_dropout_backward(float *dinp, const float *dout, const float *mask, int64_t n);
+
+/* MXNet's `axes`: one mask value shared along the given axes. Data has ndim
+ * extents shape[]; mask has mask_shape[], which is shape[] with 1 on the
+ * shared axes, and is drawn exactly as mxc_dropout_forward draws a mask of
+ * prod(mask_shape) values; out = inp * mask broadcast. */
+int mxc_dropout_shared_forward(float *out, float *mask, const float *inp, const int64_t *shape,
+                               const int64_t *mask_shape, int64_t ndim, float p, mxc_rng *rng);
+
+/* Accumulates dinp += dout * mask broadcast. */
+int mxc_dropout_shared_backward(float *dinp, const float *dout, const float *mask,
+                                const int64_t *shape, const int64_t *mask_shape, int64_t ndim);

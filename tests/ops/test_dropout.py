@@ -134,3 +134,45 @@ def test_bad_arguments(h, rng):
     assert lib.mxc_dropout_backward(o, NULL, p, 4) == c.NULL_PTR
     assert lib.mxc_dropout_backward(o, p, NULL, 4) == c.NULL_PTR
     assert lib.mxc_dropout_backward(o, p, p, -1) == c.SHAPE
+
+
+# --- shared masks (MXNet's `axes`) ------------------------------------------------------------
+
+
+def shared(h, x, mask_shape, p, rng):
+    out, mask = np.full_like(x, np.nan), np.full(mask_shape, np.nan, np.float32)
+    shape = h.ffi.new("int64_t[]", x.shape)
+    mshape = h.ffi.new("int64_t[]", mask_shape)
+    h.ok(h.lib.mxc_dropout_shared_forward(h.wptr(out), h.wptr(mask), h.ptr(x), shape, mshape,
+                                          x.ndim, p, rng))
+    return out, mask, shape, mshape
+
+
+@pytest.mark.parametrize("mask_shape", [(2, 3, 1, 1), (1, 3, 4, 1), (2, 1, 4, 5), (1, 1, 1, 1),
+                                        (2, 3, 4, 5)], ids=["spatial", "batch_w", "channel",
+                                                            "all", "none"])
+def test_shared_mask_is_drawn_like_a_small_mask_and_broadcast(h, gen, rng, mask_shape):
+    x = gen.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    out, mask, shape, mshape = shared(h, x, mask_shape, 0.5, rng)
+    _, plain = forward(h, np.ones(int(np.prod(mask_shape)), np.float32), 0.5, seeded(h, 42))
+    np.testing.assert_array_equal(mask.reshape(-1), plain)  # same draws as an unshared mask
+    np.testing.assert_array_equal(out, x * mask)
+    dout = gen.standard_normal(x.shape).astype(np.float32)
+    dx = np.ones_like(x)
+    h.ok(h.lib.mxc_dropout_shared_backward(h.wptr(dx), h.ptr(dout), h.ptr(mask), shape, mshape,
+                                           x.ndim))
+    np.testing.assert_array_equal(dx, 1 + dout * mask)
+
+
+def test_shared_bad_arguments(h, rng):
+    x = np.zeros((2, 3), np.float32)
+    out, mask = np.zeros_like(x), np.zeros_like(x)
+    shape, bad = h.ffi.new("int64_t[]", [2, 3]), h.ffi.new("int64_t[]", [2, 2])
+    lib, c = h.lib, h.codes
+    args = (h.wptr(out), h.wptr(mask), h.ptr(x))
+    assert lib.mxc_dropout_shared_forward(*args, shape, bad, 2, 0.5, rng) == c.SHAPE
+    assert lib.mxc_dropout_shared_forward(*args, shape, shape, 0, 0.5, rng) == c.SHAPE
+    assert lib.mxc_dropout_shared_forward(*args, shape, shape, 2, 1.0, rng) == c.VALUE
+    assert lib.mxc_dropout_shared_forward(*args, shape, h.NULL, 2, 0.5, rng) == c.NULL_PTR
+    assert lib.mxc_dropout_shared_backward(h.wptr(out), h.ptr(x), h.ptr(mask), shape, bad,
+                                           2) == c.SHAPE
