@@ -14,9 +14,9 @@
  * measurements behind both choices). Deconvolution (deconv.c) reuses the column
  * helpers with the roles of data and output swapped. */
 #include "mxc.h"
+#include "simd.h"
 #include <cblas.h>
 #include <limits.h>
-#include <string.h>
 
 // --- geometry ------------------------------------------------------------------
 
@@ -82,41 +82,53 @@ static void valid_span(int64_t *lo, int64_t *hi, int64_t x0, int64_t s, int64_t 
     *hi = b;
 }
 
-/* One row of col: kernel tap (ki, kj) of one channel plane. */
-static void im2col_row(float *dst, const float *plane, const mxc_conv2d *g, int64_t ki,
-                       int64_t kj) {
-    int64_t x0 = g->pw - kj * g->dw, lo, hi;
-    valid_span(&lo, &hi, x0, g->sw, g->w, g->ow);
-    for (int64_t y = 0; y < g->oh; y++, dst += g->ow) {
-        int64_t iy = y * g->sh - g->ph + ki * g->dh;
-        if (iy < 0 || iy >= g->h) {
-            memset(dst, 0, (size_t)g->ow * sizeof(float));
+/* One row of col: kernel tap (ki, kj) of one channel plane. Plain loops with the
+ * extents in locals rather than memcpy/memset: rows are short (8 floats in
+ * LeNet's second layer), so call and loop set-up would dominate; a tap whose
+ * columns all fall inside the data (the common case) skips the clipping. */
+static void im2col_row(float *restrict dst, const float *restrict plane, const mxc_conv2d *g,
+                       int64_t ki, int64_t kj) {
+    const int64_t oh = g->oh, ow = g->ow, h = g->h, w = g->w, sh = g->sh, sw = g->sw;
+    const int64_t x0 = g->pw - kj * g->dw, y0 = ki * g->dh - g->ph;
+    int64_t lo, hi;
+    valid_span(&lo, &hi, x0, sw, w, ow);
+    const int inside = sw == 1 && lo == 0 && hi == ow;
+    for (int64_t y = 0; y < oh; y++, dst += ow) {
+        int64_t iy = y * sh + y0;
+        if (iy < 0 || iy >= h) {
+            for (int64_t x = 0; x < ow; x++) dst[x] = 0.0f;
             continue;
         }
-        const float *line = plane + iy * g->w - x0; /* line[x * sw] is input column x*sw - x0 */
-        memset(dst, 0, (size_t)lo * sizeof(float));
-        if (g->sw == 1)
-            memcpy(dst + lo, line + lo, (size_t)(hi - lo) * sizeof(float));
-        else
-            for (int64_t x = lo; x < hi; x++) dst[x] = line[x * g->sw];
-        memset(dst + hi, 0, (size_t)(g->ow - hi) * sizeof(float));
+        const float *restrict line = plane + iy * w - x0; /* line[x * sw]: column x*sw - x0 */
+        if (inside) {
+            for (int64_t x = 0; x < ow; x++) dst[x] = line[x];
+            continue;
+        }
+        for (int64_t x = 0; x < lo; x++) dst[x] = 0.0f;
+        for (int64_t x = lo; x < hi; x++) dst[x] = line[x * sw];
+        for (int64_t x = hi; x < ow; x++) dst[x] = 0.0f;
     }
 }
 
 /* The transpose of im2col_row: adds the row back into the plane. */
-static void col2im_row(float *plane, const float *src, const mxc_conv2d *g, int64_t ki,
-                       int64_t kj) {
-    int64_t x0 = g->pw - kj * g->dw, lo, hi;
-    valid_span(&lo, &hi, x0, g->sw, g->w, g->ow);
-    for (int64_t y = 0; y < g->oh; y++, src += g->ow) {
-        int64_t iy = y * g->sh - g->ph + ki * g->dh;
-        if (iy < 0 || iy >= g->h) continue;
-        float *line = plane + iy * g->w - x0;
-        for (int64_t x = lo; x < hi; x++) line[x * g->sw] += src[x];
+static void col2im_row(float *restrict plane, const float *restrict src, const mxc_conv2d *g,
+                       int64_t ki, int64_t kj) {
+    const int64_t oh = g->oh, ow = g->ow, h = g->h, w = g->w, sh = g->sh, sw = g->sw;
+    const int64_t x0 = g->pw - kj * g->dw, y0 = ki * g->dh - g->ph;
+    int64_t lo, hi;
+    valid_span(&lo, &hi, x0, sw, w, ow);
+    for (int64_t y = 0; y < oh; y++, src += ow) {
+        int64_t iy = y * sh + y0;
+        if (iy < 0 || iy >= h) continue;
+        float *restrict line = plane + iy * w - x0;
+        if (sw == 1)
+            for (int64_t x = lo; x < hi; x++) line[x] += src[x];
+        else
+            for (int64_t x = lo; x < hi; x++) line[x * sw] += src[x];
     }
 }
 
-static void im2col(float *col, const float *img, int64_t channels, const mxc_conv2d *g) {
+MXC_HOT static void im2col(float *col, const float *img, int64_t channels, const mxc_conv2d *g) {
     int64_t p = g->oh * g->ow;
     for (int64_t ci = 0; ci < channels; ci++)
         for (int64_t ki = 0; ki < g->kh; ki++)
@@ -124,7 +136,7 @@ static void im2col(float *col, const float *img, int64_t channels, const mxc_con
                 im2col_row(col, img + ci * g->h * g->w, g, ki, kj);
 }
 
-static void col2im_add(float *img, const float *col, int64_t channels, const mxc_conv2d *g) {
+MXC_HOT static void col2im_add(float *img, const float *col, int64_t channels, const mxc_conv2d *g) {
     int64_t p = g->oh * g->ow;
     for (int64_t ci = 0; ci < channels; ci++)
         for (int64_t ki = 0; ki < g->kh; ki++)

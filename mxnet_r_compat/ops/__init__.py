@@ -4,7 +4,21 @@ Importing this package fills :data:`OPS`. The graph and engine layers read opera
 through the registry; they never name one (docs/ARCHITECTURE.md).
 """
 
-from . import activation, dense, dropout, normalization, output, shape_ops  # noqa: F401
+from . import (  # noqa: F401
+    activation,
+    conv,
+    dense,
+    dropout,
+    embedding,
+    leakyrelu,
+    lrn,
+    normalization,
+    output,
+    pool,
+    shape_ops,
+    softmax_activation,
+    upsampling,
+)
 from .registry import (
                        OPS,
                        Binding,

@@ -1,11 +1,33 @@
-"""Dropout: ``x * mask / (1 - p)`` while training (or always, with mode="always")."""
+"""Dropout: ``x * mask / (1 - p)`` while training (or always, with mode="always").
+
+With ``axes``, one mask value is shared along those axes (MXNet's variational
+dropout): the mask has extent 1 there and is broadcast.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._lib import NULL, check, fptr, lib
-from .registry import Binding, Kernel, Op, Param, register
+from .._lib import NULL, check, ffi, fptr, lib
+from ..errors import MXValueError
+from .registry import Binding, Kernel, Op, Param, Shape, register
+
+
+def mask_shape(data: Shape, axes: tuple[int, ...]) -> Shape:
+    """The data's shape with extent 1 on the shared axes (negative axes count from the end).
+
+    Example:
+        >>> mask_shape((8, 3, 4, 4), (2, 3))
+        (8, 3, 1, 1)
+    """
+    out = list(data)
+    for a in axes:
+        if not -len(data) <= a < len(data):
+            raise MXValueError(f"Invalid value for parameter `axes` of Dropout. Received: "
+                               f"axes={tuple(axes)}. Expected axes of {len(data)}-D data, "
+                               f"in [{-len(data)}, {len(data) - 1}].")
+        out[a] = 1
+    return tuple(out)
 
 
 class Dropout(Op):
@@ -21,12 +43,12 @@ class Dropout(Op):
     def infer_shape(self, p, ins):
         if not 0.0 <= p["p"] < 1.0:
             raise ValueError(f"Dropout: p must be in [0, 1), got {p['p']}")
-        if p["axes"]:
-            raise ValueError("Dropout: the `axes` parameter is not supported")
+        if ins[0] is not None:
+            mask_shape(ins[0], p["axes"])
         return ins, [ins[0]], []
 
     def state_shapes(self, p, ins):
-        return {"mask": ins[0]}
+        return {"mask": mask_shape(ins[0], p["axes"])}
 
     def bind(self, p, b: Binding) -> Kernel:
         return _DropoutKernel(p, b)
@@ -44,17 +66,28 @@ class _DropoutKernel(Kernel):
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
         self.applied = False
+        self.shared = self.mask_arr.shape != self.x_arr.shape  # `axes`: a broadcast mask
+        if self.shared:
+            self.ndim = self.x_arr.ndim
+            self.shape = ffi.new("int64_t[]", self.x_arr.shape)
+            self.mask_shape = ffi.new("int64_t[]", self.mask_arr.shape)
 
     def forward(self, is_train: bool) -> None:
         self.applied = (is_train or self.always) and self.p > 0.0
         if not self.applied:
             np.copyto(self.y_arr, self.x_arr)
             return
-        rc = lib.mxc_dropout_forward(self.y, self.mask, self.x, self.n, self.p, self.rng)
+        if self.shared:
+            rc = lib.mxc_dropout_shared_forward(self.y, self.mask, self.x, self.shape,
+                                                self.mask_shape, self.ndim, self.p, self.rng)
+        else:
+            rc = lib.mxc_dropout_forward(self.y, self.mask, self.x, self.n, self.p, self.rng)
         if rc:
             check(rc, "Dropout forward")
 
     def fill_step(self, s) -> bool:
+        if self.shared:
+            return False
         s.op, s.dim[0], s.fparam[0], s.flag = lib.MXC_STEP_DROPOUT, self.n, self.p, int(self.always)
         s.y, s.x, s.aux, s.rng, s.dx, s.dy = self.y, self.x, self.mask, self.rng, self.dx, self.dy
         return True
@@ -64,6 +97,9 @@ class _DropoutKernel(Kernel):
             return
         if not self.applied:
             rc = lib.mxc_axpy(self.dx, self.dy, self.n, 1.0)
+        elif self.shared:
+            rc = lib.mxc_dropout_shared_backward(self.dx, self.dy, self.mask, self.shape,
+                                                 self.mask_shape, self.ndim)
         else:
             rc = lib.mxc_dropout_backward(self.dx, self.dy, self.mask, self.n)
         if rc:

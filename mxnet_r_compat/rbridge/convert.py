@@ -116,6 +116,15 @@ def named_list(x: Any) -> dict[str, Any]:
     return dict(zip((str(n) for n in names), x, strict=True))
 
 
+def named_items(x: Any) -> list[tuple[str, Any]]:
+    """An R list as (name, value) pairs in order; unnamed elements have name "" (unlike
+    :func:`named_list`, several unnamed elements are all kept)."""
+    if is_null(x):
+        return []
+    names = list(x.names) if not is_null(x.names) else [""] * len(x)
+    return [(str(n), v) for n, v in zip(names, x, strict=True)]
+
+
 def make_list(values: dict[str, Any], cls: str | None = None) -> Any:
     """A named R list from a dict of Sexp values."""
     out = ri.ListSexpVector(list(values.values()))

@@ -88,9 +88,9 @@ def sym_variable(name):
 
 @register("sym_create")
 def sym_create(op, inputs, params, name):
-    fields = convert.named_list(inputs)
-    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in fields.values()])
-    keys = list(fields)
+    fields = convert.named_items(inputs)  # several positional symbols all have the name ""
+    symbols = rsymbol.load_shared([rsymbol.json_of(v) for _, v in fields])
+    keys = [k for k, _ in fields]
     positional = all(k == "" for k in keys)
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "

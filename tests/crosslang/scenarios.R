@@ -55,4 +55,22 @@ model <- mx.mlp(X, y, hidden_node = c(8, 6), out_node = 3, dropout = 0.2, activa
                 epoch.end.callback = mx.callback.log.train.metric(1, logger))
 emit_model("mlp", model, logger)
 emit("mlp", "predict", predict(model, X[, 1:10], array.layout = "colmajor"))
+
+# A small convolutional network. The kernel and the padding are not square: MXNet R reverses
+# vectors for the backend, so kernel = c(3, 2) here is (2, 3) in scenarios.py.
+d <- mx.symbol.Variable("data")
+c1 <- mx.symbol.Convolution(d, kernel = c(3, 2), pad = c(1, 0), num.filter = 4)
+p1 <- mx.symbol.Pooling(mx.symbol.Activation(c1, act.type = "tanh"), pool.type = "max",
+                        kernel = c(2, 2), stride = c(2, 2))
+conv.net <- mx.symbol.SoftmaxOutput(mx.symbol.FullyConnected(mx.symbol.Flatten(p1), num_hidden = 3))
+mx.set.seed(1)
+X <- as.array(mx.runif(c(8, 8, 1, 40)))
+y <- (X[1, 1, 1, ] > 0.5) + (X[2, 2, 1, ] > 0.5)
+mx.set.seed(2)
+logger <- mx.metric.logger$new()
+model <- mx.model.FeedForward.create(conv.net, X = X, y = y, num.round = 4, array.batch.size = 10,
+  learning.rate = 0.1, momentum = 0.9, eval.metric = mx.metric.accuracy, verbose = FALSE,
+  epoch.end.callback = mx.callback.log.train.metric(1, logger))
+emit_model("conv", model, logger)
+emit("conv", "predict", predict(model, X[, , , 1:10, drop = FALSE]))
 writeLines(lines, out)

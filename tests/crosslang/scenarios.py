@@ -64,4 +64,26 @@ def run_all() -> dict:
                    epoch_end_callback=mx.callback.log.train.metric(1, logger))
     _emit_model(out, "mlp", model, logger)
     out[("mlp", "predict")] = model.predict(X[:10], array_layout="rowmajor").ravel().tolist()
+    _conv(out)
     return out
+
+
+def _conv(out: dict) -> None:
+    """A small convolutional network; kernel (2, 3) and pad (0, 1) are R's c(3, 2), c(1, 0)."""
+    S = mx.symbol
+    c1 = S.Convolution(S.Variable("data"), kernel=(2, 3), pad=(0, 1), num_filter=4)
+    p1 = S.Pooling(S.Activation(c1, act_type="tanh"), pool_type="max", kernel=(2, 2),
+                   stride=(2, 2))
+    net = S.SoftmaxOutput(S.FullyConnected(S.Flatten(p1), num_hidden=3))
+    mx.set.seed(1)
+    X = mx.runif((40, 1, 8, 8)).astype(np.float64)   # R: mx.runif(c(8, 8, 1, 40))
+    labels = (X[:, 0, 0, 0] > 0.5).astype(float) + (X[:, 0, 1, 1] > 0.5)
+    mx.set.seed(2)
+    logger = mx.metric.logger()
+    model = mx.model.FeedForward.create(net, X=X, y=labels, num_round=4, array_batch_size=10,
+                                        learning_rate=0.1, momentum=0.9,
+                                        eval_metric=mx.metric.accuracy, array_layout="rowmajor",
+                                        verbose=False,
+                                        epoch_end_callback=mx.callback.log.train.metric(1, logger))
+    _emit_model(out, "conv", model, logger)
+    out[("conv", "predict")] = model.predict(X[:10], array_layout="rowmajor").ravel().tolist()

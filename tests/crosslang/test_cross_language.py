@@ -41,7 +41,7 @@ def both(tmp_path_factory):
 
 
 SCENARIOS = ["tutorial", "devices", "sgd", "nag", "adam", "rmsprop", "rmsprop_plain", "adagrad",
-             "adadelta", "mlp"]
+             "adadelta", "mlp", "conv"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -18,6 +18,8 @@ from mxnet_r_compat.training.model import FeedForwardModel
 RNG = np.random.default_rng(5)
 X2 = RNG.normal(size=(7, 4)).astype(np.float32)
 X3 = RNG.normal(size=(7, 2, 3)).astype(np.float32)
+X4 = RNG.normal(size=(7, 2, 6, 6)).astype(np.float32)
+IDX = RNG.integers(0, 9, size=(7, 3)).astype(np.float32)
 
 
 def fc(x, n, name, **kw):
@@ -26,6 +28,14 @@ def fc(x, n, name, **kw):
 
 def data():
     return mx.symbol.Variable("data")
+
+
+def lro(x):
+    """A regression output over a FullyConnected of x (flattening 4-D data)."""
+    return mx.symbol.LinearRegressionOutput(fc(x, 2, "fc"), name="out")
+
+
+S = mx.symbol
 
 
 # name -> (network, input); together they use every registered operator.
@@ -56,6 +66,19 @@ NETWORKS = {
     "logistic_output": lambda: (mx.symbol.LogisticRegressionOutput(fc(data(), 2, "fc"),
                                                                     name="out"), X2),
     "mae_output": lambda: (mx.symbol.MAERegressionOutput(fc(data(), 2, "fc"), name="out"), X2),
+    "convolution": lambda: (lro(S.Convolution(data(), kernel=(3, 2), stride=(2, 1), pad=(1, 0),
+                                              num_filter=3, name="conv")), X4),
+    "deconvolution": lambda: (lro(S.Deconvolution(data(), kernel=(2, 2), stride=(2, 2),
+                                                  num_filter=2, no_bias=False, name="dc")), X4),
+    "pooling": lambda: (lro(S.Pooling(data(), kernel=(3, 3), stride=(2, 2), pool_type="avg",
+                                      pooling_convention="full", name="pool")), X4),
+    "embedding": lambda: (lro(S.Embedding(data(), input_dim=9, output_dim=2, name="emb")), IDX),
+    "prelu": lambda: (lro(S.LeakyReLU(data(), act_type="prelu", name="act")), X4),
+    "softmax_activation": lambda: (lro(S.SoftmaxActivation(data(), mode="channel", name="sa")),
+                                   X4),
+    "upsampling": lambda: (lro(S.UpSampling(data(), scale=2, sample_type="nearest",
+                                            num_args=1, name="up")), X4),
+    "lrn": lambda: (lro(S.LRN(data(), nsize=3, alpha=0.5, knorm=1.0, name="lrn")), X4),
 }
 
 
@@ -221,10 +244,10 @@ def test_mxnet_1x_json_with_batchnorm_aux_states_loads_and_predicts(tmp_path):
 
 def test_unsupported_operator_is_named(tmp_path):
     document = json.loads(json.dumps(NEW_JSON))
-    document["nodes"][8]["op"] = "Convolution"
-    write_checkpoint(str(tmp_path / "conv"), document, [], [])
-    with pytest.raises(MXValueError, match="Operator Convolution is not supported"):
-        mx.model.load(str(tmp_path / "conv"), 10)
+    document["nodes"][8]["op"] = "RNN"
+    write_checkpoint(str(tmp_path / "rnn"), document, [], [])
+    with pytest.raises(MXValueError, match="Operator RNN is not supported"):
+        mx.model.load(str(tmp_path / "rnn"), 10)
 
 
 def test_sparse_weights_are_named(tmp_path):

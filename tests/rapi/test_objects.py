@@ -148,8 +148,8 @@ emit("attr.bad", msg({ v$arguments <- "x" }))
 emit("concat", outputs(mx.symbol.concat(list(data, v), num.args = 2, name = "cc")))
 emit("concat.warn", tryCatch(mx.symbol.Concat(list(data, v), num.args = 2),
                              warning = conditionMessage))
-emit("unsupported", msg(mx.symbol.Convolution(data, kernel = c(3, 3), num_filter = 8)))
-emit("unsupported.pool", msg(mx.symbol.Pooling(data, kernel = c(2, 2), pool_type = "max")))
+emit("unsupported", msg(mx.symbol.RNN(data, state.size = 8, num.layers = 1, mode = "lstm")))
+emit("unsupported.crop", msg(mx.symbol.Crop(data, num.args = 1, h.w = c(2, 2))))
 emit("arith", msg(data + 1))
 emit("arith2", msg(2 * data))
 emit("mixed.style", msg(mx.symbol.FullyConnected(data, 3)))
@@ -293,9 +293,9 @@ def test_mx_apply_and_attributes(r):
 
 
 def test_unsupported_operators_and_arithmetic_say_so(r):
-    assert r["unsupported"].startswith("Operator Convolution is not supported by mxnet_r_compat."
+    assert r["unsupported"].startswith("Operator RNN is not supported by mxnet_r_compat."
                                        " Supported: Activation, BatchNorm,")
-    assert r["unsupported.pool"].startswith("Operator Pooling is not supported")
+    assert r["unsupported.crop"].startswith("Operator Crop is not supported")
     assert r["arith"].startswith("Symbol arithmetic (+) is not supported by mxnet_r_compat")
     assert r["arith2"].startswith("Symbol arithmetic (*) is not supported")
     assert r["mixed.style"] == "Non Symbol parameters is only accepted via key=value style."

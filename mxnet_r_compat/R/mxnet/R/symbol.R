@@ -51,6 +51,60 @@ mx.symbol.BatchNorm <- function(...) .mx_op("BatchNorm", list(...))
 #' f <- mx.symbol.Flatten(mx.symbol.Variable("data"))
 mx.symbol.Flatten <- function(...) .mx_op("Flatten", list(...))
 
+#' Convolution over (batch, channel, height, width) data (or 1-D: (batch, channel, width)).
+#'
+#' As in MXNet R, a vector parameter is given in R order and reversed for the backend:
+#' kernel = c(3, 5) is 3 wide and 5 high (kernel (5, 3) in the symbol's JSON); a square
+#' kernel reads the same either way. Parameters take dots or underscores (num.filter or
+#' num_filter).
+#' @examples
+#' conv <- mx.symbol.Convolution(mx.symbol.Variable("data"), kernel = c(5, 5), num.filter = 20)
+mx.symbol.Convolution <- function(...) .mx_op("Convolution", list(...))
+
+#' Deconvolution (transposed convolution); adj and target.shape as in MXNet.
+#' @examples
+#' up <- mx.symbol.Deconvolution(mx.symbol.Variable("data"), kernel = c(4, 4),
+#'                               stride = c(2, 2), num.filter = 8)
+mx.symbol.Deconvolution <- function(...) .mx_op("Deconvolution", list(...))
+
+#' Pooling (pool.type "max", "avg" or "sum"; pooling.convention "valid" or "full").
+#' @examples
+#' pool <- mx.symbol.Pooling(mx.symbol.Variable("data"), pool.type = "max",
+#'                           kernel = c(2, 2), stride = c(2, 2))
+mx.symbol.Pooling <- function(...) .mx_op("Pooling", list(...))
+
+#' Embedding: rows of a (input.dim, output.dim) weight picked by integer indices.
+#' @examples
+#' emb <- mx.symbol.Embedding(mx.symbol.Variable("user"), input.dim = 100, output.dim = 8)
+mx.symbol.Embedding <- function(...) .mx_op("Embedding", list(...))
+
+#' Leaky rectifiers: act.type "leaky", "elu", "selu", "gelu", "prelu" or "rrelu".
+#' @examples
+#' act <- mx.symbol.LeakyReLU(mx.symbol.Variable("data"), act.type = "leaky", slope = 0.1)
+mx.symbol.LeakyReLU <- function(...) .mx_op("LeakyReLU", list(...))
+
+#' Softmax that is not a loss layer (mode "instance" or "channel").
+#' @examples
+#' p <- mx.symbol.SoftmaxActivation(mx.symbol.Variable("data"), mode = "channel")
+mx.symbol.SoftmaxActivation <- function(...) .mx_op("SoftmaxActivation", list(...))
+
+#' Nearest-neighbour upsampling of one or more inputs (given in order, or as data = list(...)).
+#' @examples
+#' up <- mx.symbol.UpSampling(mx.symbol.Variable("data"), scale = 2, sample.type = "nearest")
+mx.symbol.UpSampling <- function(...) {
+  args <- list(...)
+  at <- which(names(args) == "data")
+  if (length(at) == 1L && is.list(args[[at]]) && !inherits(args[[at]], "MXSymbol")) {
+    args <- c(unname(args[[at]]), args[-at])  # data = list(a, b): the inputs, in order
+  }
+  .mx_op("UpSampling", args)
+}
+
+#' Local response normalisation across channels.
+#' @examples
+#' n <- mx.symbol.LRN(mx.symbol.Variable("data"), nsize = 5)
+mx.symbol.LRN <- function(...) .mx_op("LRN", list(...))
+
 #' Softmax output layer (cross-entropy gradient).
 #' @examples
 #' out <- mx.symbol.SoftmaxOutput(mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 3))
@@ -266,12 +320,11 @@ Ops.MXSymbol <- function(e1, e2) {
 #' listing the supported ones, instead of R's "could not find function".
 #' @param ... Ignored.
 #' @examples
-#' try(mx.symbol.Convolution(mx.symbol.Variable("data"), kernel = c(3, 3), num_filter = 8))
-#' # Error: Operator Convolution is not supported by mxnet_r_compat. Supported: Activation, ...
+#' try(mx.symbol.RNN(mx.symbol.Variable("data"), state.size = 8, num.layers = 1))
+#' # Error: Operator RNN is not supported by mxnet_r_compat. Supported: Activation, ...
 .mx_unsupported_ops <- c(
-  "Convolution", "Deconvolution", "Pooling", "LeakyReLU", "softmax", "log_softmax",
-  "SoftmaxActivation", "Embedding", "RNN", "Reshape", "reshape", "transpose", "SliceChannel",
-  "slice_axis", "swapaxes", "expand_dims", "Cast", "LRN", "UpSampling", "Crop", "Pad",
+  "softmax", "log_softmax", "RNN", "Reshape", "reshape", "transpose", "SliceChannel",
+  "slice_axis", "swapaxes", "expand_dims", "Cast", "Crop", "Pad",
   "ElementWiseSum", "elemwise_add", "broadcast_add", "broadcast_mul", "dot", "sum", "mean",
   "sqrt", "exp", "log", "relu", "sigmoid", "tanh", "MakeLoss", "BlockGrad", "SequenceMask",
   "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss", "min", "max", "abs", "square")
