@@ -71,7 +71,7 @@ static int work_check(const mxc_conv2d *g, const float *work, int64_t work_n) {
 // --- im2col and col2im ------------------------------------------------------------
 
 /* The output columns x in [*lo, *hi) whose input column x*s - x0 lies in [0, w). */
-static void valid_span(int64_t *lo, int64_t *hi, int64_t x0, int64_t s, int64_t w, int64_t ow) {
+MXC_INLINE void valid_span(int64_t *lo, int64_t *hi, int64_t x0, int64_t s, int64_t w, int64_t ow) {
     int64_t a = x0 > 0 ? (x0 + s - 1) / s : 0;
     int64_t last = w - 1 + x0; /* x*s <= last */
     int64_t b = last < 0 ? 0 : last / s + 1;
@@ -86,7 +86,7 @@ static void valid_span(int64_t *lo, int64_t *hi, int64_t x0, int64_t s, int64_t 
  * extents in locals rather than memcpy/memset: rows are short (8 floats in
  * LeNet's second layer), so call and loop set-up would dominate; a tap whose
  * columns all fall inside the data (the common case) skips the clipping. */
-static void im2col_row(float *restrict dst, const float *restrict plane, const mxc_conv2d *g,
+MXC_INLINE void im2col_row(float *restrict dst, const float *restrict plane, const mxc_conv2d *g,
                        int64_t ki, int64_t kj) {
     const int64_t oh = g->oh, ow = g->ow, h = g->h, w = g->w, sh = g->sh, sw = g->sw;
     const int64_t x0 = g->pw - kj * g->dw, y0 = ki * g->dh - g->ph;
@@ -111,7 +111,7 @@ static void im2col_row(float *restrict dst, const float *restrict plane, const m
 }
 
 /* The transpose of im2col_row: adds the row back into the plane. */
-static void col2im_row(float *restrict plane, const float *restrict src, const mxc_conv2d *g,
+MXC_INLINE void col2im_row(float *restrict plane, const float *restrict src, const mxc_conv2d *g,
                        int64_t ki, int64_t kj) {
     const int64_t oh = g->oh, ow = g->ow, h = g->h, w = g->w, sh = g->sh, sw = g->sw;
     const int64_t x0 = g->pw - kj * g->dw, y0 = ki * g->dh - g->ph;

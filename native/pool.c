@@ -1,10 +1,13 @@
 /* pool.c: Pooling forward and backward (see pool.h).
  *
- * Every output position has a window: rows [y0, y1) and columns [x0, x1) of
- * its plane once clipped to the data, and an area for the average, clipped to
- * the padded extent or to the data (count_include_pad). window_at() computes
- * both; the kernels below only loop over windows. */
+ * Every output position has a window: a span of rows and one of columns of its
+ * plane, each clipped to the data and with a length for the average, clipped to
+ * the padded extent or to the data (count_include_pad). span_at() computes one
+ * axis; the kernels loop over windows row by row, so a row's span is computed
+ * once. An empty window (no data) gives 0 (avg, sum) or -FLT_MAX (max) and no
+ * gradient. */
 #include "mxc.h"
+#include "simd.h"
 #include <float.h>
 
 // --- geometry ------------------------------------------------------------------
@@ -26,59 +29,108 @@ int mxc_pool2d_check(const mxc_pool2d *g) {
     return MXC_OK;
 }
 
+/* One axis of one window: [lo, hi) clipped to the data, and its length for the average. */
 typedef struct {
-    int64_t y0, y1, x0, x1; /* clipped to the data; empty when y0 >= y1 or x0 >= x1 */
-    float area;             /* the average's divisor */
-} window;
+    int64_t lo, hi, len;
+} span;
 
-/* [*lo, *hi) = the window of output index o on one axis clipped to the data; *padded = its
- * length clipped to the padded extent instead. */
-static void axis_window(int64_t *lo, int64_t *hi, int64_t *padded, int64_t o, int64_t in,
-                        int64_t k, int64_t s, int64_t p) {
+/* The window of output index o on one axis: start o*s - p, end clipped to the padded extent
+ * in + p; len is the length to the padded extent (count_include_pad) or to the data. */
+MXC_INLINE span span_at(int64_t o, int64_t in, int64_t k, int64_t s, int64_t p, int cip) {
+    span a;
     int64_t start = o * s - p;
     int64_t end = start + k < in + p ? start + k : in + p;
-    *padded = end - start;
-    *lo = start > 0 ? start : 0;
-    *hi = end < in ? end : in;
+    a.lo = start > 0 ? start : 0;
+    a.hi = end < in ? end : in;
+    a.len = cip ? end - start : (a.hi > a.lo ? a.hi - a.lo : 0);
+    return a;
 }
-
-static window window_at(const mxc_pool2d *g, int64_t oy, int64_t ox, int count_include_pad) {
-    window win;
-    int64_t ah, aw;
-    axis_window(&win.y0, &win.y1, &ah, oy, g->h, g->kh, g->sh, g->ph);
-    axis_window(&win.x0, &win.x1, &aw, ox, g->w, g->kw, g->sw, g->pw);
-    if (!count_include_pad) {
-        ah = win.y1 > win.y0 ? win.y1 - win.y0 : 0;
-        aw = win.x1 > win.x0 ? win.x1 - win.x0 : 0;
-    }
-    win.area = (float)(ah * aw);
-    return win;
-}
-
-static int empty(const window *win) { return win->y0 >= win->y1 || win->x0 >= win->x1; }
 
 // --- forward -------------------------------------------------------------------
 
-static float window_max(const float *plane, int64_t w, const window *win) {
-    float m = -FLT_MAX;
-    for (int64_t y = win->y0; y < win->y1; y++)
-        for (int64_t x = win->x0; x < win->x1; x++)
-            if (plane[y * w + x] > m) m = plane[y * w + x];
-    return m;
+/* One output row: windows rows [ys.lo, ys.hi) of the plane, columns per output column. */
+MXC_INLINE void pool_row(float *o, const float *in, const mxc_pool2d *g, span ys, int kind,
+                         int cip) {
+    for (int64_t ox = 0; ox < g->ow; ox++) {
+        span xs = span_at(ox, g->w, g->kw, g->sw, g->pw, cip);
+        float acc = kind == MXC_POOL_MAX ? -FLT_MAX : 0.0f;
+        for (int64_t y = ys.lo; y < ys.hi; y++) {
+            const float *line = in + y * g->w;
+            if (kind == MXC_POOL_MAX)
+                for (int64_t x = xs.lo; x < xs.hi; x++) acc = line[x] > acc ? line[x] : acc;
+            else
+                for (int64_t x = xs.lo; x < xs.hi; x++) acc += line[x];
+        }
+        float area = (float)(ys.len * xs.len);
+        if (kind == MXC_POOL_AVG) acc = area > 0.0f ? acc / area : 0.0f;
+        o[ox] = acc;
+    }
 }
 
-static float window_sum(const float *plane, int64_t w, const window *win) {
-    float acc = 0.0f;
-    for (int64_t y = win->y0; y < win->y1; y++)
-        for (int64_t x = win->x0; x < win->x1; x++) acc += plane[y * w + x];
-    return acc;
+/* Every window inside the data (no padding, the last window ends by the edge): no clipping,
+ * and the divisor is kh * kw either way. LeNet's 2x2 windows of stride 2 are this case. */
+static int all_inside(const mxc_pool2d *g) {
+    return g->ph == 0 && g->pw == 0 && (g->oh - 1) * g->sh + g->kh <= g->h &&
+           (g->ow - 1) * g->sw + g->kw <= g->w;
 }
 
-static float pool_value(const float *plane, const mxc_pool2d *g, const window *win, int kind) {
-    if (kind == MXC_POOL_MAX) return window_max(plane, g->w, win);
-    float sum = window_sum(plane, g->w, win);
-    if (kind == MXC_POOL_SUM) return sum;
-    return win->area > 0.0f ? sum / win->area : 0.0f;
+/* Max pooling over 2x2 windows of stride 2, all inside (LeNet's case), written out: the
+ * same comparisons in the same order as pool_row, so the same result (NaN never wins). */
+MXC_INLINE void max_2x2(float *restrict o, const float *restrict in, const mxc_pool2d *g) {
+    for (int64_t oy = 0; oy < g->oh; oy++, o += g->ow) {
+        const float *a = in + 2 * oy * g->w, *b = a + g->w;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            float m = -FLT_MAX;
+            m = a[2 * ox] > m ? a[2 * ox] : m;
+            m = a[2 * ox + 1] > m ? a[2 * ox + 1] : m;
+            m = b[2 * ox] > m ? b[2 * ox] : m;
+            m = b[2 * ox + 1] > m ? b[2 * ox + 1] : m;
+            o[ox] = m;
+        }
+    }
+}
+
+/* Its backward: each value's gradient is d where it is the first of its window equal to the
+ * window's output, else 0 (a window's four values belong to no other window). */
+MXC_INLINE void unmax_2x2(float *restrict dp, const float *restrict in, const float *restrict o,
+                          const float *restrict d, const mxc_pool2d *g) {
+    for (int64_t oy = 0; oy < g->oh; oy++, o += g->ow, d += g->ow) {
+        int64_t r0 = 2 * oy * g->w, r1 = r0 + g->w;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            float v = o[ox], dv = d[ox];
+            int64_t c0 = 2 * ox, c1 = c0 + 1;
+            /* Bitwise, not &&: no branch, so the loop vectorises. */
+            int e0 = in[r0 + c0] == v;
+            int e1 = (in[r0 + c1] == v) & !e0;
+            int e2 = (in[r1 + c0] == v) & !(e0 | e1);
+            int e3 = (in[r1 + c1] == v) & !(e0 | e1 | e2);
+            dp[r0 + c0] += e0 ? dv : 0.0f;
+            dp[r0 + c1] += e1 ? dv : 0.0f;
+            dp[r1 + c0] += e2 ? dv : 0.0f;
+            dp[r1 + c1] += e3 ? dv : 0.0f;
+        }
+    }
+}
+
+/* The 2x2 stride-2 max case above. */
+static int max_2x2_case(const mxc_pool2d *g, int kind) {
+    return kind == MXC_POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
+           all_inside(g);
+}
+
+MXC_HOT static void pool_planes(float *out, const float *inp, const mxc_pool2d *g, int kind,
+                                int cip) {
+    int two = max_2x2_case(g, kind);
+    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
+        if (two) {
+            max_2x2(out + plane * g->oh * g->ow, inp + plane * g->h * g->w, g);
+            continue;
+        }
+        const float *in = inp + plane * g->h * g->w;
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            pool_row(out + (plane * g->oh + oy) * g->ow, in, g,
+                     span_at(oy, g->h, g->kh, g->sh, g->ph, cip), kind, cip);
+    }
 }
 
 int mxc_pool2d_forward(float *out, const float *inp, const mxc_pool2d *g, int kind,
@@ -87,31 +139,51 @@ int mxc_pool2d_forward(float *out, const float *inp, const mxc_pool2d *g, int ki
     int rc = mxc_pool2d_check(g);
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
-    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
-        const float *in = inp + plane * g->h * g->w;
-        float *o = out + plane * g->oh * g->ow;
-        for (int64_t oy = 0; oy < g->oh; oy++)
-            for (int64_t ox = 0; ox < g->ow; ox++) {
-                window win = window_at(g, oy, ox, count_include_pad);
-                o[oy * g->ow + ox] = pool_value(in, g, &win, kind);
-            }
-    }
+    pool_planes(out, inp, g, kind, count_include_pad != 0);
     return MXC_OK;
 }
 
 // --- backward ------------------------------------------------------------------
 
-/* Index in the plane of the first position holding v, or -1. */
-static int64_t first_equal(const float *plane, int64_t w, const window *win, float v) {
-    for (int64_t y = win->y0; y < win->y1; y++)
-        for (int64_t x = win->x0; x < win->x1; x++)
-            if (plane[y * w + x] == v) return y * w + x;
-    return -1;
+/* Max: the window's gradient to the first position (row-major) holding its output value v. */
+MXC_INLINE void unpool_max(float *dplane, const float *plane, int64_t w, span ys, span xs,
+                           float v, float d) {
+    for (int64_t y = ys.lo; y < ys.hi; y++)
+        for (int64_t x = xs.lo; x < xs.hi; x++)
+            if (plane[y * w + x] == v) {
+                dplane[y * w + x] += d;
+                return;
+            }
 }
 
-static void spread(float *dplane, int64_t w, const window *win, float v) {
-    for (int64_t y = win->y0; y < win->y1; y++)
-        for (int64_t x = win->x0; x < win->x1; x++) dplane[y * w + x] += v;
+MXC_HOT static void unpool_planes(float *dinp, const float *dout, const float *inp,
+                                  const float *out, const mxc_pool2d *g, int kind, int cip) {
+    int64_t hw = g->h * g->w, ohw = g->oh * g->ow;
+    int two = max_2x2_case(g, kind);
+    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
+        float *dp = dinp + plane * hw;
+        const float *d = dout + plane * ohw;
+        if (two) {
+            unmax_2x2(dp, inp + plane * hw, out + plane * ohw, d, g);
+            continue;
+        }
+        for (int64_t oy = 0; oy < g->oh; oy++) {
+            span ys = span_at(oy, g->h, g->kh, g->sh, g->ph, cip);
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                span xs = span_at(ox, g->w, g->kw, g->sw, g->pw, cip);
+                float v = d[oy * g->ow + ox];
+                if (kind == MXC_POOL_MAX) {
+                    unpool_max(dp, inp + plane * hw, g->w, ys, xs,
+                               out[plane * ohw + oy * g->ow + ox], v);
+                    continue;
+                }
+                float area = (float)(ys.len * xs.len);
+                if (kind == MXC_POOL_AVG) v = area > 0.0f ? v / area : 0.0f;
+                for (int64_t y = ys.lo; y < ys.hi; y++)
+                    for (int64_t x = xs.lo; x < xs.hi; x++) dp[y * g->w + x] += v;
+            }
+        }
+    }
 }
 
 int mxc_pool2d_backward(float *dinp, const float *dout, const float *inp, const float *out,
@@ -121,23 +193,6 @@ int mxc_pool2d_backward(float *dinp, const float *dout, const float *inp, const 
     int rc = mxc_pool2d_check(g);
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
-    int64_t hw = g->h * g->w, ohw = g->oh * g->ow;
-    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
-        float *dp = dinp + plane * hw;
-        const float *d = dout + plane * ohw;
-        for (int64_t oy = 0; oy < g->oh; oy++)
-            for (int64_t ox = 0; ox < g->ow; ox++) {
-                window win = window_at(g, oy, ox, count_include_pad);
-                float v = d[oy * g->ow + ox];
-                if (empty(&win)) continue;
-                if (kind == MXC_POOL_MAX) {
-                    int64_t at = first_equal(inp + plane * hw, g->w, &win,
-                                             out[plane * ohw + oy * g->ow + ox]);
-                    if (at >= 0) dp[at] += v;
-                } else {
-                    spread(dp, g->w, &win, kind == MXC_POOL_SUM ? v : v / win.area);
-                }
-            }
-    }
+    unpool_planes(dinp, dout, inp, out, g, kind, count_include_pad != 0);
     return MXC_OK;
 }

@@ -17,4 +17,13 @@
 #define MXC_HOT
 #endif
 
+/* MXC_INLINE: a helper called from an MXC_HOT loop. GCC does not inline an ordinary static
+ * function into the target clones, and a call left in the loop stops it from vectorising
+ * (tanh ran at 12 ns a value instead of 1.5); always_inline puts the body in every clone. */
+#if defined(__GNUC__)
+#define MXC_INLINE static inline __attribute__((always_inline))
+#else
+#define MXC_INLINE static inline
+#endif
+
 #endif /* MXC_SIMD_H */

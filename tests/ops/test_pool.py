@@ -170,3 +170,25 @@ def test_bad_arguments(h, gen):
         setattr(bad, field, value)
         assert lib.mxc_pool2d_check(bad) == code, field
         assert lib.mxc_pool2d_forward(o, xp, bad, MAX, 1) == code, field
+
+
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2)], ids=["general", "lenet_2x2_path"])
+def test_ties_and_nan_in_max_windows(h, stride):
+    # Ties: the first maximum (row-major) takes the gradient. NaN never wins a window, as in
+    # the comparisons of MXNet's max pooling; a window of NaN only gives -FLT_MAX.
+    nan = np.nan
+    p = Pool(1, 1, 4, 4, (2, 2), stride)
+    x = np.array([[[[1, 3, nan, 2],
+                    [3, 2, 0, nan],
+                    [nan, nan, 5, 5],
+                    [nan, nan, 5, 4]]]], f32)
+    out = forward(h, p, x, MAX, True)
+    dx = np.zeros_like(x)
+    backward(h, p, dx, np.ones_like(out), x, out, MAX, True)
+    if stride == (2, 2):
+        np.testing.assert_array_equal(out, [[[[3, 2], [-FLT_MAX, 5]]]])
+        np.testing.assert_array_equal(dx, [[[[0, 1, 0, 1], [0, 0, 0, 0], [0, 0, 1, 0],
+                                             [0, 0, 0, 0]]]])
+    else:
+        assert out[0, 0, 0, 0] == 3 and out[0, 0, 2, 2] == 5 and out[0, 0, 2, 0] == -FLT_MAX
+        assert dx[0, 0, 0, 1] == 2  # the first 3 of windows (0, 0) and (0, 1)
