@@ -27,6 +27,10 @@ __all__ = ["ffi", "lib", "fptr", "check", "NULL"]
 
 NULL = ffi.NULL
 
+# The ops that cut their work into parts (native/parallel.h) use as many threads as OpenBLAS
+# does (OPENBLAS_NUM_THREADS, else OMP_NUM_THREADS, else every core); see docs/BLAS.md.
+lib.mxc_threads_set(min(max(lib.mxc_blas_get_num_threads(), 1), 64))
+
 
 def fptr(a: np.ndarray | None, writable: bool = False):
     """A ``float *`` into a C-contiguous float32 array (``NULL`` for None).

@@ -11,12 +11,16 @@
  * floats), which is why the loop runs sample by sample rather than unrolling
  * the whole batch. A 1x1 kernel with stride 1 and no padding needs no
  * unrolling: its column matrix is the data itself (docs/CONVOLUTION.md has the
- * measurements behind both choices). Deconvolution (deconv.c) reuses the column
+ * measurements behind both choices). The samples are cut into CONV_PARTS parts
+ * run on the core's threads (parallel.h); each part sums its own weight
+ * gradient, and the sums are added to dw in part order, so the bits do not
+ * depend on the thread count. Deconvolution (deconv.c) reuses the column
  * helpers with the roles of data and output swapped. */
 #include "mxc.h"
 #include "simd.h"
 #include <cblas.h>
 #include <limits.h>
+#include <string.h>
 
 // --- geometry ------------------------------------------------------------------
 
@@ -55,15 +59,32 @@ static int pointwise(const mxc_conv2d *g) {
     return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
 }
 
-int64_t mxc_conv2d_workspace(const mxc_conv2d *g) {
-    if (mxc_conv2d_check(g) != MXC_OK) return -1;
-    if (pointwise(g)) return 0;
-    return g->c / g->groups * g->kh * g->kw * g->oh * g->ow;
+/* One part's column matrix (0 for a pointwise kernel) and its weight-gradient sum. */
+static int64_t col_floats(const mxc_conv2d *g) {
+    return pointwise(g) ? 0 : g->c / g->groups * g->kh * g->kw * g->oh * g->ow;
 }
 
-/* MXC_OK when the call can use work (NULL is fine when nothing is needed). */
-static int work_check(const mxc_conv2d *g, const float *work, int64_t work_n) {
-    int64_t need = mxc_conv2d_workspace(g);
+/* Samples are split into at most CONV_PARTS parts whatever the thread count (parallel.h), so
+ * a result never depends on how many threads computed it; fewer when the parts' column
+ * matrices would pass COL_BUDGET floats (64 MB: large images keep one). */
+#define CONV_PARTS 4
+#define COL_BUDGET ((int64_t)1 << 24)
+
+static int64_t parts_of(const mxc_conv2d *g) {
+    int64_t parts = g->n < CONV_PARTS ? g->n : CONV_PARTS, col = col_floats(g);
+    while (parts > 1 && parts * col > COL_BUDGET) parts--;
+    return parts;
+}
+
+static int64_t wgrad_floats(const mxc_conv2d *g) { return g->f * (g->c / g->groups) * g->kh * g->kw; }
+
+int64_t mxc_conv2d_workspace(const mxc_conv2d *g) {
+    if (mxc_conv2d_check(g) != MXC_OK) return -1;
+    return parts_of(g) * (col_floats(g) + wgrad_floats(g));
+}
+
+/* MXC_OK when work holds `need` floats (NULL is fine when need is 0). */
+static int work_check(const float *work, int64_t work_n, int64_t need) {
     if (need > 0 && !work) return MXC_ERR_NULL_PTR;
     return work_n < need ? MXC_ERR_SHAPE : MXC_OK;
 }
@@ -179,12 +200,29 @@ static group_dims dims_of(const mxc_conv2d *g) {
     return d;
 }
 
+/* One call's buffers, shared by its parts; part k owns the k-th column matrix and the k-th
+ * weight-gradient sum of work. */
+typedef struct {
+    const mxc_conv2d *g;
+    group_dims d;
+    int64_t parts;
+    float *out, *dinp, *dwsum;
+    const float *inp, *w, *b, *dout;
+    float *work;
+} conv_call;
+
+/* The samples [*lo, *hi) of part k. */
+static void part_samples(int64_t *lo, int64_t *hi, int64_t n, int64_t parts, int64_t k) {
+    *lo = k * n / parts;
+    *hi = (k + 1) * n / parts;
+}
+
 /* The column matrix of one group's channels img (cg, h, w). */
 static const float *columns(const float *img, const mxc_conv2d *g, const group_dims *d,
-                            float *work) {
+                            float *col) {
     if (pointwise(g)) return img;
-    im2col(work, img, d->cg, g);
-    return work;
+    im2col(col, img, d->cg, g);
+    return col;
 }
 
 static void fill_bias(float *out, const float *b, int64_t rows, int64_t p) {
@@ -192,22 +230,34 @@ static void fill_bias(float *out, const float *b, int64_t rows, int64_t p) {
         for (int64_t j = 0; j < p; j++) out[r * p + j] = b[r];
 }
 
+static void forward_part(void *ctx, int64_t k) {
+    const conv_call *c = ctx;
+    const mxc_conv2d *g = c->g;
+    const group_dims *d = &c->d;
+    float *col = c->work + k * col_floats(g);
+    int64_t lo, hi;
+    part_samples(&lo, &hi, g->n, c->parts, k);
+    for (int64_t n = lo; n < hi; n++)
+        for (int64_t gi = 0; gi < g->groups; gi++) {
+            const float *cols = columns(c->inp + (n * g->c + gi * d->cg) * d->hw, g, d, col);
+            float *o = c->out + (n * g->f + gi * d->fg) * d->p;
+            if (c->b) fill_bias(o, c->b + gi * d->fg, d->fg, d->p);
+            scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d->fg, (int)d->p,
+                              (int)d->kg, 1.0f, c->w + gi * d->fg * d->kg, (int)d->kg, cols,
+                              (int)d->p, c->b ? 1.0f : 0.0f, o, (int)d->p);
+        }
+}
+
 int mxc_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
                        const mxc_conv2d *g, float *work, int64_t work_n) {
     if (!out || !inp || !w || !g) return MXC_ERR_NULL_PTR; /* b may be NULL: no_bias */
     int rc = mxc_conv2d_check(g);
-    if (rc == MXC_OK) rc = work_check(g, work, work_n);
+    if (rc == MXC_OK) rc = work_check(work, work_n, parts_of(g) * col_floats(g));
     if (rc != MXC_OK) return rc;
-    group_dims d = dims_of(g);
-    for (int64_t n = 0; n < g->n; n++)
-        for (int64_t gi = 0; gi < g->groups; gi++) {
-            const float *col = columns(inp + (n * g->c + gi * d.cg) * d.hw, g, &d, work);
-            float *o = out + (n * g->f + gi * d.fg) * d.p;
-            if (b) fill_bias(o, b + gi * d.fg, d.fg, d.p);
-            scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d.fg, (int)d.p,
-                              (int)d.kg, 1.0f, w + gi * d.fg * d.kg, (int)d.kg, col, (int)d.p,
-                              b ? 1.0f : 0.0f, o, (int)d.p);
-        }
+    conv_call c = {g, dims_of(g), parts_of(g), out, NULL, NULL, inp, w, b, NULL, work};
+    mxc_blas_single_enter();
+    mxc_parallel_parts(forward_part, &c, c.parts);
+    mxc_blas_single_leave();
     return MXC_OK;
 }
 
@@ -226,13 +276,39 @@ static void add_channel_sums(float *db, const float *dout, int64_t n, int64_t f,
 
 /* dimg (cg, h, w) += col2im(w_g^T . dout_g); in place for a pointwise kernel. */
 static void add_input_grad(float *dimg, const float *dout_g, const float *w_g,
-                           const mxc_conv2d *g, const group_dims *d, float *work) {
+                           const mxc_conv2d *g, const group_dims *d, float *col) {
     int direct = pointwise(g);
-    float *dcol = direct ? dimg : work;
+    float *dcol = direct ? dimg : col;
     scipy_cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d->kg, (int)d->p, (int)d->fg,
                       1.0f, w_g, (int)d->kg, dout_g, (int)d->p, direct ? 1.0f : 0.0f, dcol,
                       (int)d->p);
     if (!direct) col2im_add(dimg, dcol, d->cg, g);
+}
+
+/* Part k: its samples' input gradients, and their weight gradient summed into its own sum
+ * (added to dw in part order once every part is done). */
+static void backward_part(void *ctx, int64_t k) {
+    const conv_call *c = ctx;
+    const mxc_conv2d *g = c->g;
+    const group_dims *d = &c->d;
+    float *col = c->work + k * col_floats(g);
+    float *dwk = c->dwsum ? c->dwsum + k * wgrad_floats(g) : NULL;
+    int64_t lo, hi;
+    part_samples(&lo, &hi, g->n, c->parts, k);
+    if (dwk) memset(dwk, 0, (size_t)wgrad_floats(g) * sizeof(float));
+    for (int64_t n = lo; n < hi; n++)
+        for (int64_t gi = 0; gi < g->groups; gi++) {
+            const float *dout_g = c->dout + (n * g->f + gi * d->fg) * d->p;
+            const float *w_g = c->w + gi * d->fg * d->kg;
+            int64_t img_at = (n * g->c + gi * d->cg) * d->hw;
+            if (dwk) { /* first: the weight gradient reads the columns before dcol reuses them */
+                const float *cols = columns(c->inp + img_at, g, d, col);
+                scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d->fg,
+                                  (int)d->kg, (int)d->p, 1.0f, dout_g, (int)d->p, cols,
+                                  (int)d->p, 1.0f, dwk + gi * d->fg * d->kg, (int)d->kg);
+            }
+            if (c->dinp) add_input_grad(c->dinp + img_at, dout_g, w_g, g, d, col);
+        }
 }
 
 int mxc_conv2d_backward(float *dinp, float *dw, float *db, const float *dout,
@@ -240,22 +316,21 @@ int mxc_conv2d_backward(float *dinp, float *dw, float *db, const float *dout,
                         float *work, int64_t work_n) {
     if (!dout || !inp || !w || !g) return MXC_ERR_NULL_PTR;
     int rc = mxc_conv2d_check(g);
-    if (rc == MXC_OK && (dinp || dw)) rc = work_check(g, work, work_n);
     if (rc != MXC_OK) return rc;
-    group_dims d = dims_of(g);
-    if (db) add_channel_sums(db, dout, g->n, g->f, d.p);
-    for (int64_t n = 0; n < g->n; n++)
-        for (int64_t gi = 0; gi < g->groups; gi++) {
-            const float *dout_g = dout + (n * g->f + gi * d.fg) * d.p;
-            const float *w_g = w + gi * d.fg * d.kg;
-            int64_t img_at = (n * g->c + gi * d.cg) * d.hw;
-            if (dw) { /* first: the weight gradient reads the columns before dcol reuses work */
-                const float *col = columns(inp + img_at, g, &d, work);
-                scipy_cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d.fg, (int)d.kg,
-                                  (int)d.p, 1.0f, dout_g, (int)d.p, col, (int)d.p, 1.0f,
-                                  dw + gi * d.fg * d.kg, (int)d.kg);
-            }
-            if (dinp) add_input_grad(dinp + img_at, dout_g, w_g, g, &d, work);
+    int64_t parts = parts_of(g), need = parts * (col_floats(g) + (dw ? wgrad_floats(g) : 0));
+    if (dinp || dw) rc = work_check(work, work_n, need);
+    if (rc != MXC_OK) return rc;
+    if (db) add_channel_sums(db, dout, g->n, g->f, g->oh * g->ow);
+    if (!dinp && !dw) return MXC_OK;
+    float *dwsum = dw ? work + parts * col_floats(g) : NULL;
+    conv_call c = {g, dims_of(g), parts, NULL, dinp, dwsum, inp, w, NULL, dout, work};
+    mxc_blas_single_enter();
+    mxc_parallel_parts(backward_part, &c, parts);
+    mxc_blas_single_leave();
+    if (dw)
+        for (int64_t k = 0; k < parts; k++) { /* in part order: the same bits on any thread count */
+            const float *sum = dwsum + k * wgrad_floats(g);
+            for (int64_t i = 0; i < wgrad_floats(g); i++) dw[i] += sum[i];
         }
     return MXC_OK;
 }

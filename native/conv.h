@@ -7,9 +7,11 @@
  * and every function checks it (MXC_ERR_SHAPE when it disagrees). Weights are
  * (f, c / groups, kh, kw), bias (f).
  *
- * The column buffer lives in `work`, owned by the caller: work_n >= the value
- * mxc_conv2d_workspace() returns (0 for 1x1 kernels with stride 1 and no
- * padding, which read the data in place; work may then be NULL). */
+ * The samples are cut into at most 4 parts (parallel.h), run on the core's
+ * threads; each part has its own column matrix and weight-gradient sum in `work`,
+ * owned by the caller: work_n >= the value mxc_conv2d_workspace() returns. The
+ * forward needs only the column matrices (none for a 1x1 kernel with stride 1 and
+ * no padding, which reads the data in place: work may then be NULL). */
 typedef struct {
     int64_t n, c, h, w; /* input: batch, channels, height, width */
     int64_t f, oh, ow;  /* output: channels (num_filter), height, width */
@@ -25,9 +27,9 @@ typedef struct {
  * or inconsistent extents (also for sizes past OpenBLAS's int range). */
 int mxc_conv2d_check(const mxc_conv2d *g);
 
-/* Floats of workspace one forward or backward call needs: (c / groups) * kh *
- * kw * oh * ow, one group of one sample's columns; 0 for a pointwise kernel;
- * -1 when g is invalid. */
+/* Floats of workspace a forward or backward call may need: parts * (col + wsum),
+ * parts = min(n, 4), col = (c / groups) kh kw oh ow (0 for a pointwise kernel),
+ * wsum = f (c / groups) kh kw; -1 when g is invalid. */
 int64_t mxc_conv2d_workspace(const mxc_conv2d *g);
 
 /* col (channels * kh * kw, oh * ow) from img (channels, h, w): row (ci, ki, kj),

@@ -23,15 +23,18 @@ static group_dims dims_of(const mxc_conv2d *g) {
     d.kg = d.cg * g->kh * g->kw;
     d.p = g->oh * g->ow;
     d.hw = g->h * g->w;
-    d.direct = mxc_conv2d_workspace(g) == 0;
+    d.direct = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
     return d;
 }
 
-/* Checks g and, when the call unrolls columns (uses_work), the workspace. */
+/* Checks g and, when the call unrolls columns (uses_work), the workspace: one column
+ * matrix (c/groups * kh * kw * oh * ow floats), none for a pointwise kernel; callers simply
+ * give mxc_conv2d_workspace(g) floats, which is more. */
 static int prepare(const mxc_conv2d *g, const float *work, int64_t work_n, int uses_work) {
     int rc = mxc_conv2d_check(g);
     if (rc != MXC_OK || !uses_work) return rc;
-    int64_t need = mxc_conv2d_workspace(g);
+    group_dims d = dims_of(g);
+    int64_t need = d.direct ? 0 : d.kg * d.p;
     if (need > 0 && !work) return MXC_ERR_NULL_PTR;
     return work_n < need ? MXC_ERR_SHAPE : MXC_OK;
 }

@@ -9,7 +9,9 @@
  * and any adj in [0, sh) passes conv.h's check (same for the width). The
  * weight is that convolution's weight, (f, c / groups, kh, kw): MXNet's
  * (in_channels, num_filter / num_group, kh, kw). Bias has g->c values.
- * Workspace: mxc_conv2d_workspace(g) floats, as for the convolution. */
+ * Workspace: mxc_conv2d_workspace(g) floats, as for the convolution (one column matrix,
+ * (c / groups) kh kw oh ow floats, is what it uses; none for a 1x1 kernel of stride 1
+ * without padding). Deconvolution runs on the calling thread only. */
 
 /* out (n, c, h, w) = conv2d_transpose(inp (n, f, oh, ow), w) + b; b may be NULL. */
 int mxc_deconv2d_forward(float *out, const float *inp, const float *w, const float *b,

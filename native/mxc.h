@@ -31,6 +31,7 @@
 
 #include "status.h"
 #include "blas.h"
+#include "parallel.h"
 #include "rng.h"
 #include "dense.h"
 #include "activation.h"

@@ -155,20 +155,42 @@ def test_im2col_layout(h):
 
 
 def test_workspace_size(h):
+    # parts (min(n, 4)) x (one column matrix + one weight-gradient sum)
     lib, ffi = h.lib, h.ffi
-    assert lib.mxc_conv2d_workspace(GEOMS["plain"].struct(ffi)) == 3 * 3 * 3 * 4 * 3
-    assert lib.mxc_conv2d_workspace(GEOMS["groups"].struct(ffi)) == 2 * 3 * 3 * 5 * 5
-    assert lib.mxc_conv2d_workspace(GEOMS["pointwise"].struct(ffi)) == 0
-    assert lib.mxc_conv2d_workspace(GEOMS["pointwise_stride"].struct(ffi)) == 2 * 3 * 3
+    assert lib.mxc_conv2d_workspace(GEOMS["plain"].struct(ffi)) == 2 * (3 * 9 * 4 * 3 + 4 * 27)
+    assert lib.mxc_conv2d_workspace(GEOMS["groups"].struct(ffi)) == 2 * (2 * 9 * 25 + 6 * 18)
+    assert lib.mxc_conv2d_workspace(GEOMS["pointwise"].struct(ffi)) == 2 * 4 * 3
+    assert lib.mxc_conv2d_workspace(GEOMS["pointwise_stride"].struct(ffi)) == 2 * 9 + 3 * 2
+    lenet = Geom(100, 20, 12, 12, 50, (5, 5))
+    assert lib.mxc_conv2d_workspace(lenet.struct(ffi)) == 4 * (500 * 64 + 50 * 500)
 
 
-def test_pointwise_needs_no_workspace(h, gen):
+def test_pointwise_forward_needs_no_workspace(h, gen):
     g = GEOMS["pointwise"]
     x, w, b = make(gen, g, True)
     out = np.zeros((g.n, g.f, *g.out_hw), f32)
     h.ok(h.lib.mxc_conv2d_forward(h.wptr(out), h.ptr(x), h.ptr(w), h.ptr(b), g.struct(h.ffi),
                                   h.NULL, 0))
     np.testing.assert_allclose(out, conv_forward(x, w, b, g), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_the_bits_do_not_depend_on_the_thread_count(h, gen, threads):
+    g = Geom(7, 3, 6, 6, 4, (3, 3), pad=(1, 1))  # 7 samples: parts of 1 and 2 samples
+    x, w, b = make(gen, g, True)
+    dout = gen.standard_normal((g.n, g.f, *g.out_hw)).astype(f32)
+    before = h.lib.mxc_threads_get()
+    runs = []
+    try:
+        for n in (1, threads):
+            h.ok(h.lib.mxc_threads_set(n))
+            got = [np.zeros_like(x), np.zeros_like(w), np.zeros_like(b)]
+            backward(h, g, *got, dout, x, w)
+            runs.append([forward(h, g, x, w, b), *got])
+    finally:
+        h.ok(h.lib.mxc_threads_set(before))
+    for one, many in zip(*runs, strict=True):
+        np.testing.assert_array_equal(one, many)
 
 
 def test_bad_arguments(h, gen):
@@ -183,7 +205,11 @@ def test_bad_arguments(h, gen):
     assert lib.mxc_conv2d_forward(NULL, xp, wp, bp, s, wk, work.size) == c.NULL_PTR
     assert lib.mxc_conv2d_forward(o, xp, wp, bp, NULL, wk, work.size) == c.NULL_PTR
     assert lib.mxc_conv2d_forward(o, xp, wp, bp, s, NULL, work.size) == c.NULL_PTR
-    assert lib.mxc_conv2d_forward(o, xp, wp, bp, s, wk, work.size - 1) == c.SHAPE
+    assert lib.mxc_conv2d_forward(o, xp, wp, bp, s, wk, 2 * 18 * 12 - 1) == c.SHAPE
+    assert lib.mxc_conv2d_forward(o, xp, wp, bp, s, wk, 2 * 18 * 12) == c.OK
+    dwp = h.wptr(np.zeros_like(w))
+    assert lib.mxc_conv2d_backward(NULL, dwp, NULL, h.ptr(out), xp, wp, s, wk,
+                                   work.size - 1) == c.SHAPE
     assert lib.mxc_conv2d_backward(NULL, NULL, NULL, NULL, xp, wp, s, wk, work.size) == c.NULL_PTR
     # db alone needs no workspace.
     db = np.zeros(g.f, f32)

@@ -111,7 +111,9 @@ def test_bad_arguments(h, gen):
     assert lib.mxc_deconv2d_forward(o, xp, wp, NULL, s, wk, work.size) == c.OK
     assert lib.mxc_deconv2d_forward(o, NULL, wp, bp, s, wk, work.size) == c.NULL_PTR
     assert lib.mxc_deconv2d_forward(o, xp, wp, bp, s, NULL, work.size) == c.NULL_PTR
-    assert lib.mxc_deconv2d_forward(o, xp, wp, bp, s, wk, work.size - 1) == c.SHAPE
+    col = 2 * 9 * 3 * 3  # one column matrix: (c / groups) kh kw oh ow
+    assert lib.mxc_deconv2d_forward(o, xp, wp, bp, s, wk, col - 1) == c.SHAPE
+    assert lib.mxc_deconv2d_forward(o, xp, wp, bp, s, wk, col) == c.OK
     assert lib.mxc_deconv2d_backward(h.wptr(x), NULL, NULL, o, xp, wp, s, wk, 1) == c.SHAPE
     db = np.zeros(g.c, f32)  # db alone needs no workspace
     assert lib.mxc_deconv2d_backward(NULL, NULL, h.wptr(db), o, xp, wp, s, NULL, 0) == c.OK
