@@ -38,3 +38,12 @@ def mlp_data(n: int = 60000, d: int = 784, classes: int = 10, seed: int = 0):
     X = rs.standard_normal((n, d), dtype=np.float32)
     y = rs.integers(0, classes, n).astype(np.float32)
     return X, y
+
+
+def lenet_data(n: int = 6000, classes: int = 10, seed: int = 0):
+    """Synthetic MNIST-shaped images (n, 1, 28, 28) in float32 and their labels; every
+    implementation trains LeNet on exactly these arrays."""
+    rs = np.random.default_rng(seed)
+    X = rs.standard_normal((n, 1, 28, 28), dtype=np.float32)
+    y = rs.integers(0, classes, n).astype(np.float32)
+    return X, y

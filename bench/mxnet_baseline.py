@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, lenet_data, mlp_data, timed  # noqa: E402 (bench/ on sys.path)
 
 HERE = Path(__file__).resolve().parent
 f32 = np.float32
@@ -84,6 +84,33 @@ def mlp(mx, spec: dict) -> dict:
     return {"samples_per_s": X.shape[0] / statistics.median(times), "times": times}
 
 
+def lenet(mx, spec: dict) -> dict:
+    """The tutorial's LeNet, one epoch per fit, as bench/workloads.py's ours_lenet (oneDNN
+    convolutions: MXNet 1.9.1's wheel has MKLDNN on)."""
+    X, y = lenet_data(spec["n"])
+    S = mx.sym
+    conv1 = S.Convolution(S.Variable("data"), kernel=(5, 5), num_filter=20)
+    pool1 = S.Pooling(S.Activation(conv1, act_type="tanh"), pool_type="max", kernel=(2, 2),
+                      stride=(2, 2))
+    conv2 = S.Convolution(pool1, kernel=(5, 5), num_filter=50)
+    pool2 = S.Pooling(S.Activation(conv2, act_type="tanh"), pool_type="max", kernel=(2, 2),
+                      stride=(2, 2))
+    fc1 = S.FullyConnected(S.Flatten(pool2), num_hidden=500)
+    fc2 = S.FullyConnected(S.Activation(fc1, act_type="tanh"), num_hidden=10)
+    net = S.SoftmaxOutput(fc2, name="softmax")
+
+    def fit():
+        it = mx.io.NDArrayIter(X, y, 100, shuffle=True, label_name="softmax_label")
+        mod = mx.mod.Module(net, context=mx.cpu())
+        mod.fit(it, num_epoch=1, optimizer="sgd",
+                optimizer_params={"learning_rate": 0.05, "momentum": 0.9, "wd": 1e-5,
+                                  "rescale_grad": 1.0 / 100},
+                eval_metric="acc", initializer=mx.init.Uniform(0.01))
+        mx.nd.waitall()
+    times = timed(fit, spec["reps"])
+    return {"samples_per_s": X.shape[0] / statistics.median(times), "times": times}
+
+
 def callback(mx, spec: dict) -> dict:
     """Per call of a batch_end_callback that reads the metric: the call alone (what
     Module.fit runs for it each batch: a BatchEndParam with locals(), then the call), and
@@ -120,7 +147,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     import mxnet as mx
     result = {"tutorial": tutorial, "tutorial_once": tutorial_once, "mlp": mlp,
-              "callback": callback}[spec["workload"]](mx, spec)
+              "callback": callback, "lenet": lenet}[spec["workload"]](mx, spec)
     result["mxnet"] = mx.__version__
     result["numpy"] = np.__version__
     result["omp_num_threads"] = os.environ.get("OMP_NUM_THREADS")

@@ -3,6 +3,7 @@
     make bench                      # = .venv/bin/python bench/run.py (after make bench-setup)
     .venv/bin/python bench/run.py --markdown      # also print a section for bench/RESULTS.md
     .venv/bin/python bench/run.py --quick         # fewer repetitions (a smoke run)
+    .venv/bin/python bench/run.py --only lenet    # some sections only (bench/lenet_bench.py)
 
 Every workload runs in its own child process (its peak RSS is its own):
 bench/workloads.py in .venv for ours and the numpy baseline, bench/mxnet_baseline.py
@@ -29,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import lenet_bench
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -170,6 +173,12 @@ def run(args) -> dict:
     export_boston()
     env = ours_env(args.threads)
     say = (lambda *a: print(*a, file=sys.stderr, flush=True))
+    say("lenet: the tutorial's LeNet, 1 epoch, ours on 1 and 2 threads, MXNet")
+    res["lenet"] = lenet_bench.run(worker, OURS_PY, MXNET_PY, ours_env, mxnet_env,
+                                   MXNET_CONFIGS, reps)
+    if args.only == "lenet":
+        res["machine"]["load_end"] = load()
+        return res
 
     say("tutorial: per-epoch time (Boston, FC(1), batch 20, validation every epoch)")
     tut = {"ours": worker(OURS_PY, "workloads.py", {"impl": "ours", "workload": "tutorial",
@@ -238,7 +247,9 @@ def best_mxnet(group: dict, key: str, higher: bool) -> tuple[str, float] | None:
 
 
 def targets(res: dict) -> list[dict]:
-    rows = []
+    rows = lenet_bench.targets(res)
+    if "tutorial" not in res:
+        return rows
     tut = res["tutorial"]
     ours_epoch = tut["ours"]["per_epoch_s"]
     mx_best = best_mxnet(tut, "per_epoch_s", higher=False)
@@ -283,7 +294,9 @@ def targets(res: dict) -> list[dict]:
 
 
 def details(res: dict) -> list[str]:
-    out = []
+    out = lenet_bench.details(res)
+    if "tutorial" not in res:
+        return out
     tut = res["tutorial"]
     out.append("Tutorial (per epoch: marginal time of an epoch, (T(long) - T(short)) / epochs; "
                "fit: the whole 10-epoch call):")
@@ -361,6 +374,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
     ap.add_argument("--markdown", action="store_true", help="print a bench/RESULTS.md section")
     ap.add_argument("--json", type=Path, default=OUT / "results.json", help="raw results")
+    ap.add_argument("--only", choices=("all", "lenet"), default="all", help="sections to run")
     args = ap.parse_args()
     if not MXNET_PY.exists():
         print("bench: no .venv-mxnet (run `make bench-setup`): the MXNet baseline is skipped",

@@ -11,6 +11,8 @@ Workloads (spec "workload"):
   mlp       784-128(relu)-64(relu)-10 softmax, 60000 synthetic samples, 1 epoch, accuracy
   roofline  raw sgemm at the MLP's shapes (ours only): the GEMM roofline
   callback  per-call cost of a Python callback and of R closures (ours only)
+  lenet     the LeNet tutorial's network on 28x28x1 images, batch 100, SGD momentum, accuracy
+  conv_roofline  LeNet's convolutions against raw sgemm at their shapes (ours only)
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, lenet_data, mlp_data, timed  # noqa: E402 (bench/ on sys.path)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -84,6 +86,41 @@ def ours_mlp(spec: dict) -> dict:
                        verbose=False)
     times = timed(fit, spec["reps"])
     return {"samples_per_s": X.shape[0] / statistics.median(times), "times": times}
+
+
+def lenet_symbol(mx):
+    """The "Handwritten Digits Classification Competition" tutorial's LeNet."""
+    S = mx.symbol
+    data = S.Variable("data")
+    conv1 = S.Convolution(data, kernel=(5, 5), num_filter=20)
+    pool1 = S.Pooling(S.Activation(conv1, act_type="tanh"), pool_type="max", kernel=(2, 2),
+                      stride=(2, 2))
+    conv2 = S.Convolution(pool1, kernel=(5, 5), num_filter=50)
+    pool2 = S.Pooling(S.Activation(conv2, act_type="tanh"), pool_type="max", kernel=(2, 2),
+                      stride=(2, 2))
+    fc1 = S.FullyConnected(S.Flatten(pool2), num_hidden=500)
+    fc2 = S.FullyConnected(S.Activation(fc1, act_type="tanh"), num_hidden=10)
+    return S.SoftmaxOutput(fc2)
+
+
+def ours_lenet(spec: dict) -> dict:
+    """One epoch of the tutorial's training (lr 0.05, momentum 0.9, wd 1e-5, batch 100)."""
+    fit_mod, mx = _ours()
+    X, y = lenet_data(spec["n"])
+    net = lenet_symbol(mx)
+
+    def fit():
+        mx.set.seed(0)
+        fit_mod.create(net, X, y, num_round=1, array_batch_size=100, learning_rate=0.05,
+                       momentum=0.9, wd=1e-5, eval_metric=mx.metric.accuracy,
+                       array_layout="rowmajor", verbose=False)
+    times = timed(fit, spec["reps"])
+    return {"samples_per_s": X.shape[0] / statistics.median(times), "times": times}
+
+
+def ours_conv_roofline(spec: dict) -> dict:
+    import conv_gemm
+    return {"layers": conv_gemm.roofline(spec["threads"], spec["reps"])}
 
 
 def mlp_gemms(n: int) -> list[tuple[int, int, int, int, int]]:
@@ -226,6 +263,7 @@ def numpy_mlp(spec: dict) -> dict:
 RUNNERS = {
     ("ours", "tutorial"): ours_tutorial, ("ours", "mlp"): ours_mlp,
     ("ours", "roofline"): ours_roofline, ("ours", "callback"): ours_callback,
+    ("ours", "lenet"): ours_lenet, ("ours", "conv_roofline"): ours_conv_roofline,
     ("numpy", "tutorial"): numpy_tutorial, ("numpy", "mlp"): numpy_mlp,
 }
 

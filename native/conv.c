@@ -263,15 +263,23 @@ int mxc_conv2d_forward(float *out, const float *inp, const float *w, const float
 
 // --- backward ------------------------------------------------------------------
 
+/* Sum of row[0..p): eight running sums (value j goes to sum j mod 8), added at the end in a
+ * fixed order. One running sum would make each addition wait for the previous one (and the
+ * compiler may not reorder float additions); eight independent ones vectorise. */
+MXC_INLINE float row_sum(const float *row, int64_t p) {
+    float part[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    int64_t j = 0;
+    for (; j + 8 <= p; j += 8)
+        for (int q = 0; q < 8; q++) part[q] += row[j + q];
+    for (; j < p; j++) part[j - (p & ~(int64_t)7)] += row[j];
+    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+}
+
 /* db (f) += sums of dout (n, f, p) over samples and positions. */
-static void add_channel_sums(float *db, const float *dout, int64_t n, int64_t f, int64_t p) {
+MXC_HOT static void add_channel_sums(float *db, const float *dout, int64_t n, int64_t f,
+                                     int64_t p) {
     for (int64_t s = 0; s < n; s++)
-        for (int64_t k = 0; k < f; k++) {
-            const float *row = dout + (s * f + k) * p;
-            float acc = 0.0f;
-            for (int64_t j = 0; j < p; j++) acc += row[j];
-            db[k] += acc;
-        }
+        for (int64_t k = 0; k < f; k++) db[k] += row_sum(dout + (s * f + k) * p, p);
 }
 
 /* dimg (cg, h, w) += col2im(w_g^T . dout_g); in place for a pointwise kernel. */
