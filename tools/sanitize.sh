@@ -265,6 +265,23 @@ for i, opt in enumerate(["sgd", "nag", "adam", "rmsprop", "adagrad", "adadelta"]
     model.predict(X, array_layout="rowmajor")
     mx.model.save(model, os.path.join(folder, name), 2)
     mx.model.load(os.path.join(folder, name), 2).predict(X[:7], array_layout="rowmajor")
+# The convolutional operators, on the core's worker threads (native/parallel.c).
+S = mx.symbol
+img = rng.normal(size=(40, 2, 8, 8)).astype(np.float32)
+c = S.Convolution(S.Variable("data"), kernel=(3, 3), pad=(1, 1), num_filter=4, name="cv")
+c = S.LeakyReLU(S.LRN(c, nsize=3), act_type="prelu", name="pr")
+c = S.Pooling(S.UpSampling(c, scale=2, sample_type="nearest", num_args=1), kernel=(2, 2),
+              stride=(2, 2), pool_type="max")
+c = S.Deconvolution(S.SoftmaxActivation(c, mode="channel"), kernel=(2, 2), stride=(2, 2),
+                    num_filter=2, name="dc")
+c = S.Pooling(S.LeakyReLU(c, act_type="rrelu"), global_pool=True, pool_type="avg")
+conv_net = S.SoftmaxOutput(S.FullyConnected(S.Dropout(S.Flatten(c), p=0.1, axes=(1,)),
+                                            num_hidden=2, name="co"), name="cs")
+mx.set.seed(7)
+model = mx.model.FeedForward.create(conv_net, img, y[:40], array_layout="rowmajor",
+                                    num_round=2, array_batch_size=8, learning_rate=0.05,
+                                    verbose=False, ctx=[mx.cpu(0), mx.cpu(1)])
+model.predict(img, array_layout="rowmajor")
 print("leak driver: ok")
 EOF
 

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int failures = 0;
 
@@ -95,11 +96,42 @@ static void test_optimizer(void) {
     free(buf);
 }
 
+/* A convolution and a pooling of a heap batch, on 1 and then 2 core threads (parallel.c):
+ * the bits must agree, the worker threads must start and stop clean. A 3x3 kernel of ones
+ * over data of ones gives 9 everywhere inside, fewer at the padded edges. */
+static void test_conv_threads(void) {
+    enum { N = 5, C = 2, H = 6, F = 3 };
+    mxc_conv2d g = {N, C, H, H, F, H, H, 3, 3, 1, 1, 1, 1, 1, 1, 1};
+    int64_t work_n = mxc_conv2d_workspace(&g);
+    CHECK(work_n > 0);
+    size_t xs = N * C * H * H, ys = N * F * H * H, ws = F * C * 9;
+    float *buf = malloc(sizeof(float) * (size_t)(xs + 2 * ys + 2 * ws + (size_t)work_n));
+    CHECK(buf != NULL);
+    if (!buf) return;
+    float *x = buf, *y1 = x + xs, *y2 = y1 + ys, *w = y2 + ys, *dw = w + ws, *work = dw + ws;
+    for (size_t i = 0; i < xs; i++) x[i] = 1.0f;
+    for (size_t i = 0; i < ws; i++) w[i] = 1.0f;
+    CHECK(mxc_threads_set(1) == MXC_OK);
+    CHECK(mxc_conv2d_forward(y1, x, w, NULL, &g, work, work_n) == MXC_OK);
+    CHECK(y1[H + 1] == 18.0f && y1[0] == 8.0f); /* 2 channels x 9 inside, x 4 in a corner */
+    CHECK(mxc_threads_set(2) == MXC_OK && mxc_threads_get() == 2);
+    CHECK(mxc_conv2d_forward(y2, x, w, NULL, &g, work, work_n) == MXC_OK);
+    CHECK(memcmp(y1, y2, sizeof(float) * ys) == 0);
+    for (size_t i = 0; i < ws; i++) dw[i] = 0.0f;
+    CHECK(mxc_conv2d_backward(y2, dw, NULL, y1, x, w, &g, work, work_n) == MXC_OK); /* dx in y2 */
+    mxc_pool2d p = {N, F, H, H, H / 2, H / 2, 2, 2, 2, 2, 0, 0};
+    CHECK(mxc_pool2d_forward(y2, y1, &p, MXC_POOL_MAX, 1) == MXC_OK && y2[0] == 18.0f);
+    CHECK(mxc_threads_set(1) == MXC_OK && mxc_threads_get() == 1);
+    CHECK(mxc_threads_set(0) == MXC_ERR_VALUE);
+    free(buf);
+}
+
 int main(void) {
     test_status();
     test_rng();
     test_blas();
     test_optimizer();
+    test_conv_threads();
     if (failures) {
         fprintf(stderr, "smoke: %d check(s) failed\n", failures);
         return 1;
