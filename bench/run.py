@@ -169,7 +169,8 @@ def run(args) -> dict:
                  "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])}
     export_boston()
     env = ours_env(args.threads)
-    say = (lambda *a: print(*a, file=sys.stderr, flush=True))
+    def say(*a):
+        print(*a, file=sys.stderr, flush=True)
 
     say("tutorial: per-epoch time (Boston, FC(1), batch 20, validation every epoch)")
     tut = {"ours": worker(OURS_PY, "workloads.py", {"impl": "ours", "workload": "tutorial",

@@ -33,7 +33,8 @@ SPECS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "rmspropalex": ("mxc_rmspropalex_update", ("s", "gbar", "delta"),
                     ("lr", "gamma1", "gamma2", "eps", "wd", "rescale", "clip")),
     "adagrad": ("mxc_adagrad_update", ("h",), ("lr", "eps", "wd", "rescale", "clip")),
-    "adadelta": ("mxc_adadelta_update", ("acc_g", "acc_d"), ("rho", "eps", "wd", "rescale", "clip")),
+    "adadelta": ("mxc_adadelta_update", ("acc_g", "acc_d"),
+                 ("rho", "eps", "wd", "rescale", "clip")),
 }
 
 # Valid hyper-parameters, used where a test varies only one of them.

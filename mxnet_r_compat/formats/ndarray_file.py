@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Union
 
 import numpy as np
 
@@ -51,7 +50,7 @@ _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
 
 # --- writing ----------------------------------------------------------------------------------
 
-ArraysLike = Union[Sequence[np.ndarray], Mapping[str, np.ndarray], np.ndarray]
+ArraysLike = Sequence[np.ndarray] | Mapping[str, np.ndarray] | np.ndarray
 
 
 def save_ndarray_list(path: str | os.PathLike[str], arrays: ArraysLike,
@@ -196,7 +195,7 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
         raise reader.error(f"array count {count} is larger than the file allows")
     records = [_read_record(reader, index) for index in range(count)]
     names = _read_names(reader, count)
-    for index, (array, sparse) in enumerate(records):
+    for index, (_, sparse) in enumerate(records):
         if sparse is not None:
             label = f" ('{names[index]}')" if names else ""
             raise ModelFileError(f"Cannot load array {index}{label} from '{source}': sparse "

@@ -109,7 +109,8 @@ def set_state(state: bytes) -> None:
     """Restore a state returned by :func:`get_state`."""
     size = ffi.sizeof("mxc_rng")
     if not isinstance(state, (bytes, bytearray)) or len(state) != size:
-        raise invalid_value("state", f"<{type(state).__name__} of {len(state) if hasattr(state, '__len__') else '?'} bytes>",
+        length = len(state) if hasattr(state, "__len__") else "?"
+        raise invalid_value("state", f"<{type(state).__name__} of {length} bytes>",
                             f"{size} bytes from get_state()")
     ffi.buffer(current_stream(), size)[:] = state
 

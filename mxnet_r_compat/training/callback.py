@@ -193,5 +193,5 @@ def early_stop(train_metric: float | None = None, eval_metric: float | None = No
         else:
             state.update(best_score=value, best_iter=1)
         return True
-    callback.state = state  # exposed for exact resume
+    callback.state = state  # type: ignore[attr-defined]  # a function attribute, read by resume
     return callback

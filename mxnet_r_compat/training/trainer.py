@@ -206,6 +206,7 @@ class Trainer:
         return True
 
     def _update_metric(self, state, devices: DeviceGroup):
+        assert self.metric is not None  # called only when there is a metric
         label_name = self.output_names[-1] if self.output_names else None
         fields = self.env.fields()
         state, fields["preds"], fields["labels"] = devices.update_metric(self.metric, state,

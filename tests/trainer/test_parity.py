@@ -30,7 +30,7 @@ def r6(x: float) -> float:
 def swap_shuffle(u: np.ndarray) -> np.ndarray:
     order = np.arange(len(u))
     for i in range(len(u) - 1, 0, -1):
-        j = int(math.floor(float(u[i]) * (i + 1)))
+        j = math.floor(float(u[i]) * (i + 1))
         if j < i:
             order[i], order[j] = order[j], order[i]
     return order
