@@ -38,7 +38,7 @@ demo: setup
 demo-py: setup
 	$(PY) r_examples/callback_function.py
 
-# Ours, a numpy baseline and real MXNet 1.9.1 side by side; ratios and issue 7's targets
+# Ours, a numpy baseline and real MXNet 1.9.1 side by side; ratios and the targets
 # (bench/run.py). The MXNet venv (.venv-mxnet) is made once by bench-setup.
 bench: setup bench-setup
 	$(PY) bench/run.py

@@ -1,4 +1,5 @@
-"""The devices of one training run: executors, one per slice of the batch (spec 2.1).
+"""The devices of one training run: executors, one per slice of the batch
+(docs/MXNET_R_BEHAVIOUR.md, "Devices").
 
 This is the hot path of training. A :class:`DeviceGroup` binds one executor
 per non-empty device slice, copies a batch in, runs forward and backward

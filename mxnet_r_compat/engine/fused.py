@@ -1,4 +1,4 @@
-"""The fused training path (issue 7): a batch, or a run of batches, in one C call.
+"""The fused training path (docs/ARCHITECTURE.md): a batch, or a run of batches, in one C call.
 
 :class:`Plan` ties a :class:`~mxnet_r_compat.devices.DeviceGroup`'s compiled
 graphs (one per device), the gradient sum over devices and the optimizer's
@@ -9,7 +9,8 @@ gathered in C straight from the iterator's source array (float32 or float64,
 any strides: an R matrix is read in place), and a built-in metric is computed
 in C, bit-identical to its numpy definition.
 
-What stays exactly as in the per-batch loop (spec 4 and 4.1): the order of
+What stays exactly as in the per-batch loop (docs/MXNET_R_BEHAVIOUR.md, "Training loop" and
+"Callback environment"): the order of
 forward, backward, sum, updates and metric; the padded last batch (its extra
 rows are those the previous batch left); the optimizer's counters and state;
 and what ``env`` holds when the run ends (``nbatch``, ``train.metric``,

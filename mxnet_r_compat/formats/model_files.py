@@ -1,4 +1,5 @@
-"""The ``.params`` half of ``mx.model.save`` / ``mx.model.load`` (spec section 5).
+"""The ``.params`` half of ``mx.model.save`` / ``mx.model.load`` (docs/MXNET_R_BEHAVIOUR.md,
+"Prediction and model files").
 
 A model's parameters live in ``sprintf("%s-%04d.params", prefix, iteration)``,
 an NDArray list file whose names are ``arg:<name>`` for each argument, in

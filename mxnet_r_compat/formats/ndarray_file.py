@@ -1,4 +1,5 @@
-"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``), spec section 15.
+"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``),
+docs/MXNET_R_BEHAVIOUR.md, "NDArray files".
 
 Writing produces exactly the bytes of MXNet R 1.9 for float32 CPU arrays: the
 list header (magic 0x112, reserved 0, count), one version-2 record per array,
@@ -259,7 +260,8 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
 
 
 def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
-    """Walk over a sparse record (layout of spec 15) so that the names can still be read."""
+    """Walk over a sparse record (layout of docs/MXNET_R_BEHAVIOUR.md, "NDArray files") so that the
+    names can still be read."""
     storage_shape = reader.shape(index, numpy_shape=False)
     if reader.shape(index, numpy_shape=False) is None:
         return

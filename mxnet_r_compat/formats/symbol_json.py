@@ -1,4 +1,5 @@
-"""MXNet's symbol JSON (``<prefix>-symbol.json``), spec section 13: parse and dump.
+"""MXNet's symbol JSON (``<prefix>-symbol.json``), docs/MXNET_R_BEHAVIOUR.md, "Symbols and their
+JSON": parse and dump.
 
 :func:`parse_symbol_json` turns any MXNet 0.x/1.x file into one normalised,
 validated graph dict; :func:`dump_symbol_json` writes such a graph in the

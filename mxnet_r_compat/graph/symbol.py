@@ -1,4 +1,5 @@
-"""Symbols: the network graph, built by composing operators (spec section 13).
+"""Symbols: the network graph, built by composing operators (docs/MXNET_R_BEHAVIOUR.md, "Symbols and
+their JSON").
 
 A :class:`Symbol` is a list of output entries ``(node, index)``. Nodes are
 either variables (``op is None``) or operator applications whose ``attrs``
@@ -221,7 +222,8 @@ class Symbol:
         outs = ", ".join(self.outputs())
         return f"<Symbol {self.name or 'group'}: outputs {outs}>"
 
-    # Arithmetic (spec 13) is not implemented: say so instead of failing obscurely.
+    # Arithmetic (docs/MXNET_R_BEHAVIOUR.md, "Symbols and their JSON") is not implemented: say so
+    # instead of failing obscurely.
     def _arith(self, other: Any, op: str, reverse: bool = False) -> Symbol:
         raise MXValueError(f"Symbol arithmetic ({op}) is not supported by mxnet_r_compat; "
                            f"build the network from operators such as FullyConnected.")

@@ -1,4 +1,4 @@
-"""Data iterators (``mx.io.arrayiter``, spec sections 3 and 11).
+"""Data iterators (``mx.io.arrayiter``, docs/MXNET_R_BEHAVIOUR.md, "Layout" and "Array iterator").
 
 Arrays are backend order here: samples on the first axis. The array
 iterator shuffles once, when it is created, and reuses one batch buffer, so

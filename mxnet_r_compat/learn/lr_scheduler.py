@@ -1,4 +1,4 @@
-"""Learning-rate schedulers (``mx.lr_scheduler.*``, spec section 9).
+"""Learning-rate schedulers (``mx.lr_scheduler.*``, docs/MXNET_R_BEHAVIOUR.md, "Schedulers").
 
 A scheduler is called with the optimizer before every update and may change
 ``optimizer.lr``. Unlike MXNet R v1.x, where the rate was baked into the

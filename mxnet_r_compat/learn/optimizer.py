@@ -1,4 +1,5 @@
-"""Optimizers (``mx.opt.*``, spec section 8): MXNet R v1.x update rules, run in C.
+"""Optimizers (``mx.opt.*``, docs/MXNET_R_BEHAVIOUR.md, "Optimizers"): MXNet R v1.x update rules,
+run in C.
 
 An optimizer keeps its hyper-parameters, per-weight state arrays (zeros at
 first, owned here, updated in place by C) and MXNet's update counters.

@@ -116,7 +116,8 @@ def set_state(state: bytes) -> None:
 
 
 def shuffle_order(n: int) -> np.ndarray:
-    """MXNet R's array-iterator order: n uniforms, then the spec's swap loop.
+    """MXNet R's array-iterator order: n uniforms, then the swap loop of docs/MXNET_R_BEHAVIOUR.md,
+    "Array iterator".
 
     Example:
         >>> sorted(shuffle_order(5).tolist())

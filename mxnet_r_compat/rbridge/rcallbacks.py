@@ -1,4 +1,4 @@
-"""The R side of the callbacks of issue 8 (R/callbacks_extra.R, R/history.R).
+"""The R side of the callbacks beyond MXNet R (docs/CALLBACKS.md; R/callbacks_extra.R, R/history.R).
 
 ``mx.callback.early.stopping(...)`` and the other new constructors return an R
 list of class ``"mx.py.callback"``: ``list(kind =, args =)``. It only *names* a

@@ -1,4 +1,4 @@
-"""``mx.mlp``: a multi-layer perceptron in one call (spec section 12)."""
+"""``mx.mlp``: a multi-layer perceptron in one call (docs/MXNET_R_BEHAVIOUR.md, "mx.mlp")."""
 
 from __future__ import annotations
 

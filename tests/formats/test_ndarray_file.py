@@ -102,7 +102,7 @@ def test_bad_arguments_are_rejected():
         dumps_ndarray_list([["x", "y"]])
 
 
-# --- other versions and dtypes, built by hand from the spec's layout ---------------------------
+# --- other versions and dtypes, built by hand from the layout ---------------------------
 
 def test_v1_record():
     values = np.arange(6, dtype=np.float32).reshape(3, 2)

@@ -1,6 +1,8 @@
 """Parity with MXNet R 1.9's training loop, re-derived from first principles in float64.
 
-The reference below is written from the spec (sections 0, 2.1, 4, 7, 8, 10 and 11),
+The reference below is written from docs/MXNET_R_BEHAVIOUR.md ("Conventions", "Devices",
+"Training loop", "Metrics", "Optimizers", "Initializers, contexts and random numbers",
+"Array iterator"),
 not taken from the package: the random draws in MXNet R's order (training shuffle,
 weights, validation shuffle), the shuffle's swap loop, stale padding of the last
 batch, the per-device split, the LinearRegressionOutput gradient, the sgd momentum
