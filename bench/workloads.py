@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from common import boston, lenet_data, mlp_data, timed  # noqa: E402 (bench/ on sys.path)
+from common import boston, lenet_data, mlp_data, timed
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -4,7 +4,7 @@ Importing this package fills :data:`OPS`. The graph and engine layers read opera
 through the registry; they never name one (docs/ARCHITECTURE.md).
 """
 
-from . import (  # noqa: F401
+from . import (  # noqa: F401 (fill OPS)
     activation,
     conv,
     dense,
@@ -19,19 +19,8 @@ from . import (  # noqa: F401
     softmax_activation,
     upsampling,
 )
-from .registry import (
-                       OPS,
-                       Binding,
-                       Kernel,
-                       Op,
-                       Param,
-                       Shape,
-                       format_param,
-                       get_op,
-                       prod,
-                       register,
-                       require_same,
-)
+from .registry import (OPS, Binding, Kernel, Op, Param, Shape, format_param, get_op, prod,
+                       register, require_same)
 
 __all__ = ["OPS", "Binding", "Kernel", "Op", "Param", "Shape", "format_param", "get_op", "prod",
            "register", "require_same"]

@@ -175,7 +175,9 @@ class Deconvolution(Op):
             if out < 1:
                 raise MXShapeError(f"Deconvolution: padding {pad} leaves no output on axis {i} "
                                    f"(input {size}).")
-            pads.append(pad), adjs.append(adj), spatial.append(out)
+            pads.append(pad)
+            adjs.append(adj)
+            spatial.append(out)
         win["pad"], win["adj"] = tuple(pads), tuple(adjs)
         return win, (data[0], p["num_filter"], *spatial)
 

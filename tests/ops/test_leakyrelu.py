@@ -86,7 +86,7 @@ def test_rrelu_draws_slopes_from_the_stream_and_backward_uses_them(h, gen, rng):
     h.ok(h.lib.mxc_rng_seed(fresh, 42))  # the rng fixture's seed: the same stream
     h.ok(h.lib.mxc_rng_uniform(h.wptr(expected), x.size, 0.125, 0.334, fresh))
     np.testing.assert_array_equal(mask, expected)
-    assert 0.125 <= mask.min() and mask.max() < 0.334
+    assert mask.min() >= 0.125 and mask.max() < 0.334
     np.testing.assert_array_equal(out, np.where(x > 0, x, mask * x))
     r = gen.standard_normal(x.size).astype(f32)
     dx = np.ones_like(x)

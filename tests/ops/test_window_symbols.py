@@ -238,7 +238,7 @@ def test_rrelu_trains_with_random_slopes_and_predicts_with_their_mean(gen):
     x[...] = -np.abs(x) - 0.1
     mx.set.seed(3)
     slopes = ex.forward(is_train=True)[0] / x
-    assert 0.1 <= slopes.min() and slopes.max() < 0.3 and slopes.std() > 0.01
+    assert slopes.min() >= 0.1 and slopes.max() < 0.3 and slopes.std() > 0.01
     ex.backward()
     np.testing.assert_allclose(ex.grad_arrays["data"], slopes, rtol=1e-6)
     np.testing.assert_allclose(ex.forward(is_train=False)[0] / x, 0.2, rtol=1e-6)

@@ -59,7 +59,8 @@ emit("concat.args", arguments(mx.symbol.concat(list(va, vb), num.args = 2)))
 # The other operators, by their R spellings.
 d <- mx.symbol.Variable("data")
 emit("deconv", mx.symbol.infer.shape(mx.symbol.Deconvolution(d, kernel = c(4, 4),
-  stride = c(2, 2), target.shape = c(14, 13), num.filter = 3), data = c(7, 6, 2, 1))$out.shapes[[1]])
+  stride = c(2, 2), target.shape = c(14, 13), num.filter = 3),
+  data = c(7, 6, 2, 1))$out.shapes[[1]])
 emit("pool.full", mx.symbol.infer.shape(mx.symbol.Pooling(d, kernel = c(3, 3), stride = c(2, 2),
   pooling.convention = "full"), data = c(8, 8, 2, 1))$out.shapes[[1]])
 emit("pool.global", mx.symbol.infer.shape(mx.symbol.Pooling(d, kernel = c(1, 1),
@@ -68,7 +69,8 @@ emit("emb", mx.symbol.infer.shape(mx.symbol.Embedding(d, input.dim = 10, output.
   name = "e"), data = c(3, 5))$arg.shapes$e_weight)
 emit("prelu", mx.symbol.infer.shape(mx.symbol.LeakyReLU(d, act.type = "prelu", name = "l"),
   data = c(3, 3, 5, 2))$arg.shapes$l_gamma)
-emit("lrn", mx.symbol.infer.shape(mx.symbol.LRN(d, nsize = 5), data = c(3, 3, 7, 2))$out.shapes[[1]])
+emit("lrn", mx.symbol.infer.shape(mx.symbol.LRN(d, nsize = 5),
+  data = c(3, 3, 7, 2))$out.shapes[[1]])
 emit("softmax.act", mx.symbol.infer.shape(mx.symbol.SoftmaxActivation(d, mode = "channel"),
   data = c(4, 4, 3, 2))$out.shapes[[1]])
 emit("pool.error", msg(mx.symbol.infer.shape(mx.symbol.Pooling(d, kernel = c(2, 2),
