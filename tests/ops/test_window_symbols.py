@@ -3,6 +3,9 @@ and gradients through a bound executor (finite differences of the whole node).""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -255,3 +258,23 @@ def test_dropout_axes_shares_the_mask_along_the_axes(gen):
     assert set(np.unique(out)) == {0.0, 2.0}
     ex.backward()
     np.testing.assert_array_equal(ex.grad_arrays["data"], out)
+
+
+# -- files written by MXNet ---------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mxnet191_window_ops.json"
+
+
+@pytest.mark.parametrize("case", ["network", "embedding"])
+def test_mxnet_191_files_load_and_infer_mxnet_s_shapes(case):
+    # Symbol JSON and shapes written by real MXNet 1.9.1 (tests/golden/mxnet191_window_ops.py).
+    ref = json.loads(GOLDEN.read_text())[case]
+    sym = mx.symbol.load.json(ref["json"])
+    args, outs, _ = sym.infer_shape(**{k: tuple(v) for k, v in ref["given"].items()})
+    assert {k: list(v) for k, v in args.items()} == ref["args"]
+    assert [list(o) for o in outs] == ref["outs"]
+    # Every operator attribute survives our writer unchanged.
+    ours = {n["name"]: n.get("attrs", {}) for n in json.loads(sym.tojson())["nodes"]}
+    for node in json.loads(ref["json"])["nodes"]:
+        if node["op"] != "null":
+            assert ours[node["name"]] == node.get("attrs", {}), node["name"]
