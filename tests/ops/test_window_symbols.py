@@ -278,3 +278,56 @@ def test_mxnet_191_files_load_and_infer_mxnet_s_shapes(case):
     for node in json.loads(ref["json"])["nodes"]:
         if node["op"] != "null":
             assert ours[node["name"]] == node.get("attrs", {}), node["name"]
+
+
+def _numbers() -> dict:
+    return json.loads(GOLDEN.read_text())["numbers"]
+
+
+@pytest.mark.parametrize("case", sorted(_numbers()))
+def test_outputs_and_gradients_match_mxnet_191(case):
+    # MXNet 1.9.1's own CPU kernels computed these (tests/golden/mxnet191_window_ops.py): the
+    # operator's training forward, then every gradient through a projection to one value.
+    ref = _numbers()[case]
+    shapes = {k: tuple(v) for k, v in ref["shapes"].items()}
+    op = mx.symbol.load.json(ref["op_json"])
+    ex = Executor(op, shapes, [])
+    for name in op.arguments():
+        ex.arg_arrays[name][...] = ref["args"][name]
+    np.testing.assert_allclose(ex.forward(is_train=True)[0], ref["out"], rtol=1e-5, atol=1e-6)
+    net = mx.symbol.load.json(ref["net_json"])
+    ex = Executor(net, shapes, net.arguments())
+    for name, value in ref["args"].items():
+        ex.arg_arrays[name][...] = value
+    ex.forward(is_train=True)
+    ex.backward()
+    grads = dict(ref["grads"])
+    if case == "selu":
+        grads["data"] = _selu_grad_mxnet_means(ref, ex.grad_arrays["data"])
+    for name, grad in grads.items():
+        np.testing.assert_allclose(ex.grad_arrays[name], grad, rtol=1e-5, atol=1e-5,
+                                   err_msg=name)
+
+
+def _selu_grad_mxnet_means(ref: dict, ours: np.ndarray) -> np.ndarray:
+    """MXNet 1.9.1's SELU backward gives lambda (alpha + y) for y <= 0 instead of the
+    derivative y + lambda alpha (docs/COMPATIBILITY.md, row 34): check that this is the only
+    difference, and return the true derivative for the comparison with ours."""
+    lam, alpha = 1.0507009873554805, 1.6732632423543772
+    x = np.array(ref["args"]["data"], np.float64)
+    w = np.array(ref["args"]["proj_weight"], np.float64).reshape(1, -1)
+    y = lam * np.where(x > 0, x, alpha * np.expm1(x))
+    np.testing.assert_allclose(ref["grads"]["data"], np.where(y > 0, lam, lam * (alpha + y)) * w,
+                               rtol=1e-5, atol=1e-6)
+    return np.where(x > 0, lam, y + lam * alpha) * w
+
+
+def test_embedding_clips_indices_as_mxnet_191():
+    ref = json.loads(GOLDEN.read_text())["embedding_numbers"]
+    sym = S.Embedding(data(), input_dim=5, output_dim=3, name="op")
+    ex = Executor(sym, {"data": (2, 3)}, ["op_weight"])
+    ex.arg_arrays["data"][...] = ref["idx"]
+    ex.arg_arrays["op_weight"][...] = ref["weight"]
+    np.testing.assert_array_equal(ex.forward(is_train=True)[0], np.float32(ref["out"]))
+    ex.backward()
+    np.testing.assert_array_equal(ex.grad_arrays["op_weight"], np.float32(ref["dweight"]))
