@@ -118,10 +118,30 @@ static int max_2x2_case(const mxc_pool2d *g, int kind) {
            all_inside(g);
 }
 
+/* One call, cut by planes into parts run on the core's threads (parallel.h): every plane is
+ * pooled on its own, so the parts give the same bits however they are run. */
+typedef struct {
+    float *out, *dinp;
+    const float *inp, *dout, *fwd_out;
+    const mxc_pool2d *g;
+    int kind, cip;
+    int64_t parts;
+} pool_call;
+
+#define POOL_PARTS 4
+#define POOL_MIN_PART 16384 /* outputs: below this a part is not worth a thread */
+
+static int64_t pool_parts(const mxc_pool2d *g) {
+    int64_t planes = g->n * g->c, by_size = planes * g->oh * g->ow / POOL_MIN_PART;
+    int64_t parts = by_size < POOL_PARTS ? by_size : POOL_PARTS;
+    parts = parts < planes ? parts : planes;
+    return parts > 1 ? parts : 1;
+}
+
 MXC_HOT static void pool_planes(float *out, const float *inp, const mxc_pool2d *g, int kind,
-                                int cip) {
+                                int cip, int64_t first, int64_t last) {
     int two = max_2x2_case(g, kind);
-    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
+    for (int64_t plane = first; plane < last; plane++) {
         if (two) {
             max_2x2(out + plane * g->oh * g->ow, inp + plane * g->h * g->w, g);
             continue;
@@ -133,13 +153,21 @@ MXC_HOT static void pool_planes(float *out, const float *inp, const mxc_pool2d *
     }
 }
 
+static void forward_part(void *ctx, int64_t k) {
+    const pool_call *c = ctx;
+    int64_t planes = c->g->n * c->g->c;
+    pool_planes(c->out, c->inp, c->g, c->kind, c->cip, k * planes / c->parts,
+                (k + 1) * planes / c->parts);
+}
+
 int mxc_pool2d_forward(float *out, const float *inp, const mxc_pool2d *g, int kind,
                        int count_include_pad) {
     if (!out || !inp || !g) return MXC_ERR_NULL_PTR;
     int rc = mxc_pool2d_check(g);
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
-    pool_planes(out, inp, g, kind, count_include_pad != 0);
+    pool_call c = {out, NULL, inp, NULL, NULL, g, kind, count_include_pad != 0, pool_parts(g)};
+    mxc_parallel_parts(forward_part, &c, c.parts);
     return MXC_OK;
 }
 
@@ -157,10 +185,11 @@ MXC_INLINE void unpool_max(float *dplane, const float *plane, int64_t w, span ys
 }
 
 MXC_HOT static void unpool_planes(float *dinp, const float *dout, const float *inp,
-                                  const float *out, const mxc_pool2d *g, int kind, int cip) {
+                                  const float *out, const mxc_pool2d *g, int kind, int cip,
+                                  int64_t first, int64_t last) {
     int64_t hw = g->h * g->w, ohw = g->oh * g->ow;
     int two = max_2x2_case(g, kind);
-    for (int64_t plane = 0; plane < g->n * g->c; plane++) {
+    for (int64_t plane = first; plane < last; plane++) {
         float *dp = dinp + plane * hw;
         const float *d = dout + plane * ohw;
         if (two) {
@@ -186,6 +215,13 @@ MXC_HOT static void unpool_planes(float *dinp, const float *dout, const float *i
     }
 }
 
+static void backward_part(void *ctx, int64_t k) {
+    const pool_call *c = ctx;
+    int64_t planes = c->g->n * c->g->c;
+    unpool_planes(c->dinp, c->dout, c->inp, c->fwd_out, c->g, c->kind, c->cip,
+                  k * planes / c->parts, (k + 1) * planes / c->parts);
+}
+
 int mxc_pool2d_backward(float *dinp, const float *dout, const float *inp, const float *out,
                         const mxc_pool2d *g, int kind, int count_include_pad) {
     if (!dinp || !dout || !g) return MXC_ERR_NULL_PTR;
@@ -193,6 +229,7 @@ int mxc_pool2d_backward(float *dinp, const float *dout, const float *inp, const 
     int rc = mxc_pool2d_check(g);
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
-    unpool_planes(dinp, dout, inp, out, g, kind, count_include_pad != 0);
+    pool_call c = {NULL, dinp, inp, dout, out, g, kind, count_include_pad != 0, pool_parts(g)};
+    mxc_parallel_parts(backward_part, &c, c.parts);
     return MXC_OK;
 }

@@ -9,7 +9,8 @@
  * count_include_pad (MXNet's default), else by the number of data values it
  * covers. A window that covers no data (possible with "full" and a stride
  * longer than the kernel) gives 0 for avg and sum and -FLT_MAX for max, as
- * MXNet does, and passes no gradient. */
+ * MXNet does, and passes no gradient. Large calls run their planes in parts on the core's
+ * threads (parallel.h); planes are independent, so the bits do not change. */
 enum { MXC_POOL_MAX = 0, MXC_POOL_AVG = 1, MXC_POOL_SUM = 2 };
 
 typedef struct {

@@ -192,3 +192,26 @@ def test_ties_and_nan_in_max_windows(h, stride):
     else:
         assert out[0, 0, 0, 0] == 3 and out[0, 0, 2, 2] == 5 and out[0, 0, 2, 0] == -FLT_MAX
         assert dx[0, 0, 0, 1] == 2  # the first 3 of windows (0, 0) and (0, 1)
+
+
+@pytest.mark.parametrize("kind,cip", [(MAX, True), (AVG, False)], ids=["max_2x2", "avg_pad"])
+def test_large_calls_give_the_same_bits_on_two_threads(h, gen, kind, cip):
+    # Big enough to be cut into parts (native/pool.c): planes are pooled independently.
+    p = Pool(40, 20, 24, 24, (2, 2), (2, 2)) if kind == MAX else \
+        Pool(40, 20, 24, 24, (3, 3), (2, 2), (1, 1), full=True)
+    x = gen.standard_normal((p.n, p.c, p.h, p.w)).astype(f32)
+    dout = gen.standard_normal((p.n, p.c, *p.out_hw)).astype(f32)
+    before = h.lib.mxc_threads_get()
+    runs = []
+    try:
+        for threads in (1, 2):
+            h.ok(h.lib.mxc_threads_set(threads))
+            out = forward(h, p, x, kind, cip)
+            dx = np.zeros_like(x)
+            backward(h, p, dx, dout, x, out, kind, cip)
+            runs.append((out, dx))
+    finally:
+        h.ok(h.lib.mxc_threads_set(before))
+    for one, two in zip(*runs, strict=True):
+        np.testing.assert_array_equal(one, two)
+    np.testing.assert_allclose(runs[0][0], pool_ref(x, p, kind, cip), rtol=1e-6, atol=1e-6)
