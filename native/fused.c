@@ -42,7 +42,7 @@ static int step_forward(const mxc_step *s, int is_train) {
         memcpy(s->y, s->x, (size_t)s->dim[0] * sizeof(float));
         return MXC_OK;
     default:
-        return MXC_ERR_VALUE;
+        return s->op >= MXC_STEP_CONV ? mxc_window_step_forward(s, is_train) : MXC_ERR_VALUE;
     }
 }
 
@@ -76,7 +76,7 @@ static int step_backward(const mxc_step *s, int is_train) {
         if (dropout_applied(s, is_train)) return mxc_dropout_backward(s->dx, s->dy, s->aux, s->dim[0]);
         return mxc_axpy(s->dx, s->dy, s->dim[0], 1.0f);
     default:
-        return MXC_ERR_VALUE;
+        return s->op >= MXC_STEP_CONV ? mxc_window_step_backward(s, is_train) : MXC_ERR_VALUE;
     }
 }
 

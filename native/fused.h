@@ -21,8 +21,12 @@ enum {
     MXC_STEP_SOFTMAX_PROB = 5, /* probability labels, fparam[0] = grad_scale
                                                                   dim {outer, c, inner, size} */
     MXC_STEP_COPY = 6,         /* y = x; dx += dy (Flatten)                dim {n} */
-    MXC_STEP_DROPOUT = 7       /* fparam[0] = p, flag = mode "always", aux = mask, rng
+    MXC_STEP_DROPOUT = 7,      /* fparam[0] = p, flag = mode "always", aux = mask, rng
                                                                            dim {n} */
+    /* The convolutional operators: window_steps.h says what each reads. */
+    MXC_STEP_CONV = 8, MXC_STEP_DECONV = 9, MXC_STEP_POOL = 10, MXC_STEP_EMBEDDING = 11,
+    MXC_STEP_LEAKY_RELU = 12, MXC_STEP_PRELU = 13, MXC_STEP_SOFTMAX_ACT = 14,
+    MXC_STEP_UPSAMPLING = 15, MXC_STEP_LRN = 16, MXC_STEP_DROPOUT_SHARED = 17
 };
 
 /* One node's kernel call. Unused fields are ignored; a NULL dx (dw, db) means
@@ -44,6 +48,9 @@ typedef struct {
     const float *dy;    /* output gradient (DENSE, ACTIVATION, COPY, DROPOUT) */
     float *aux;         /* DROPOUT: the mask */
     mxc_rng *rng;       /* DROPOUT: the stream it draws from */
+    const void *geom;   /* window steps: the node's mxc_conv2d, mxc_pool2d or shapes */
+    float *work;        /* CONV, DECONV: the workspace */
+    int64_t work_n;
 } mxc_step;
 
 typedef struct {

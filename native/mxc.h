@@ -50,5 +50,6 @@
 #include "elemwise.h"
 #include "optimizer.h"
 #include "fused.h"
+#include "window_steps.h"
 
 #endif /* MXC_H */

@@ -120,6 +120,13 @@ class _ConvKernel(Kernel):
         transpose = what == "Deconvolution"
         self._fwd = lib.mxc_deconv2d_forward if transpose else lib.mxc_conv2d_forward
         self._bwd = lib.mxc_deconv2d_backward if transpose else lib.mxc_conv2d_backward
+        self._step = lib.MXC_STEP_DECONV if transpose else lib.MXC_STEP_CONV
+
+    def fill_step(self, s) -> bool:
+        s.op, s.geom, s.work, s.work_n = self._step, self.g, self.work, self.work_n
+        s.y, s.x, s.w, s.b = self.y, self.x, self.w, self.b
+        s.dx, s.dw, s.db, s.dy = self.dx, self.dw, self.db, self.dy
+        return True
 
     def forward(self, is_train: bool) -> None:
         rc = self._fwd(self.y, self.x, self.w, self.b, self.g, self.work, self.work_n)

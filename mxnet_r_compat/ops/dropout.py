@@ -69,8 +69,9 @@ class _DropoutKernel(Kernel):
         self.shared = self.mask_arr.shape != self.x_arr.shape  # `axes`: a broadcast mask
         if self.shared:
             self.ndim = self.x_arr.ndim
-            self.shape = ffi.new("int64_t[]", self.x_arr.shape)
-            self.mask_shape = ffi.new("int64_t[]", self.mask_arr.shape)
+            # One array, the data's shape then the mask's (native/window_steps.h).
+            self.shapes = ffi.new("int64_t[]", [*self.x_arr.shape, *self.mask_arr.shape])
+            self.shape, self.mask_shape = self.shapes, self.shapes + self.ndim
 
     def forward(self, is_train: bool) -> None:
         self.applied = (is_train or self.always) and self.p > 0.0
@@ -87,7 +88,10 @@ class _DropoutKernel(Kernel):
 
     def fill_step(self, s) -> bool:
         if self.shared:
-            return False
+            s.op, s.dim[0], s.geom = lib.MXC_STEP_DROPOUT_SHARED, self.ndim, self.shapes
+            s.fparam[0], s.flag, s.aux, s.rng = self.p, int(self.always), self.mask, self.rng
+            s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
+            return True
         s.op, s.dim[0], s.fparam[0], s.flag = lib.MXC_STEP_DROPOUT, self.n, self.p, int(self.always)
         s.y, s.x, s.aux, s.rng, s.dx, s.dy = self.y, self.x, self.mask, self.rng, self.dx, self.dy
         return True

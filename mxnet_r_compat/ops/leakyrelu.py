@@ -77,6 +77,14 @@ class _LeakyKernel(Kernel):
         self.dy, self.dx = _grad_ptrs(b, 0)
         self.drawn = False  # whether the last forward drew slopes (training rrelu)
 
+    def fill_step(self, s) -> bool:
+        s.op, s.dim[0], s.kind, s.fparam[0] = lib.MXC_STEP_LEAKY_RELU, self.n, self.kind, self.slope
+        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
+        if self.random:
+            s.flag, s.aux, s.rng = 1, self.mask, self.rng
+            s.fparam[1], s.fparam[2] = self.lower, self.upper
+        return True
+
     def forward(self, is_train: bool) -> None:
         self.drawn = self.random and is_train
         if self.drawn:
@@ -110,6 +118,12 @@ class _PReLUKernel(Kernel):
         self.y = fptr(b.outputs[0], writable=True)
         self.dy, self.dx = _grad_ptrs(b, 0)
         self.dgamma = _grad_ptrs(b, 1)[1]
+
+    def fill_step(self, s) -> bool:
+        s.op = lib.MXC_STEP_PRELU
+        s.dim[0], s.dim[1], s.dim[2], s.dim[3] = self.outer, self.c, self.inner, self.gamma_n
+        s.y, s.x, s.w, s.dx, s.dw, s.dy = self.y, self.x, self.gamma, self.dx, self.dgamma, self.dy
+        return True
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_prelu_forward(self.y, self.x, self.gamma, self.outer, self.c, self.inner,

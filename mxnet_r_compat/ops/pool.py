@@ -111,6 +111,11 @@ class _PoolKernel(Kernel):
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
+    def fill_step(self, s) -> bool:
+        s.op, s.geom, s.kind, s.flag = lib.MXC_STEP_POOL, self.g, self.kind, self.cip
+        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
+        return True
+
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_pool2d_forward(self.y, self.x, self.g, self.kind, self.cip)
         if rc:

@@ -87,6 +87,15 @@ class _UpSamplingKernel(Kernel):
                                x.shape, s, 0 if self.sum else first))
             first += x.shape[1]
 
+    def fill_step(self, s) -> bool:
+        if len(self.parts) != 1:
+            return False  # a fused step has one data input
+        x, dx, shape, scale, _ = self.parts[0]
+        s.op, s.kind = lib.MXC_STEP_UPSAMPLING, scale
+        s.dim[0], s.dim[1], s.dim[2], s.dim[3] = shape
+        s.y, s.x, s.dx, s.dy = self.y, x, dx, self.dy
+        return True
+
     def forward(self, is_train: bool) -> None:
         for i, (x, _, shape, s, first) in enumerate(self.parts):
             n, c, h, w = shape
