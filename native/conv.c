@@ -59,28 +59,33 @@ static int pointwise(const mxc_conv2d *g) {
     return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
 }
 
-/* One part's column matrix (0 for a pointwise kernel) and its weight-gradient sum. */
+/* One column matrix (0 for a pointwise kernel) and one weight-gradient sum. */
 static int64_t col_floats(const mxc_conv2d *g) {
     return pointwise(g) ? 0 : g->c / g->groups * g->kh * g->kw * g->oh * g->ow;
 }
 
+static int64_t wgrad_floats(const mxc_conv2d *g) { return g->f * (g->c / g->groups) * g->kh * g->kw; }
+
 /* Samples are split into at most CONV_PARTS parts whatever the thread count (parallel.h), so
- * a result never depends on how many threads computed it; fewer when the parts' column
- * matrices would pass COL_BUDGET floats (64 MB: large images keep one). */
-#define CONV_PARTS 4
+ * a result never depends on how many threads computed it: each part sums its own weight
+ * gradient. Column matrices are scratch, one per thread slot: at most CONV_SLOTS threads
+ * work on one call, fewer when their columns would pass COL_BUDGET floats (64 MB: large
+ * images keep one). Many parts keep a worker that wakes late from holding back the end. */
+#define CONV_PARTS 16
+#define CONV_SLOTS 4
 #define COL_BUDGET ((int64_t)1 << 24)
 
-static int64_t parts_of(const mxc_conv2d *g) {
-    int64_t parts = g->n < CONV_PARTS ? g->n : CONV_PARTS, col = col_floats(g);
-    while (parts > 1 && parts * col > COL_BUDGET) parts--;
-    return parts;
-}
+static int64_t parts_of(const mxc_conv2d *g) { return g->n < CONV_PARTS ? g->n : CONV_PARTS; }
 
-static int64_t wgrad_floats(const mxc_conv2d *g) { return g->f * (g->c / g->groups) * g->kh * g->kw; }
+static int slots_of(const mxc_conv2d *g) {
+    int64_t slots = parts_of(g) < CONV_SLOTS ? parts_of(g) : CONV_SLOTS, col = col_floats(g);
+    while (slots > 1 && slots * col > COL_BUDGET) slots--;
+    return (int)slots;
+}
 
 int64_t mxc_conv2d_workspace(const mxc_conv2d *g) {
     if (mxc_conv2d_check(g) != MXC_OK) return -1;
-    return parts_of(g) * (col_floats(g) + wgrad_floats(g));
+    return slots_of(g) * col_floats(g) + parts_of(g) * wgrad_floats(g);
 }
 
 /* MXC_OK when work holds `need` floats (NULL is fine when need is 0). */
@@ -200,12 +205,13 @@ static group_dims dims_of(const mxc_conv2d *g) {
     return d;
 }
 
-/* One call's buffers, shared by its parts; part k owns the k-th column matrix and the k-th
- * weight-gradient sum of work. */
+/* One call's buffers, shared by its parts: work holds one column matrix per thread slot, then
+ * (backward) one weight-gradient sum per part. */
 typedef struct {
     const mxc_conv2d *g;
     group_dims d;
     int64_t parts;
+    int slots;
     float *out, *dinp, *dwsum;
     const float *inp, *w, *b, *dout;
     float *work;
@@ -230,11 +236,11 @@ static void fill_bias(float *out, const float *b, int64_t rows, int64_t p) {
         for (int64_t j = 0; j < p; j++) out[r * p + j] = b[r];
 }
 
-static void forward_part(void *ctx, int64_t k) {
+static void forward_part(void *ctx, int64_t k, int slot) {
     const conv_call *c = ctx;
     const mxc_conv2d *g = c->g;
     const group_dims *d = &c->d;
-    float *col = c->work + k * col_floats(g);
+    float *col = c->work + slot * col_floats(g);
     int64_t lo, hi;
     part_samples(&lo, &hi, g->n, c->parts, k);
     for (int64_t n = lo; n < hi; n++)
@@ -252,11 +258,12 @@ int mxc_conv2d_forward(float *out, const float *inp, const float *w, const float
                        const mxc_conv2d *g, float *work, int64_t work_n) {
     if (!out || !inp || !w || !g) return MXC_ERR_NULL_PTR; /* b may be NULL: no_bias */
     int rc = mxc_conv2d_check(g);
-    if (rc == MXC_OK) rc = work_check(work, work_n, parts_of(g) * col_floats(g));
+    if (rc == MXC_OK) rc = work_check(work, work_n, slots_of(g) * col_floats(g));
     if (rc != MXC_OK) return rc;
-    conv_call c = {g, dims_of(g), parts_of(g), out, NULL, NULL, inp, w, b, NULL, work};
+    conv_call c = {g, dims_of(g), parts_of(g), slots_of(g), out, NULL, NULL, inp, w, b, NULL,
+                   work};
     mxc_blas_single_enter();
-    mxc_parallel_parts(forward_part, &c, c.parts);
+    mxc_parallel_parts(forward_part, &c, c.parts, c.slots);
     mxc_blas_single_leave();
     return MXC_OK;
 }
@@ -295,11 +302,11 @@ static void add_input_grad(float *dimg, const float *dout_g, const float *w_g,
 
 /* Part k: its samples' input gradients, and their weight gradient summed into its own sum
  * (added to dw in part order once every part is done). */
-static void backward_part(void *ctx, int64_t k) {
+static void backward_part(void *ctx, int64_t k, int slot) {
     const conv_call *c = ctx;
     const mxc_conv2d *g = c->g;
     const group_dims *d = &c->d;
-    float *col = c->work + k * col_floats(g);
+    float *col = c->work + slot * col_floats(g);
     float *dwk = c->dwsum ? c->dwsum + k * wgrad_floats(g) : NULL;
     int64_t lo, hi;
     part_samples(&lo, &hi, g->n, c->parts, k);
@@ -325,15 +332,17 @@ int mxc_conv2d_backward(float *dinp, float *dw, float *db, const float *dout,
     if (!dout || !inp || !w || !g) return MXC_ERR_NULL_PTR;
     int rc = mxc_conv2d_check(g);
     if (rc != MXC_OK) return rc;
-    int64_t parts = parts_of(g), need = parts * (col_floats(g) + (dw ? wgrad_floats(g) : 0));
+    int64_t parts = parts_of(g), cols = slots_of(g) * col_floats(g);
+    int64_t need = cols + (dw ? parts * wgrad_floats(g) : 0);
     if (dinp || dw) rc = work_check(work, work_n, need);
     if (rc != MXC_OK) return rc;
     if (db) add_channel_sums(db, dout, g->n, g->f, g->oh * g->ow);
     if (!dinp && !dw) return MXC_OK;
-    float *dwsum = dw ? work + parts * col_floats(g) : NULL;
-    conv_call c = {g, dims_of(g), parts, NULL, dinp, dwsum, inp, w, NULL, dout, work};
+    float *dwsum = dw ? work + cols : NULL;
+    conv_call c = {g, dims_of(g), parts, slots_of(g), NULL, dinp, dwsum, inp, w, NULL, dout,
+                   work};
     mxc_blas_single_enter();
-    mxc_parallel_parts(backward_part, &c, parts);
+    mxc_parallel_parts(backward_part, &c, parts, c.slots);
     mxc_blas_single_leave();
     if (dw)
         for (int64_t k = 0; k < parts; k++) { /* in part order: the same bits on any thread count */

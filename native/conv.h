@@ -7,11 +7,12 @@
  * and every function checks it (MXC_ERR_SHAPE when it disagrees). Weights are
  * (f, c / groups, kh, kw), bias (f).
  *
- * The samples are cut into at most 4 parts (parallel.h), run on the core's
- * threads; each part has its own column matrix and weight-gradient sum in `work`,
- * owned by the caller: work_n >= the value mxc_conv2d_workspace() returns. The
- * forward needs only the column matrices (none for a 1x1 kernel with stride 1 and
- * no padding, which reads the data in place: work may then be NULL). */
+ * The samples are cut into at most 16 parts (parallel.h), run on at most 4 of
+ * the core's threads; `work`, owned by the caller, holds a column matrix per
+ * thread and a weight-gradient sum per part: work_n >= the value
+ * mxc_conv2d_workspace() returns. The forward needs only the column matrices
+ * (none for a 1x1 kernel with stride 1 and no padding, which reads the data in
+ * place: work may then be NULL). */
 typedef struct {
     int64_t n, c, h, w; /* input: batch, channels, height, width */
     int64_t f, oh, ow;  /* output: channels (num_filter), height, width */
@@ -27,8 +28,9 @@ typedef struct {
  * or inconsistent extents (also for sizes past OpenBLAS's int range). */
 int mxc_conv2d_check(const mxc_conv2d *g);
 
-/* Floats of workspace a forward or backward call may need: parts * (col + wsum),
- * parts = min(n, 4), col = (c / groups) kh kw oh ow (0 for a pointwise kernel),
+/* Floats of workspace a forward or backward call may need: slots * col + parts * wsum,
+ * parts = min(n, 16), slots = min(parts, 4) (fewer if their columns would pass 2^24
+ * floats), col = (c / groups) kh kw oh ow (0 for a pointwise kernel),
  * wsum = f (c / groups) kh kw; -1 when g is invalid. */
 int64_t mxc_conv2d_workspace(const mxc_conv2d *g);
 

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mxc.h"
 #include <pthread.h>
+#include <stdint.h>
 
 #define MAX_THREADS 64
 
@@ -22,29 +23,31 @@ static unsigned long generation = 0; /* one more per job */
 static mxc_part_fn job_fn;
 static void *job_ctx;
 static int64_t job_parts = 0, next_part = 0, parts_left = 0;
+static int job_slots = 1;
 
-/* Takes and runs parts until none is left; called and returns with lock held. */
-static void run_parts(void) {
-    while (next_part < job_parts) {
+/* Takes and runs parts until none is left (none at all when slot is beyond the job's
+ * max_slots); called and returns with lock held. */
+static void run_parts(int slot) {
+    while (slot < job_slots && next_part < job_parts) {
         int64_t p = next_part++;
         mxc_part_fn fn = job_fn;
         void *ctx = job_ctx;
         pthread_mutex_unlock(&lock);
-        fn(ctx, p);
+        fn(ctx, p, slot);
         pthread_mutex_lock(&lock);
         if (--parts_left == 0) pthread_cond_signal(&finished);
     }
 }
 
-static void *worker_main(void *unused) {
-    (void)unused;
+static void *worker_main(void *arg) {
+    int slot = (int)(intptr_t)arg;
     pthread_mutex_lock(&lock);
     unsigned long seen = generation;
     for (;;) {
         while (generation == seen && !stopping) pthread_cond_wait(&wake, &lock);
         if (stopping) break;
         seen = generation;
-        run_parts();
+        run_parts(slot);
     }
     pthread_mutex_unlock(&lock);
     return NULL;
@@ -78,7 +81,7 @@ int mxc_threads_set(int n) {
     stop_workers();
     int rc = MXC_OK;
     for (int i = 0; i < n - 1; i++) {
-        if (pthread_create(&workers[i], NULL, worker_main, NULL) != 0) {
+        if (pthread_create(&workers[i], NULL, worker_main, (void *)(intptr_t)(i + 1)) != 0) {
             stop_workers();
             rc = MXC_ERR_INTERNAL;
             break;
@@ -91,25 +94,26 @@ int mxc_threads_set(int n) {
 
 int mxc_threads_get(void) { return n_workers + 1; }
 
-void mxc_parallel_parts(mxc_part_fn fn, void *ctx, int64_t parts) {
-    if (parts <= 1 || pthread_mutex_trylock(&run_lock) != 0) {
-        for (int64_t p = 0; p < parts; p++) fn(ctx, p);
+void mxc_parallel_parts(mxc_part_fn fn, void *ctx, int64_t parts, int max_slots) {
+    if (parts <= 1 || max_slots <= 1 || pthread_mutex_trylock(&run_lock) != 0) {
+        for (int64_t p = 0; p < parts; p++) fn(ctx, p, 0);
         return;
     }
     if (n_workers == 0) { /* read under run_lock: mxc_threads_set holds it */
         pthread_mutex_unlock(&run_lock);
-        for (int64_t p = 0; p < parts; p++) fn(ctx, p);
+        for (int64_t p = 0; p < parts; p++) fn(ctx, p, 0);
         return;
     }
     pthread_mutex_lock(&lock);
     job_fn = fn;
     job_ctx = ctx;
     job_parts = parts;
+    job_slots = max_slots;
     next_part = 0;
     parts_left = parts;
     generation++;
     pthread_cond_broadcast(&wake);
-    run_parts();
+    run_parts(0);
     while (parts_left > 0) pthread_cond_wait(&finished, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&run_lock);

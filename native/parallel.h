@@ -13,8 +13,13 @@ int mxc_threads_set(int n);
 /* The number of threads parts run on (1 when no workers were started). */
 int mxc_threads_get(void);
 
-typedef void (*mxc_part_fn)(void *ctx, int64_t part);
+/* A part: `slot` says which thread runs it, 0 the calling thread, 1.. the workers, always
+ * below the call's max_slots, so a part can use per-slot scratch memory. */
+typedef void (*mxc_part_fn)(void *ctx, int64_t part, int slot);
 
-/* fn(ctx, p) for every p in [0, parts), each exactly once, spread over the threads; returns
- * when all have returned. While another caller's parts are running, runs them all here. */
-void mxc_parallel_parts(mxc_part_fn fn, void *ctx, int64_t parts);
+/* fn(ctx, p, slot) for every p in [0, parts), each exactly once, spread over at most
+ * max_slots threads (whichever take the next part first); returns when all have returned.
+ * While another caller's parts are running, runs them all here, in slot 0. Many small
+ * parts cost a little more than one per thread, but a worker that wakes late (a busy
+ * machine) then only delays the end by one part. */
+void mxc_parallel_parts(mxc_part_fn fn, void *ctx, int64_t parts, int max_slots);

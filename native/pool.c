@@ -128,8 +128,8 @@ typedef struct {
     int64_t parts;
 } pool_call;
 
-#define POOL_PARTS 4
-#define POOL_MIN_PART 16384 /* outputs: below this a part is not worth a thread */
+#define POOL_PARTS 8
+#define POOL_MIN_PART 8192 /* outputs: below this a part is not worth a hand-over */
 
 static int64_t pool_parts(const mxc_pool2d *g) {
     int64_t planes = g->n * g->c, by_size = planes * g->oh * g->ow / POOL_MIN_PART;
@@ -153,7 +153,8 @@ MXC_HOT static void pool_planes(float *out, const float *inp, const mxc_pool2d *
     }
 }
 
-static void forward_part(void *ctx, int64_t k) {
+static void forward_part(void *ctx, int64_t k, int slot) {
+    (void)slot;
     const pool_call *c = ctx;
     int64_t planes = c->g->n * c->g->c;
     pool_planes(c->out, c->inp, c->g, c->kind, c->cip, k * planes / c->parts,
@@ -167,7 +168,7 @@ int mxc_pool2d_forward(float *out, const float *inp, const mxc_pool2d *g, int ki
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
     pool_call c = {out, NULL, inp, NULL, NULL, g, kind, count_include_pad != 0, pool_parts(g)};
-    mxc_parallel_parts(forward_part, &c, c.parts);
+    mxc_parallel_parts(forward_part, &c, c.parts, POOL_PARTS);
     return MXC_OK;
 }
 
@@ -215,7 +216,8 @@ MXC_HOT static void unpool_planes(float *dinp, const float *dout, const float *i
     }
 }
 
-static void backward_part(void *ctx, int64_t k) {
+static void backward_part(void *ctx, int64_t k, int slot) {
+    (void)slot;
     const pool_call *c = ctx;
     int64_t planes = c->g->n * c->g->c;
     unpool_planes(c->dinp, c->dout, c->inp, c->fwd_out, c->g, c->kind, c->cip,
@@ -230,6 +232,6 @@ int mxc_pool2d_backward(float *dinp, const float *dout, const float *inp, const 
     if (rc != MXC_OK) return rc;
     if (kind < MXC_POOL_MAX || kind > MXC_POOL_SUM) return MXC_ERR_VALUE;
     pool_call c = {NULL, dinp, inp, dout, out, g, kind, count_include_pad != 0, pool_parts(g)};
-    mxc_parallel_parts(backward_part, &c, c.parts);
+    mxc_parallel_parts(backward_part, &c, c.parts, POOL_PARTS);
     return MXC_OK;
 }

@@ -155,14 +155,16 @@ def test_im2col_layout(h):
 
 
 def test_workspace_size(h):
-    # parts (min(n, 4)) x (one column matrix + one weight-gradient sum)
+    # slots (min(parts, 4)) column matrices + parts (min(n, 16)) weight-gradient sums
     lib, ffi = h.lib, h.ffi
     assert lib.mxc_conv2d_workspace(GEOMS["plain"].struct(ffi)) == 2 * (3 * 9 * 4 * 3 + 4 * 27)
     assert lib.mxc_conv2d_workspace(GEOMS["groups"].struct(ffi)) == 2 * (2 * 9 * 25 + 6 * 18)
     assert lib.mxc_conv2d_workspace(GEOMS["pointwise"].struct(ffi)) == 2 * 4 * 3
     assert lib.mxc_conv2d_workspace(GEOMS["pointwise_stride"].struct(ffi)) == 2 * 9 + 3 * 2
     lenet = Geom(100, 20, 12, 12, 50, (5, 5))
-    assert lib.mxc_conv2d_workspace(lenet.struct(ffi)) == 4 * (500 * 64 + 50 * 500)
+    assert lib.mxc_conv2d_workspace(lenet.struct(ffi)) == 4 * 500 * 64 + 16 * 50 * 500
+    big = Geom(2, 64, 224, 224, 64, (3, 3), pad=(1, 1))  # one slot: its columns pass 2^24
+    assert lib.mxc_conv2d_workspace(big.struct(ffi)) == 64 * 9 * 224 * 224 + 2 * 64 * 64 * 9
 
 
 def test_pointwise_forward_needs_no_workspace(h, gen):
@@ -176,7 +178,7 @@ def test_pointwise_forward_needs_no_workspace(h, gen):
 
 @pytest.mark.parametrize("threads", [2, 3])
 def test_the_bits_do_not_depend_on_the_thread_count(h, gen, threads):
-    g = Geom(7, 3, 6, 6, 4, (3, 3), pad=(1, 1))  # 7 samples: parts of 1 and 2 samples
+    g = Geom(37, 3, 6, 6, 4, (3, 3), pad=(1, 1))  # 37 samples: 16 parts of 2 and 3 samples
     x, w, b = make(gen, g, True)
     dout = gen.standard_normal((g.n, g.f, *g.out_hw)).astype(f32)
     before = h.lib.mxc_threads_get()
