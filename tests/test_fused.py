@@ -1,4 +1,4 @@
-"""The fused path (native/fused.c, mxnet_r_compat/fused.py) against the per-kernel path.
+"""The fused path (native/graph.c, plan.c; mxnet_r_compat/fused.py) against the per-kernel path.
 
 The fused path must be an exact replacement: for every network, optimizer,
 metric, device count and data layout it accepts, training gives bit-identical
@@ -433,10 +433,10 @@ def test_update_dispatch_equals_the_optimizer_update(name, kw):
     states = c_opt.state_for(0, w_c)
     u = ffi.new("mxc_update *")
     u.kind, u.n, u.w = kind, w_c.size, fptr(w_c, writable=True)
-    for j in range(3):
+    for j in range(lib.MXC_OPT_MAX_STATES):
         u.s[j] = fptr(states[j], writable=True) if j < len(states) else ffi.NULL
-    for j, v in enumerate(hp):
-        u.hp[j] = v
+    for field, v in hp.items():
+        setattr(u.hp, field, v)
     for g in grads:
         ref_opt.update(0, w_ref, g)
         gc = g.copy()
@@ -445,8 +445,9 @@ def test_update_dispatch_equals_the_optimizer_update(name, kw):
         c_opt.count_updates(0, 1)
     assert_same(w_c, w_ref)
     assert (c_opt.counts, c_opt.num_update) == (ref_opt.counts, ref_opt.num_update)
-    u.kind = 99
-    assert lib.mxc_update_apply(u) == lib.MXC_ERR_VALUE
+    for bad in (lib.MXC_OPT_NONE, lib.MXC_OPT_COUNT, -1):
+        u.kind = bad
+        assert lib.mxc_update_apply(u) == lib.MXC_ERR_VALUE
 
 
 @pytest.mark.parametrize("layout", ["c32", "f64", "f32", "strided", "3d", "1d-int"])
