@@ -12,3 +12,13 @@ typedef struct {
     int reverse;
     float scalar;
 } mxc_elemwise_param;
+
+/* square: out[i] = inp[i] * inp[i]. */
+int mxc_square_forward(float *out, const float *inp, int64_t n);
+
+/* Accumulates dinp[i] += 2 * inp[i] * dout[i]. */
+int mxc_square_backward(float *dinp, const float *dout, const float *inp, int64_t n);
+
+/* The fused step (graph.h): input data, one output; param.elemwise.n. */
+int mxc_square_step_forward(const mxc_step *s, int is_train);
+int mxc_square_step_backward(const mxc_step *s, int is_train);
