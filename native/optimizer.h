@@ -1,6 +1,5 @@
 /* optimizer.h: in-place optimizer updates, MXNet-R v1.x rules (the formulas
- * below are the reference; docs/COMPATIBILITY.md lists where they differ from
- * MXNet's documentation).
+ * below are the reference; tests/test_native_optimizer.py restates each one).
  *
  * Notation: g = raw gradient, r = rescale_grad, clip(x) = clamp to [-clip, clip]
  * applied only when clip >= 0. State arrays are owned by the caller and start
