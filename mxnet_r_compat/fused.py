@@ -77,7 +77,7 @@ def _pointers(arrays: Sequence[np.ndarray | None]) -> list:
     return [NULL if a is None else fptr(a) for a in arrays]
 
 
-def _fill_step(step, op: Op, kernel: Kernel, b: Binding, pool: list) -> None:
+def _fill_step(step: Any, op: Op, kernel: Kernel, b: Binding, pool: list) -> None:
     """One node's step: its op's row, its buffers by role, its kernel's parameters."""
     step.op, step.rng = op.c_op, b.rng if b.rng is not None else NULL
     roles = (("inputs", "n_inputs", b.inputs), ("in_grads", None, b.in_grads),

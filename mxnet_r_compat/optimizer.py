@@ -88,7 +88,12 @@ class Optimizer:
 
     def rule(self) -> int:
         """The C update rule (``lib.MXC_OPT_*``, native/optimizers.def) of this optimizer's
-        current settings; 0 when the class has no C rule (it overrides ``_step``)."""
+        current settings; 0 when the class has no C rule (it overrides ``_step``).
+
+        Example:
+            >>> create("sgd", momentum=0.9).rule() == lib.MXC_OPT_SGD_MOM
+            True
+        """
         choose = _RULES.get(type(self))
         return choose(self) if choose is not None else 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._lib import NULL, check, fptr, lib
-from . import Binding, Kernel, Op, register
+from . import Binding, Kernel, Op, Shape, register
 
 
 class Square(Op):
@@ -19,7 +19,8 @@ class Square(Op):
     name = "square"
     params = {}
 
-    def infer_shape(self, p: dict[str, Any], ins):
+    def infer_shape(self, p: dict[str, Any], ins: list[Shape | None]
+                    ) -> tuple[list[Shape | None], list[Shape | None], list[Shape]]:
         return ins, [ins[0]], []
 
     def bind(self, p: dict[str, Any], b: Binding) -> Kernel:
@@ -47,7 +48,7 @@ class _SquareKernel(Kernel):
         if rc:
             check(rc, "square backward")
 
-    def fill_step(self, param) -> None:
+    def fill_step(self, param: Any) -> None:
         param.elemwise.n = self.n
 
 
