@@ -88,29 +88,45 @@ class Optimizer:
 
     def rule(self) -> int:
         """The C update rule (``lib.MXC_OPT_*``, native/optimizers.def) of this optimizer's
-        current settings; 0 when the class has no C rule (it overrides ``_step``).
+        current settings (a subclass keeps its parent's rule); 0 when no class has one
+        (a subclass of Optimizer overrides ``_step``).
 
         Example:
             >>> create("sgd", momentum=0.9).rule() == lib.MXC_OPT_SGD_MOM
             True
         """
-        choose = _RULES.get(type(self))
-        return choose(self) if choose is not None else 0
+        for cls in type(self).__mro__:
+            if cls in _RULES:
+                return _RULES[cls](self)
+        return 0
 
     def _step(self, w: np.ndarray, g: np.ndarray, state: list[np.ndarray]) -> None:
         """One C update of ``w`` through the rule's adapter (native/update.h)."""
-        u = self.__dict__.get("_update")
-        if u is None:
-            u = self.__dict__["_update"] = ffi.new("mxc_update *")
-        u.kind = kind = self.rule()
+        u = self._c_update()
         u.n, u.w, u.g = w.size, fptr(w, True), fptr(g)
-        for j in range(lib.MXC_OPT_MAX_STATES):
-            u.s[j] = fptr(state[j], True) if j < len(state) else NULL
-        for name in _hparams(kind):
-            setattr(u.hp, name, self.hyper(name))
+        for j, s in enumerate(state):
+            u.s[j] = fptr(s, True)
         rc = lib.mxc_update_apply(u)
         if rc:
             check(rc, f"{self.name} update")
+
+    def _c_update(self) -> Any:
+        """The ``mxc_update`` with this optimizer's rule and hyper-parameters, rebuilt when
+        a setting changed (any attribute set, as :meth:`fused_key` tracks); its state
+        pointers past the rule's own states stay NULL."""
+        setting = self.__dict__.get("_setting", 0)
+        cached = self.__dict__.get("_update")
+        if cached is None:
+            cached = self.__dict__["_update"] = [None, ffi.new("mxc_update *")]
+        u = cached[1]
+        if cached[0] != setting:
+            u.kind = kind = self.rule()
+            for name in _hparams(kind):
+                setattr(u.hp, name, self.hyper(name))
+            for j in range(lib.MXC_OPT_MAX_STATES):
+                u.s[j] = NULL
+            cached[0] = setting
+        return u
 
     def hyper(self, name: str) -> float:
         """A hyper-parameter as the C kernel receives it (formatted once per value)."""

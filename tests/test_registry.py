@@ -184,6 +184,21 @@ def test_optimizer_fills_every_hyper_parameter_its_rule_reads(name, kw):
     assert opt.fused_spec() == (opt.rule(), {h: opt.hyper(h) for h in hparams})
 
 
+def test_a_subclass_keeps_its_parents_rule_update_by_update():
+    class Halved(opt_mod.SGD):
+        """A user's SGD whose hyper-parameters the fused path cannot know about."""
+
+    rs = np.random.default_rng(3)
+    w0, g = rs.standard_normal(9).astype(np.float32), rs.standard_normal(9).astype(np.float32)
+    ref, sub = opt_mod.SGD(0.1, momentum=0.5), Halved(0.1, momentum=0.5)
+    w_ref, w_sub = w0.copy(), w0.copy()
+    for _ in range(3):
+        ref.update(0, w_ref, g)
+        sub.update(0, w_sub, g)
+    assert w_ref.tobytes() == w_sub.tobytes()
+    assert sub.rule() == lib.MXC_OPT_SGD_MOM and sub.fused_spec() is None
+
+
 def test_optimizer_rows_are_complete():
     names = [optimizer_rule(k)[0] for k in range(1, lib.MXC_OPT_COUNT)]
     assert len(set(names)) == len(names)
