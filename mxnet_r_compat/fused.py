@@ -338,7 +338,7 @@ class FusedEpochs:
         if io is None or not io[0].set_optimizer(t.optimizer):
             return nbatch, False
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         state = self._state
         if kind:
             state[0], state[1] = (float(v) for v in t.env.train_metric)
@@ -386,7 +386,7 @@ class FusedEpochs:
         if io is None:
             return state
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         if kind:
             self._state[0], self._state[1] = (float(v) for v in state)
         total = src.it.num_batches
