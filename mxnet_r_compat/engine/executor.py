@@ -6,7 +6,7 @@ Gradients follow MXNet's ``grad.req = "write"``: they are zeroed and then
 accumulated by the backward kernels.
 
 When every operator has a fused step (native/ops.def), the executor also
-compiles the whole network once into an ``mxc_graph`` (engine/fused.py): a forward
+compiles the whole network once into an ``mxc_graph`` (graph_compiler.py): a forward
 or backward pass is then one C call making the same kernel calls in the same
 order (bit-identical), and devices.py can fuse whole batches.
 """
@@ -24,6 +24,7 @@ from ..graph.symbol import Node, Symbol
 from ..learn import random
 from ..ops import Binding, Kernel, Shape, get_op
 from . import fused
+from .graph_compiler import compile_graph, not_fusable
 
 
 def _zeros(shape: Shape) -> np.ndarray:
@@ -39,7 +40,7 @@ class Executor:
         aux_arrays: auxiliary state name -> array.
         outputs: the symbol's outputs after :meth:`forward`.
         uses_rng: True when a training forward draws random numbers (e.g. Dropout).
-        graph: the network as one C graph (fused.py), or None (kernel by kernel).
+        graph: the network as one C graph (graph_compiler.py), or None (kernel by kernel).
         not_fusable: why the network has no C graph, or None.
 
     Example:
@@ -77,11 +78,11 @@ class Executor:
         self._grad_buffers += list(self.grad_arrays.values())
         self._set_head_grads()
         self.outputs = [self._entry(n, i) for n, i in symbol.outputs_]
-        self.graph = fused.compile_graph(self._ops, self._kernels, self._bindings,
-                                         self._grad_buffers, self._head_grads) \
+        self.graph = compile_graph(self._ops, self._kernels, self._bindings,
+                                   self._grad_buffers, self._head_grads) \
             if fused.is_enabled() else None
         self.not_fusable = None if self.graph is not None else (
-            fused.not_fusable(self._ops, [n.name for n in self.nodes if n.op is not None])
+            not_fusable(self._ops, [n.name for n in self.nodes if n.op is not None])
             or ("the network has no operator" if not self._kernels
                 else "the fused path is switched off"))
         self._failed = ffi.new("int64_t *")

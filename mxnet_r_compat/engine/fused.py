@@ -1,19 +1,13 @@
-"""The fused training path (docs/ARCHITECTURE.md): a network, a batch, or a run of batches, in
-one C call.
+"""The fused training path (docs/ARCHITECTURE.md): a batch, or a run of batches, in one C call.
 
-:func:`compile_graph` turns an executor's kernels into an ``mxc_graph``
-(native/graph.h): one ``mxc_step`` per node, naming its operator's row of the
-C operator table, its buffers by role (filled here from the node's binding)
-and its parameters by name (filled by the op's own kernel, ``fill_step``), so
-this module names no operator. :class:`Plan` ties a
-:class:`~mxnet_r_compat.engine.devices.DeviceGroup`'s compiled graphs (one per
-device), the gradient sum over devices and the optimizer's updates into an
-``mxc_plan`` (native/plan.h). ``DeviceGroup.train_step``
-uses it for one batch; :class:`FusedEpochs` uses it for whole runs of
-batches when no Python code has to run between them: the batches are then
-gathered in C straight from the iterator's source array (float32 or float64,
-any strides: an R matrix is read in place), and a built-in metric is computed
-in C, bit-identical to its numpy definition.
+Networks bound while :func:`enabled` is on are compiled into C graphs (graph_compiler.py).
+:class:`Plan` ties a :class:`~mxnet_r_compat.engine.devices.DeviceGroup`'s compiled graphs
+(one per device), the gradient sum over devices and the optimizer's updates into an
+``mxc_plan`` (native/plan.h). ``DeviceGroup.train_step`` uses it for one batch;
+:class:`FusedEpochs` uses it for whole runs of batches when no Python code has to run between
+them: the batches are then gathered in C straight from the iterator's source array (float32
+or float64, any strides: an R matrix is read in place), and a built-in metric is computed in
+C, bit-identical to its numpy definition.
 
 What stays exactly as in the per-batch loop (docs/MXNET_R_BEHAVIOUR.md, "Training loop" and
 "Callback environment"): the order of
@@ -26,7 +20,7 @@ is cut into chunks so Ctrl-C is seen within a fraction of a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,7 +29,6 @@ import numpy as np
 from .._lib import NULL, check, ffi, fptr, lib
 from ..console import message
 from ..io import ArrayIter
-from ..ops import Binding, Kernel, Op
 
 CHUNK_SAMPLES = 16384  # samples per C call in a run: bounds how late Ctrl-C is seen
 
@@ -71,78 +64,6 @@ def enabled(on: bool) -> Iterator[None]:
         yield
     finally:
         _enabled[0] = before
-
-
-# -- a network as C steps -------------------------------------------------------------------
-
-class CompiledGraph:
-    """A network's kernels as one ``mxc_graph`` (native/graph.h); owns the C arrays."""
-
-    def __init__(self, kernels: list[Kernel], steps, keep: list, zero: list[np.ndarray],
-                 ones: list[np.ndarray]) -> None:
-        self.kernels, self.steps, self._keep = kernels, steps, keep
-        self._zero = ffi.new("float *[]", [fptr(g, writable=True) for g in zero] or [NULL])
-        self._zero_n = ffi.new("int64_t[]", [g.size for g in zero] or [0])
-        self._ones = ffi.new("float *[]", [fptr(g, writable=True) for g in ones] or [NULL])
-        self._ones_n = ffi.new("int64_t[]", [g.size for g in ones] or [0])
-        self.ptr = ffi.new("mxc_graph *")
-        g = self.ptr
-        g.steps, g.n_steps = steps, len(kernels)
-        g.zero, g.zero_n, g.n_zero = self._zero, self._zero_n, len(zero)
-        g.ones, g.ones_n, g.n_ones = self._ones, self._ones_n, len(ones)
-
-    def raise_error(self, rc: int, step: int, phase: str) -> None:
-        """The error the failing kernel's own Python call raises."""
-        kernel = self.kernels[step] if 0 <= step < len(self.kernels) else None
-        check(rc, kernel.error_context(phase) if kernel is not None else f"network {phase}")
-
-
-def not_fusable(ops: Sequence[Op], names: Sequence[str]) -> str | None:
-    """Why these nodes (ops with their node names) cannot run as one C graph, or None.
-
-    Example:
-        >>> not_fusable([], [])   # no node: nothing to say
-    """
-    for op, name in zip(ops, names):
-        if not op.fusable:
-            return f"operator {op.name} (node `{name}`) has no fused step: {op.not_fusable_reason}"
-    return None
-
-
-def _pointers(arrays: Sequence[np.ndarray | None]) -> list:
-    return [NULL if a is None else fptr(a) for a in arrays]
-
-
-def _fill_step(step: Any, op: Op, kernel: Kernel, b: Binding, pool: list) -> None:
-    """One node's step: its op's row, its buffers by role, its kernel's parameters."""
-    step.op, step.rng = op.c_op, b.rng if b.rng is not None else NULL
-    roles = (("inputs", "n_inputs", b.inputs), ("in_grads", None, b.in_grads),
-             ("outputs", "n_outputs", b.outputs), ("out_grads", None, b.out_grads),
-             ("aux", "n_aux", b.aux), ("state", "n_state", list(b.state.values())))
-    for field, count, arrays in roles:
-        ptrs = ffi.new("float *[]", _pointers(arrays) or [NULL])
-        pool.append(ptrs)
-        setattr(step, field, ptrs)
-        if count is not None:
-            setattr(step, count, len(arrays))
-    kernel.fill_step(step.param)
-
-
-def compile_graph(ops: Sequence[Op], kernels: list[Kernel], bindings: Sequence[Binding],
-                  zero: list[np.ndarray], ones: list[np.ndarray]) -> CompiledGraph | None:
-    """The C graph of these kernels (in order, each with its op and binding), or None when
-    one op has no fused step or there is no node.
-
-    Example:
-        >>> graph = compile_graph(ops, kernels, bindings, grads, heads)   # doctest: +SKIP
-    """
-    if not kernels or any(not op.fusable for op in ops):
-        return None
-    steps = ffi.new("mxc_step[]", len(kernels))
-    pool: list = []
-    for i, (op, kernel, b) in enumerate(zip(ops, kernels, bindings)):
-        _fill_step(steps[i], op, kernel, b, pool)
-    return CompiledGraph(kernels, steps, pool, zero, ones)
 
 
 class Plan:

@@ -145,7 +145,8 @@ class Kernel:
     def fill_step(self, param: Any) -> None:
         """Fill this node's named parameters in ``param``, the step's ``mxc_op_param``
         (native/graph.h): set the fields of the op family's member, e.g.
-        ``param.dense.n``. The fused driver (engine/fused.py) sets the op and the buffers.
+        ``param.dense.n``. The graph compiler (engine/graph_compiler.py) sets the op and
+        the buffers.
 
         Example:
             >>> def fill_step(self, param):          # an elementwise op's kernel
