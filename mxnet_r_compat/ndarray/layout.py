@@ -102,7 +102,7 @@ def concat(*arrays: Any, data: Any = None, dim: int = 1, num_args: int | None = 
     return out
 
 
-def slice_axis(data: Any, axis: int, begin: int, end: int | None) -> NDArray:
+def slice_axis(data: Any, axis: int, begin: int, end: int | None = None) -> NDArray:
     """The part ``begin:end`` of axis ``axis`` (``end`` None = to the end; negatives count
     from the end).
 
