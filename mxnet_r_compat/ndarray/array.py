@@ -27,6 +27,8 @@ class NDArray:
     Arithmetic (``+ - * / ** %``, unary ``-``) and comparisons (giving 0/1 arrays) take
     another NDArray of exactly the same shape, or a number on either side. Shapes that
     differ need ``mx.nd.reshape`` or a broadcast operator (``mx.nd.broadcast_add``, ...).
+    The operators come from ``ndarray/elementwise.py``, ``x.T`` and ``x.reshape()`` from
+    ``ndarray/layout.py`` (each installs them when the package is imported).
 
     Example:
         >>> x = mx.nd.array([[1, 2], [3, 4]])
@@ -64,12 +66,6 @@ class NDArray:
     def dtype(self) -> type:
         """Always ``numpy.float32``."""
         return np.float32
-
-    @property
-    def T(self) -> NDArray:  # noqa: N802 (numpy / MXNet name)
-        """The transpose (axes reversed)."""
-        from .layout import transpose
-        return transpose(self)
 
     def asnumpy(self) -> np.ndarray:
         """A numpy copy of the values.
@@ -125,12 +121,6 @@ class NDArray:
         """This array on ``ctx`` (the CPU is the only device): the array itself."""
         check_ctx(ctx)
         return self
-
-    def reshape(self, *shape: Any, **kwargs: Any) -> NDArray:
-        """``mx.nd.reshape(self, shape)``; ``x.reshape(2, 3)`` and ``x.reshape((2, 3))``."""
-        from .layout import reshape
-        spec = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
-        return reshape(self, kwargs.pop("shape", spec), **kwargs)
 
     def __repr__(self) -> str:
         dims = "x".join(str(s) for s in self.shape)
@@ -309,7 +299,3 @@ def native(rc: int, op: str) -> None:
     if rc:
         check(rc, op)
 
-
-from . import elementwise as _ew  # noqa: E402  (operators defined below need it)
-
-_ew.install_operators(NDArray)

@@ -301,7 +301,7 @@ _PY_COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le
 
 
 def install_operators(cls: type) -> None:
-    """Give the NDArray class its Python operators (called once by ``ndarray/array.py``)."""
+    """Give the NDArray class its Python operators (done once, when this module loads)."""
     for name, symbol in _PY_OPERATORS.items():
         setattr(cls, f"__{name}__", _forward_op(symbol))
         setattr(cls, f"__r{name}__", _reflected_op(symbol))
@@ -311,3 +311,6 @@ def install_operators(cls: type) -> None:
     cls.__neg__ = lambda self: unary(self, "negative")
     cls.__pos__ = lambda self: self
     cls.__abs__ = lambda self: unary(self, "abs")
+
+
+install_operators(NDArray)

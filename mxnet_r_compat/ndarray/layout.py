@@ -217,3 +217,16 @@ def _check_ndim(op: str, shape: tuple[int, ...]) -> None:
                            f"shape {shape}.")
 
 
+def _transpose_property(self: NDArray) -> NDArray:
+    """The transpose (axes reversed), ``x.T``."""
+    return transpose(self)
+
+
+def _reshape_method(self: NDArray, *shape: Any, **kwargs: Any) -> NDArray:
+    """``mx.nd.reshape(self, shape)``; ``x.reshape(2, 3)`` and ``x.reshape((2, 3))``."""
+    spec = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+    return reshape(self, kwargs.pop("shape", spec), **kwargs)
+
+
+NDArray.T = property(_transpose_property)
+NDArray.reshape = _reshape_method

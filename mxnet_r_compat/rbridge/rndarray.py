@@ -15,7 +15,7 @@ import numpy as np
 import rpy2.rinterface as ri
 
 from .. import ndarray as nd
-from .._lib import ffi, lib
+from .._lib import ffi, lib, native_path
 from ..errors import MXValueError
 from . import convert
 from .export import register
@@ -40,12 +40,10 @@ def _codes(prefix: str) -> Any:
 @register("nd_native_info")
 def nd_native_info() -> Any:
     """``list(path=, binary=, unary=, reduce=, status=)`` for R's ``.C()`` calls."""
-    from .. import _native
-
     status = [ffi.string(lib.mxc_status_str(code)).decode()
               for code in range(lib.MXC_ERR_INTERNAL + 1)]
     return convert.make_list({
-        "path": ri.StrSexpVector([_native.__file__]),
+        "path": ri.StrSexpVector([native_path()]),
         "binary": _codes("MXC_BINARY_"), "unary": _codes("MXC_UNARY_"),
         "reduce": _codes("MXC_REDUCE_"), "status": ri.StrSexpVector(status),
     })

@@ -10,15 +10,23 @@ import warnings
 
 import pytest
 
-from mxnet_r_compat import model as model_mod
-from mxnet_r_compat import mx, resume
-from mxnet_r_compat.errors import (CallbackError, CheckpointWriteError, ModelFileError,
-                                   MXShapeError, MXValueError)
+from mxnet_r_compat import mx
+from mxnet_r_compat.errors import (
+    CallbackError,
+    CheckpointWriteError,
+    ModelFileError,
+    MXShapeError,
+    MXValueError,
+)
 from mxnet_r_compat.formats import atomic
 from mxnet_r_compat.formats.state_file import load_state, save_state, state_path
-from mxnet_r_compat.optimizer import Optimizer
+from mxnet_r_compat.learn import random as random_mod
+from mxnet_r_compat.learn.optimizer import Optimizer
+from mxnet_r_compat.training import fit, restore, resume
+from mxnet_r_compat.training import model as model_mod
 
 from .common import OPTIMIZERS, VX, VY, X, Y, assert_same_weights, net, train, values
+
 
 @pytest.fixture
 def prefix(tmp_path) -> str:
@@ -58,9 +66,9 @@ def test_each_restored_part_is_needed(part, prefix, monkeypatch):
     full = train(6)
     train(3, checkpoint=prefix)
     if part == "random stream":
-        monkeypatch.setattr(resume.rng_mod, "set_state", lambda state: None)
+        monkeypatch.setattr(random_mod, "set_state", lambda state: None)
     elif part == "iterator order":
-        monkeypatch.setattr(resume, "_restore_iterator", lambda *args: None)
+        monkeypatch.setattr(restore, "_restore_iterator", lambda *args: None)
     else:
         monkeypatch.setattr(Optimizer, "load_state_dict", lambda self, state: None)
     resumed = train(6, seed=99, resume=prefix)
@@ -178,7 +186,7 @@ def test_checkpoint_period_in_r_and_python_spelling(prefix):
     train(5, checkpoint=prefix, checkpoint_period=2)
     assert resume.checkpoint_epochs(prefix) == [2, 4]
     mx.set.seed(1)
-    model_mod.create(net(), X, Y, array_layout="rowmajor", num_round=3, verbose=False,
+    fit.create(net(), X, Y, array_layout="rowmajor", num_round=3, verbose=False,
                      checkpoint=prefix + "_r", **{"checkpoint.period": 3})  # as R passes it
     assert resume.checkpoint_epochs(prefix + "_r") == [3]
 
