@@ -77,7 +77,12 @@ class NDArray:
         return self._data.copy()
 
     def asscalar(self) -> float:
-        """The value of a one-element array as a Python float."""
+        """The value of a one-element array as a Python float.
+
+        Example:
+            >>> mx.nd.sum(mx.nd.ones(3)).asscalar()
+            3.0
+        """
         if self._data.size != 1:
             raise MXShapeError(f"asscalar() needs an array of one element; this one has shape "
                                f"{self.shape}.")
@@ -98,7 +103,12 @@ class NDArray:
         return self.shape[0]
 
     def copy(self) -> NDArray:
-        """A new array with the same values."""
+        """A new array with the same values.
+
+        Example:
+            >>> x = mx.nd.ones(2); y = x.copy(); y += 1; x.asnumpy()
+            array([1., 1.], dtype=float32)
+        """
         return _wrap(self._data.copy())
 
     def copyto(self, other: NDArray | Any) -> NDArray:
@@ -118,7 +128,12 @@ class NDArray:
         return self.copy()
 
     def as_in_context(self, ctx: Any) -> NDArray:
-        """This array on ``ctx`` (the CPU is the only device): the array itself."""
+        """This array on ``ctx`` (the CPU is the only device): the array itself.
+
+        Example:
+            >>> x = mx.nd.ones(2); x.as_in_context(mx.cpu()) is x
+            True
+        """
         check_ctx(ctx)
         return self
 
@@ -275,7 +290,12 @@ def copyto(src: NDArray, ctx: Any = None) -> NDArray:
 
 
 def as_shape(shape: int | Sequence[int]) -> Shape:
-    """A shape from an int or a sequence of non-negative ints."""
+    """A shape from an int or a sequence of non-negative ints.
+
+    Example:
+        >>> as_shape(3), as_shape([2, 3])
+        ((3,), (2, 3))
+    """
     items = [shape] if isinstance(shape, numbers.Integral) else list(shape)
     try:
         out = tuple(int(s) for s in items)
@@ -287,7 +307,11 @@ def as_shape(shape: int | Sequence[int]) -> Shape:
 
 
 def check_ctx(ctx: Any) -> None:
-    """Accept None or a CPU context; a GPU context is a clear error (CPU-only build)."""
+    """Accept None or a CPU context; a GPU context is a clear error (CPU-only build).
+
+    Example:
+        >>> check_ctx(mx.cpu(0))   # no error
+    """
     device = getattr(ctx, "device", "cpu") if ctx is not None else "cpu"
     if device != "cpu":
         raise MXValueError(f"Invalid value for argument `ctx`. Received: ctx={ctx}. Expected "
@@ -295,7 +319,11 @@ def check_ctx(ctx: Any) -> None:
 
 
 def native(rc: int, op: str) -> None:
-    """Raise when a C call failed (the callers pre-check shapes, so this is a last guard)."""
+    """Raise when a C call failed (the callers pre-check shapes, so this is a last guard).
+
+    Example:
+        >>> native(0, "add")   # MXC_OK: nothing happens
+    """
     if rc:
         check(rc, op)
 

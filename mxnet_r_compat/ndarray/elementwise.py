@@ -29,7 +29,12 @@ _CODES = {symbol: int(getattr(lib, "MXC_BINARY_" + name)) for symbol, name in BI
 
 
 def op_code(symbol: str) -> int:
-    """The C operator code (``MXC_BINARY_*``) of a binary operator symbol such as ``"+"``."""
+    """The C operator code (``MXC_BINARY_*``) of a binary operator symbol such as ``"+"``.
+
+    Example:
+        >>> op_code("+") == lib.MXC_BINARY_ADD
+        True
+    """
     return _CODES[symbol]
 
 
@@ -43,7 +48,12 @@ def _target(out: NDArray | None, shape: tuple[int, ...], op: str) -> NDArray:
 
 
 def mismatch(symbol: str, a: tuple[int, ...], b: tuple[int, ...]) -> MXShapeError:
-    """The error for arrays of different shapes in an elementwise operator."""
+    """The error for arrays of different shapes in an elementwise operator.
+
+    Example:
+        >>> str(mismatch("+", (2, 3), (3,)))[:45]
+        'Shapes do not match for `+`: (2, 3) and (3,).'
+    """
     return MXShapeError(
         f"Shapes do not match for `{symbol}`: {a} and {b}. Elementwise operators need arrays "
         f"of the same shape, as in MXNet: use mx.nd.reshape() to make them equal, or a "
@@ -301,7 +311,12 @@ _PY_COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le
 
 
 def install_operators(cls: type) -> None:
-    """Give the NDArray class its Python operators (done once, when this module loads)."""
+    """Give the NDArray class its Python operators (done once, when this module loads).
+
+    Example:
+        >>> install_operators(NDArray); (mx.nd.ones(2) + 1).asnumpy()
+        array([2., 2.], dtype=float32)
+    """
     for name, symbol in _PY_OPERATORS.items():
         setattr(cls, f"__{name}__", _forward_op(symbol))
         setattr(cls, f"__r{name}__", _reflected_op(symbol))

@@ -119,7 +119,12 @@ def argmin(data: Any, axis: int | None = None, keepdims: bool = False) -> NDArra
 
 def sum_axis(data: Any, axis: Axis = None, keepdims: bool = False,
              exclude: bool = False) -> NDArray:
-    """MXNet's ``sum_axis``: the same as :func:`sum`."""
+    """MXNet's ``sum_axis``: the same as :func:`sum`.
+
+    Example:
+        >>> mx.nd.sum_axis(mx.nd.ones((2, 3)), axis=0).asnumpy()
+        array([2., 2., 2.], dtype=float32)
+    """
     return sum(data, axis, keepdims, exclude)
 
 

@@ -38,12 +38,22 @@ def r_class(x: Any) -> list[str]:
 
 
 def is_ndarray(x: Any) -> bool:
-    """True for an MXNDArray (an R environment of class "MXNDArray", see R/ndarray.R)."""
+    """True for an MXNDArray (an R environment of class "MXNDArray", see R/ndarray.R).
+
+    Example:
+        >>> is_ndarray(nd_to_r(np.ones(2, np.float32))), is_ndarray(ri.FloatSexpVector([1.0]))
+        (True, False)
+    """
     return getattr(x, "typeof", None) == RT.ENVSXP and "MXNDArray" in r_class(x)
 
 
 def nd_data(x: Any) -> Any:
-    """The R double array inside an MXNDArray; any other R object unchanged."""
+    """The R double array inside an MXNDArray; any other R object unchanged.
+
+    Example:
+        >>> list(nd_data(nd_to_r(np.array([1, 2], np.float32))))
+        [1.0, 2.0]
+    """
     return x.find("data") if is_ndarray(x) else x
 
 

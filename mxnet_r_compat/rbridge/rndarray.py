@@ -39,7 +39,11 @@ def _codes(prefix: str) -> Any:
 
 @register("nd_native_info")
 def nd_native_info() -> Any:
-    """``list(path=, binary=, unary=, reduce=, status=)`` for R's ``.C()`` calls."""
+    """``list(path=, binary=, unary=, reduce=, status=)`` for R's ``.C()`` calls.
+
+    Example:
+        >>> # R: info <- mxnet:::.py("nd_native_info"); info$binary[["ADD"]]   # 0
+    """
     status = [ffi.string(lib.mxc_status_str(code)).decode()
               for code in range(lib.MXC_ERR_INTERNAL + 1)]
     return convert.make_list({
@@ -51,7 +55,12 @@ def nd_native_info() -> Any:
 
 def nd_from_r(x: Any) -> Any:
     """An MXNDArray or R array as an NDArray (a float32 copy in backend order); a single
-    number without dims as a float."""
+    number without dims as a float.
+
+    Example:
+        >>> nd_from_r(ri.FloatSexpVector([2.5]))
+        2.5
+    """
     if not convert.is_ndarray(x) and x.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP) \
             and len(x) == 1 and convert.r_dims(x) is None:
         return float(convert.as_numpy(x)[0])
@@ -60,7 +69,12 @@ def nd_from_r(x: Any) -> Any:
 
 
 def nd_param(name: str, value: Any) -> Any:
-    """An R parameter value by MXNet R's rule (see the module docstring)."""
+    """An R parameter value by MXNet R's rule (see the module docstring).
+
+    Example:
+        >>> nd_param("axis", ri.IntSexpVector([0])), nd_param("shape", ri.IntSexpVector([3, 2]))
+        (0, (2, 3))
+    """
     if convert.is_null(value):
         return None
     if value.typeof == RT.STRSXP:
@@ -81,7 +95,12 @@ def nd_param(name: str, value: Any) -> Any:
 
 
 def nd_to_r(value: Any) -> Any:
-    """An NDArray (or a list of them) as MXNDArray(s)."""
+    """An NDArray (or a list of them) as MXNDArray(s).
+
+    Example:
+        >>> r = nd_to_r(nd.ones((2, 3))); convert.r_dims(convert.nd_data(r))
+        (3, 2)
+    """
     if isinstance(value, (list, tuple)):
         return ri.ListSexpVector([nd_to_r(v) for v in value])
     return convert.nd_to_r(np.asarray(value))
@@ -89,7 +108,11 @@ def nd_to_r(value: Any) -> Any:
 
 @register("nd_call")
 def nd_call(name: Any, arrays: Any, params: Any) -> Any:
-    """Run ``mx.nd.<name>`` on MXNDArrays (R's ``.mx_nd_call``)."""
+    """Run ``mx.nd.<name>`` on MXNDArrays (R's ``.mx_nd_call``).
+
+    Example:
+        >>> # R: mxnet:::.py("nd_call", "dot", list(a, b), list(transpose_a = TRUE))
+    """
     fn_name = str(name[0])
     if fn_name not in CALLABLE:
         raise MXValueError(f"mx.nd function {fn_name!r} is not callable from R.")
