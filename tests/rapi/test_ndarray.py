@@ -111,6 +111,9 @@ y3 <- mx.nd.concat(data = c(y1, y2), num_args = 2, dim = 2)
 emit("concat.dim", dim(y3))
 emit("concat", as.array(y3))
 emit("concat.1d", as.array(mx.nd.concat(data = c(mx.nd.array(1:2), mx.nd.array(3:5)), num_args = 2, dim = 0)))
+parts <- apply(matrix(1:12, 3), 1, function(s) mx.nd.array(matrix(s, nrow = 1)))
+joined <- mx.nd.concat(data = parts, num_args = 3, dim = 1)
+emit("concat.apply", c(dim(joined), identical(as.matrix(joined), matrix(as.double(1:12), 3))))
 emit("concat.bad", msg(mx.nd.concat(data = c(y1, y2), num_args = 3, dim = 2)))
 emit("slice.axis", as.array(mx.nd.slice.axis(m, axis = 0, begin = 1, end = 3)))
 emit("slice.axis1", as.array(mx.nd.slice.axis(m, axis = 1, begin = 1, end = 2)))
@@ -285,6 +288,7 @@ def test_concat_slices_crop_choose_and_broadcast(r):
             45, 46, 47, 48]
     assert r.nums("concat") == want
     assert r.nums("concat.1d") == [1, 2, 3, 4, 5]
+    assert r.nums("concat.apply") == [3, 4, 1]   # rows made by apply() join back into the matrix
     assert "num_args" in r["concat.bad"]
     assert r.nums("slice.axis") == [3, 4, 5, 6]       # backend axis 0: columns of the R matrix
     assert r.nums("slice.axis1") == [2, 4, 6]
