@@ -12,8 +12,8 @@
 /* The simplified walk: extents of the output and element strides of out, a, b. */
 typedef struct {
     int64_t ndim;
-    int64_t extent[MXC_MAX_NDIM];
-    int64_t stride[3][MXC_MAX_NDIM]; /* 0: out, 1: a, 2: b */
+    int64_t extent[MXC_WALK_NDIM];
+    int64_t stride[3][MXC_WALK_NDIM]; /* 0: out, 1: a, 2: b */
 } bcast_plan;
 
 static int operand_fits(int64_t ndim, const int64_t *out_shape, const int64_t *shape) {
@@ -54,7 +54,7 @@ static int make_plan(bcast_plan *p, int64_t ndim, const int64_t *out_shape,
     if (!mxc_valid_shape(ndim, out_shape)) return MXC_ERR_SHAPE;
     if (!operand_fits(ndim, out_shape, a_shape) || !operand_fits(ndim, out_shape, b_shape))
         return MXC_ERR_SHAPE;
-    int64_t strides[3][MXC_MAX_NDIM];
+    int64_t strides[3][MXC_WALK_NDIM];
     mxc_row_major_strides(strides[0], ndim, out_shape);
     operand_strides(strides[1], ndim, a_shape);
     operand_strides(strides[2], ndim, b_shape);

@@ -6,28 +6,28 @@
  * parent array's for a slice). They walk rows: the last axis is the kernel's
  * inner loop, and mxc_walk_next_row() steps to the next row, carrying into the
  * earlier axes and keeping every operand's offset up to date. Everything lives
- * on the stack (at most MXC_MAX_NDIM axes), so kernels stay allocation-free.
+ * on the stack (at most MXC_WALK_NDIM axes), so kernels stay allocation-free.
  * Not a module header: build_ffi.py never reads it. */
 #ifndef MXC_NDWALK_H
 #define MXC_NDWALK_H
 
 #include <stdint.h>
 
-#define MXC_MAX_NDIM 8
+#define MXC_WALK_NDIM 8 /* most axes of a walk (ops/shape_rules.py MAX_NDIM says the same) */
 #define MXC_WALK_MAX_OPS 3
 
 typedef struct {
-    int64_t ndim;                                 /* axes of the box, 1..MXC_MAX_NDIM */
-    int64_t extent[MXC_MAX_NDIM];                 /* the box */
-    int64_t index[MXC_MAX_NDIM];                  /* current row (last entry unused) */
+    int64_t ndim;                                 /* axes of the box, 1..MXC_WALK_NDIM */
+    int64_t extent[MXC_WALK_NDIM];                 /* the box */
+    int64_t index[MXC_WALK_NDIM];                  /* current row (last entry unused) */
     int nops;                                     /* operands followed */
-    int64_t stride[MXC_WALK_MAX_OPS][MXC_MAX_NDIM]; /* element strides of each operand */
+    int64_t stride[MXC_WALK_MAX_OPS][MXC_WALK_NDIM]; /* element strides of each operand */
     int64_t offset[MXC_WALK_MAX_OPS];             /* each operand's offset of the row start */
 } mxc_walk;
 
-/* 1 when 1 <= ndim <= MXC_MAX_NDIM and every extent is >= 1. */
+/* 1 when 1 <= ndim <= MXC_WALK_NDIM and every extent is >= 1. */
 static inline int mxc_valid_shape(int64_t ndim, const int64_t *shape) {
-    if (!shape || ndim < 1 || ndim > MXC_MAX_NDIM) return 0;
+    if (!shape || ndim < 1 || ndim > MXC_WALK_NDIM) return 0;
     for (int64_t d = 0; d < ndim; d++)
         if (shape[d] < 1) return 0;
     return 1;
@@ -60,7 +60,7 @@ static inline void mxc_walk_init(mxc_walk *w, int64_t ndim, const int64_t *exten
     }
     for (int j = 0; j < MXC_WALK_MAX_OPS; j++) {
         w->offset[j] = 0;
-        for (int64_t d = 0; d < MXC_MAX_NDIM; d++) w->stride[j][d] = 0;
+        for (int64_t d = 0; d < MXC_WALK_NDIM; d++) w->stride[j][d] = 0;
     }
 }
 

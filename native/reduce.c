@@ -11,8 +11,8 @@
 /* Kept and reduced axes of x: extents and x's element strides for each. */
 typedef struct {
     int64_t n_kept, n_red;
-    int64_t kept[MXC_MAX_NDIM], kept_stride[MXC_MAX_NDIM];
-    int64_t red[MXC_MAX_NDIM], red_stride[MXC_MAX_NDIM];
+    int64_t kept[MXC_WALK_NDIM], kept_stride[MXC_WALK_NDIM];
+    int64_t red[MXC_WALK_NDIM], red_stride[MXC_WALK_NDIM];
     int64_t count; /* elements per reduced box */
 } reduce_plan;
 
@@ -33,7 +33,7 @@ static void push_axis(int64_t *extents, int64_t *strides, int64_t *n, int64_t ex
 static int make_plan(reduce_plan *p, int64_t ndim, const int64_t *shape, const int *reduced) {
     if (!reduced) return MXC_ERR_NULL_PTR;
     if (!mxc_valid_shape(ndim, shape)) return MXC_ERR_SHAPE;
-    int64_t stride[MXC_MAX_NDIM];
+    int64_t stride[MXC_WALK_NDIM];
     mxc_row_major_strides(stride, ndim, shape);
     p->n_kept = p->n_red = 0;
     p->count = 1;

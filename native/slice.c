@@ -11,7 +11,7 @@ static int start_box(mxc_walk *w, int64_t ndim, const int64_t *shape, const int6
                      const int64_t *end) {
     if (!begin || !end) return MXC_ERR_NULL_PTR;
     if (!mxc_valid_shape(ndim, shape)) return MXC_ERR_SHAPE;
-    int64_t extent[MXC_MAX_NDIM], stride[MXC_MAX_NDIM];
+    int64_t extent[MXC_WALK_NDIM], stride[MXC_WALK_NDIM];
     for (int64_t d = 0; d < ndim; d++) {
         if (begin[d] < 0 || end[d] <= begin[d] || end[d] > shape[d]) return MXC_ERR_SHAPE;
         extent[d] = end[d] - begin[d];
@@ -73,7 +73,7 @@ int mxc_slice_assign_forward(float *out, const float *lhs, const float *rhs, int
 static void add_outside(float *dlhs, const float *dout, int64_t ndim, const int64_t *shape,
                         const int64_t *begin, const int64_t *end) {
     mxc_walk w;
-    int64_t stride[MXC_MAX_NDIM];
+    int64_t stride[MXC_WALK_NDIM];
     mxc_row_major_strides(stride, ndim, shape);
     mxc_walk_init(&w, ndim, shape, 1);
     for (int64_t d = 0; d < ndim; d++) w.stride[0][d] = stride[d];

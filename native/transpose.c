@@ -10,12 +10,12 @@
 static int start(mxc_walk *w, int64_t ndim, const int64_t *shape, const int64_t *axes) {
     if (!axes) return MXC_ERR_NULL_PTR;
     if (!mxc_valid_shape(ndim, shape)) return MXC_ERR_SHAPE;
-    int seen[MXC_MAX_NDIM] = {0};
+    int seen[MXC_WALK_NDIM] = {0};
     for (int64_t k = 0; k < ndim; k++) {
         if (axes[k] < 0 || axes[k] >= ndim || seen[axes[k]]) return MXC_ERR_VALUE;
         seen[axes[k]] = 1;
     }
-    int64_t stride[MXC_MAX_NDIM], out_shape[MXC_MAX_NDIM];
+    int64_t stride[MXC_WALK_NDIM], out_shape[MXC_WALK_NDIM];
     mxc_row_major_strides(stride, ndim, shape);
     for (int64_t k = 0; k < ndim; k++) out_shape[k] = shape[axes[k]];
     mxc_walk_init(w, ndim, out_shape, 1);

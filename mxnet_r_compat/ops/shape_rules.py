@@ -17,7 +17,7 @@ from ..errors import MXShapeError, MXValueError
 
 Shape = tuple[int, ...]
 
-#: The most axes a kernel walks (native/ndwalk.h, MXC_MAX_NDIM).
+#: The most axes a kernel walks (native/ndwalk.h, MXC_WALK_NDIM).
 MAX_NDIM = 8
 
 
