@@ -125,7 +125,7 @@ def main() -> None:
     lines = []
     for shape in ([1, 1], [10, 10]):
         spec = {"shape": shape, "iters": args.iters, "reps": args.reps}
-        lines += [f"Shape {tuple(shape)}:", ""] + table(spec, measure(spec)) + [""]
+        lines += [f"Shape {tuple(shape)}:", "", *table(spec, measure(spec)), ""]
     print("\n".join(lines))
     if args.markdown:
         print(f"- Command: `.venv/bin/python bench/ndarray_ops.py --markdown --reps {args.reps}`")

@@ -15,7 +15,7 @@ from mxnet_r_compat import mx
 def show(label: str, values) -> None:
     """One line of values in the R script's format (backend order = R's column order)."""
     flat = np.asarray(values, np.float64).reshape(-1)
-    print(label, " ".join("%.9g" % v for v in flat), "")
+    print(label, " ".join(f"{v:.9g}" for v in flat), "")
 
 
 a = mx.nd.array([1, 2, 3])

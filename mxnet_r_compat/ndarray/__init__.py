@@ -17,15 +17,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .array import (NDArray, array, as_ndarray, copyto, empty, full, is_ndarray, ones,
-                    zeros)
-from .elementwise import (BROADCAST_FUNCTIONS, ELEMWISE_FUNCTIONS, UNARY_FUNCTIONS, clip,
-                          maximum, minimum, power)
+from .array import NDArray, array, as_ndarray, copyto, empty, full, is_ndarray, ones, zeros
+from .elementwise import (
+    BROADCAST_FUNCTIONS,
+    ELEMWISE_FUNCTIONS,
+    UNARY_FUNCTIONS,
+    clip,
+    maximum,
+    minimum,
+    power,
+)
 from .io import load, save
-from .layout import (choose_element_0index, concat, crop, crop_assign, expand_dims, flatten,
-                     reshape, slice, slice_axis, transpose)  # noqa: A004
+from .layout import (
+    choose_element_0index,
+    concat,
+    crop,
+    crop_assign,
+    expand_dims,
+    flatten,
+    reshape,
+    slice,
+    slice_axis,
+    transpose,
+)
 from .linalg import dot
-from .reduce import argmax, argmin, max, mean, min, norm, sum, sum_axis  # noqa: A004
+from .reduce import argmax, argmin, max, mean, min, norm, sum, sum_axis
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "NDArray": NDArray, "array": array, "zeros": zeros, "ones": ones, "empty": empty, "full": full,

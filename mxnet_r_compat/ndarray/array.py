@@ -37,7 +37,7 @@ class NDArray:
                [-5., -7.]], dtype=float32)
     """
 
-    __slots__ = ("_data", "_ptr", "__weakref__")
+    __slots__ = ("__weakref__", "_data", "_ptr")
     __array_ufunc__ = None  # numpy defers to our reflected operators (np_array + nd -> nd)
 
     def __init__(self, data: Any) -> None:

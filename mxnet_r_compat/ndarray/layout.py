@@ -54,7 +54,7 @@ def expand_dims(data: Any, axis: int) -> NDArray:
     """
     x = as_ndarray(data)
     d = shape_rules.axis_index("expand_dims", axis, x.ndim + 1)
-    return _wrap(x._data.reshape(x.shape[:d] + (1,) + x.shape[d:]).copy())
+    return _wrap(x._data.reshape((*x.shape[:d], 1, *x.shape[d:])).copy())
 
 
 def transpose(data: Any, axes: Sequence[int] | None = None) -> NDArray:
@@ -131,7 +131,7 @@ def crop(data: Any, begin: Sequence[int | None], end: Sequence[int | None],
     return _box(x, begins, ends, "crop")
 
 
-def slice(data: Any, begin: Sequence[int | None], end: Sequence[int | None],  # noqa: A001
+def slice(data: Any, begin: Sequence[int | None], end: Sequence[int | None],
           step: Sequence[int | None] | None = None) -> NDArray:
     """MXNet's ``slice``: the box ``begin:end`` over the leading axes (the same as
     :func:`crop`).

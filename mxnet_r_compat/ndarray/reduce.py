@@ -36,7 +36,7 @@ def reduce(data: Any, name: str, axis: Axis = None, keepdims: bool = False,
     return out
 
 
-def sum(data: Any, axis: Axis = None, keepdims: bool = False,  # noqa: A001 (MXNet name)
+def sum(data: Any, axis: Axis = None, keepdims: bool = False,
         exclude: bool = False) -> NDArray:
     """Sum over ``axis`` (all axes when None), accumulated in double.
 
@@ -58,7 +58,7 @@ def mean(data: Any, axis: Axis = None, keepdims: bool = False,
     return reduce(data, "mean", axis, keepdims, exclude)
 
 
-def max(data: Any, axis: Axis = None, keepdims: bool = False,  # noqa: A001 (MXNet name)
+def max(data: Any, axis: Axis = None, keepdims: bool = False,
         exclude: bool = False) -> NDArray:
     """Maximum over ``axis`` (all axes when None).
 
@@ -69,7 +69,7 @@ def max(data: Any, axis: Axis = None, keepdims: bool = False,  # noqa: A001 (MXN
     return reduce(data, "max", axis, keepdims, exclude)
 
 
-def min(data: Any, axis: Axis = None, keepdims: bool = False,  # noqa: A001 (MXNet name)
+def min(data: Any, axis: Axis = None, keepdims: bool = False,
         exclude: bool = False) -> NDArray:
     """Minimum over ``axis`` (all axes when None).
 

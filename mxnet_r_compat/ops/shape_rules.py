@@ -292,7 +292,7 @@ def concat(op: str, shapes: Sequence[Shape], dim: int) -> tuple[Shape, int]:
     first = shapes[0]
     axis = axis_index(op, dim, len(first))
     for s in shapes[1:]:
-        if len(s) != len(first) or any(x != y for k, (x, y) in enumerate(zip(s, first))
+        if len(s) != len(first) or any(x != y for k, (x, y) in enumerate(zip(s, first, strict=True))
                                        if k != axis):
             raise MXShapeError(f"{op}: shapes {_text(first)} and {_text(s)} differ on an axis "
                                f"other than the concatenated axis {axis}.")

@@ -84,9 +84,10 @@ emit("r", r)
 nd <- mx.nd.array(r)
 emit("nd.sqrt.abs", as.array(mx.nd.sqrt(mx.nd.abs(nd))))
 emit("nd.square", as.array(mx.nd.square(nd)))
-emit("nd.unary", c(as.array(mx.nd.exp(mx.nd.array(1))), as.array(mx.nd.log(mx.nd.array(2))),
-                   as.array(mx.nd.sign(mx.nd.array(-3))), as.array(mx.nd.round(mx.nd.array(2.5))),
-                   as.array(mx.nd.floor(mx.nd.array(-2.5))), as.array(mx.nd.ceil(mx.nd.array(-2.5)))))
+one.value <- function(f, v) as.array(f(mx.nd.array(v)))
+emit("nd.unary", c(one.value(mx.nd.exp, 1), one.value(mx.nd.log, 2), one.value(mx.nd.sign, -3),
+                   one.value(mx.nd.round, 2.5), one.value(mx.nd.floor, -2.5),
+                   one.value(mx.nd.ceil, -2.5)))
 emit("clip", as.array(mx.nd.clip(nd, -2, 3)))
 emit("clip.bad", msg(mx.nd.clip(nd, 3, -2)))
 a3 <- mx.nd.array(array(1:24, dim = c(4, 3, 2)))
@@ -103,14 +104,16 @@ emit("dot.tutorial", dim(mx.nd.dot(mx.nd.transpose(mx.nd.ones(c(2, 4))), mx.nd.o
 emit("transpose", as.array(mx.nd.transpose(m)))
 emit("transpose.axes", dim(mx.nd.transpose(a3, axes = c(0, 2, 1))))
 emit("reshape0", dim(mx.nd.reshape(mx.nd.ones(c(1, 7)), shape = 0)))
-emit("reshape", c(dim(mx.nd.reshape(a3, shape = c(-1, 2))), as.array(mx.nd.reshape(a3, shape = c(-1, 2)))[1:3]))
+rs <- mx.nd.reshape(a3, shape = c(-1, 2))
+emit("reshape", c(dim(rs), as.array(rs)[1:3]))
 emit("reshape.bad", msg(mx.nd.reshape(a3, shape = c(5, -1))))
 y1 <- mx.nd.array(array(1:24, dim = c(4, 3, 2)))
 y2 <- mx.nd.array(array(25:48, dim = c(4, 3, 2)))
 y3 <- mx.nd.concat(data = c(y1, y2), num_args = 2, dim = 2)
 emit("concat.dim", dim(y3))
 emit("concat", as.array(y3))
-emit("concat.1d", as.array(mx.nd.concat(data = c(mx.nd.array(1:2), mx.nd.array(3:5)), num_args = 2, dim = 0)))
+emit("concat.1d", as.array(mx.nd.concat(data = c(mx.nd.array(1:2), mx.nd.array(3:5)),
+                                        num_args = 2, dim = 0)))
 parts <- apply(matrix(1:12, 3), 1, function(s) mx.nd.array(matrix(s, nrow = 1)))
 joined <- mx.nd.concat(data = parts, num_args = 3, dim = 1)
 emit("concat.apply", c(dim(joined), identical(as.matrix(joined), matrix(as.double(1:12), 3))))
@@ -124,8 +127,9 @@ ca <- mxnet:::mx.nd.internal.crop.assign(mx.nd.ones(c(2, 3, 4)), mx.nd.zeros(c(2
                                          begin = c(0, 0, 0), end = c(2, 1, 3))
 ref <- array(1, dim = c(2, 3, 4)); ref[1:2, 1, 1:3] <- 0
 emit("crop.assign", identical(as.array(ca), ref))
-emit("choose", as.array(mx.nd.choose.element.0index(mx.nd.array(matrix(1:6, 3)), mx.nd.array(c(2, 0)))))
-emit("choose.bad", msg(mx.nd.choose.element.0index(mx.nd.array(matrix(1:6, 3)), mx.nd.array(c(3, 0)))))
+k3 <- mx.nd.array(matrix(1:6, 3))
+emit("choose", as.array(mx.nd.choose.element.0index(k3, mx.nd.array(c(2, 0)))))
+emit("choose.bad", msg(mx.nd.choose.element.0index(k3, mx.nd.array(c(3, 0)))))
 col <- mx.nd.array(matrix(c(10, 20, 30), 3, 1))
 emit("bcast.add", as.array(mx.nd.broadcast.add(mx.nd.ones(c(3, 2)), col)))
 emit("bcast.greater", as.array(mx.nd.broadcast.greater(mx.nd.array(matrix(1:6 * 5, 3)), col)))
@@ -138,14 +142,18 @@ mat <- mx.nd.array(matrix(1:4, 2))
 alias <- mat
 res <- mx.nd.internal.plus.scalar(mat, 1, out = mat)
 emit("out.inplace", c(identical(res, mat), as.array(alias)))
-emit("internal", c(as.array(mx.nd.internal.rminus.scalar(mat, 10)), as.array(mx.nd.internal.rdiv.scalar(mat, 1)),
-                   as.array(mx.nd.internal.mul(mat, mat)), as.array(mx.nd.internal.greater.scalar(mat, 3))))
-emit("internal.exported", exists("mx.nd.internal.plus.scalar", envir = as.environment("package:mxnet")))
+emit("internal", c(as.array(mx.nd.internal.rminus.scalar(mat, 10)),
+                   as.array(mx.nd.internal.rdiv.scalar(mat, 1)),
+                   as.array(mx.nd.internal.mul(mat, mat)),
+                   as.array(mx.nd.internal.greater.scalar(mat, 3))))
+emit("internal.exported", exists("mx.nd.internal.plus.scalar",
+                                 envir = as.environment("package:mxnet")))
 
 # -- files
 mx.nd.save(mx.nd.array(1:20), "one.nd")
 one <- mx.nd.load("one.nd")
-emit("load.one", c(length(one), is.mx.ndarray(one[[1]]), identical(as.array(one[[1]]), as.array(mx.nd.array(1:20)))))
+emit("load.one", c(length(one), is.mx.ndarray(one[[1]]),
+                   identical(as.array(one[[1]]), as.array(mx.nd.array(1:20)))))
 mx.nd.save(list(w = m, b = mx.nd.zeros(2)), "two.nd")
 two <- mx.nd.load("two.nd")
 emit("load.two", c(names(two), dim(two$w), identical(as.array(two$w), as.array(m))))
@@ -269,7 +277,7 @@ def test_reductions_dot_and_layout(r):
     exact(r, "sum.axis0", a3.sum(axis=0).reshape(-1))   # backend axis 0 = the last R dim
     assert r.nums("sum.axis0.dim") == [4, 3]
     assert r.nums("mean.keep.dim") == [1, 3, 2]
-    assert r.nums("max.min") == [24] + a3.min(axis=(0, 1)).tolist()
+    assert r.nums("max.min") == [24, *a3.min(axis=(0, 1)).tolist()]
     assert r.nums("argmax") == [1, 0]    # down each R column
     assert r.num("dot.err") < 1e-5
     assert r.nums("dot.tutorial") == [2, 2]
