@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import io, viz
 from .._args import with_kwargs as _with_kwargs
-from ..engine import context
+from ..engine import context, kvstore, lowlevel
 from ..errors import MXValueError
 from .. import ndarray as nd
 from ..graph import symbol as sym
@@ -90,6 +90,13 @@ R_API: dict[str, Any] = {
        for name, cls in optimizer.OPTIMIZERS.items()},
     "mx.lr_scheduler.FactorScheduler": lr_scheduler.FactorScheduler,
     "mx.lr_scheduler.MultiFactorScheduler": lr_scheduler.MultiFactorScheduler,
+    "mx.simple.bind": lowlevel.simple_bind, "mx.simple_bind": lowlevel.simple_bind,
+    "mx.symbol.bind": lowlevel.bind,
+    "mx.exec.forward": lowlevel.forward, "mx.exec.backward": lowlevel.backward,
+    "mx.exec.update.arg.arrays": lowlevel.update_arg_arrays,
+    "mx.exec.update.aux.arrays": lowlevel.update_aux_arrays,
+    "mx.exec.update.grad.arrays": lowlevel.update_grad_arrays,
+    "mx.kv.create": kvstore.KVStore,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
     **_nd_names(),
