@@ -1,8 +1,14 @@
-"""The fused training path (docs/ARCHITECTURE.md): a batch, or a run of batches, in one C call.
+"""The fused training path (docs/ARCHITECTURE.md): a network, a batch, or a run of batches, in
+one C call.
 
-:class:`Plan` ties a :class:`~mxnet_r_compat.devices.DeviceGroup`'s compiled
-graphs (one per device), the gradient sum over devices and the optimizer's
-updates into an ``mxc_plan`` (native/fused.h). ``DeviceGroup.train_step``
+:func:`compile_graph` turns an executor's kernels into an ``mxc_graph``
+(native/graph.h): one ``mxc_step`` per node, naming its operator's row of the
+C operator table, its buffers by role (filled here from the node's binding)
+and its parameters by name (filled by the op's own kernel, ``fill_step``), so
+this module names no operator. :class:`Plan` ties a
+:class:`~mxnet_r_compat.engine.devices.DeviceGroup`'s compiled graphs (one per
+device), the gradient sum over devices and the optimizer's updates into an
+``mxc_plan`` (native/plan.h). ``DeviceGroup.train_step``
 uses it for one batch; :class:`FusedEpochs` uses it for whole runs of
 batches when no Python code has to run between them: the batches are then
 gathered in C straight from the iterator's source array (float32 or float64,
@@ -20,14 +26,16 @@ is cut into chunks so Ctrl-C is seen within a fraction of a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from .._lib import check, ffi, fptr, lib
+from .._lib import NULL, check, ffi, fptr, lib
+from ..console import message
 from ..io import ArrayIter
+from ..ops import Binding, Kernel, Op
 
 CHUNK_SAMPLES = 16384  # samples per C call in a run: bounds how late Ctrl-C is seen
 
@@ -63,6 +71,78 @@ def enabled(on: bool) -> Iterator[None]:
         yield
     finally:
         _enabled[0] = before
+
+
+# -- a network as C steps -------------------------------------------------------------------
+
+class CompiledGraph:
+    """A network's kernels as one ``mxc_graph`` (native/graph.h); owns the C arrays."""
+
+    def __init__(self, kernels: list[Kernel], steps, keep: list, zero: list[np.ndarray],
+                 ones: list[np.ndarray]) -> None:
+        self.kernels, self.steps, self._keep = kernels, steps, keep
+        self._zero = ffi.new("float *[]", [fptr(g, writable=True) for g in zero] or [NULL])
+        self._zero_n = ffi.new("int64_t[]", [g.size for g in zero] or [0])
+        self._ones = ffi.new("float *[]", [fptr(g, writable=True) for g in ones] or [NULL])
+        self._ones_n = ffi.new("int64_t[]", [g.size for g in ones] or [0])
+        self.ptr = ffi.new("mxc_graph *")
+        g = self.ptr
+        g.steps, g.n_steps = steps, len(kernels)
+        g.zero, g.zero_n, g.n_zero = self._zero, self._zero_n, len(zero)
+        g.ones, g.ones_n, g.n_ones = self._ones, self._ones_n, len(ones)
+
+    def raise_error(self, rc: int, step: int, phase: str) -> None:
+        """The error the failing kernel's own Python call raises."""
+        kernel = self.kernels[step] if 0 <= step < len(self.kernels) else None
+        check(rc, kernel.error_context(phase) if kernel is not None else f"network {phase}")
+
+
+def not_fusable(ops: Sequence[Op], names: Sequence[str]) -> str | None:
+    """Why these nodes (ops with their node names) cannot run as one C graph, or None.
+
+    Example:
+        >>> not_fusable([], [])   # no node: nothing to say
+    """
+    for op, name in zip(ops, names):
+        if not op.fusable:
+            return f"operator {op.name} (node `{name}`) has no fused step: {op.not_fusable_reason}"
+    return None
+
+
+def _pointers(arrays: Sequence[np.ndarray | None]) -> list:
+    return [NULL if a is None else fptr(a) for a in arrays]
+
+
+def _fill_step(step: Any, op: Op, kernel: Kernel, b: Binding, pool: list) -> None:
+    """One node's step: its op's row, its buffers by role, its kernel's parameters."""
+    step.op, step.rng = op.c_op, b.rng if b.rng is not None else NULL
+    roles = (("inputs", "n_inputs", b.inputs), ("in_grads", None, b.in_grads),
+             ("outputs", "n_outputs", b.outputs), ("out_grads", None, b.out_grads),
+             ("aux", "n_aux", b.aux), ("state", "n_state", list(b.state.values())))
+    for field, count, arrays in roles:
+        ptrs = ffi.new("float *[]", _pointers(arrays) or [NULL])
+        pool.append(ptrs)
+        setattr(step, field, ptrs)
+        if count is not None:
+            setattr(step, count, len(arrays))
+    kernel.fill_step(step.param)
+
+
+def compile_graph(ops: Sequence[Op], kernels: list[Kernel], bindings: Sequence[Binding],
+                  zero: list[np.ndarray], ones: list[np.ndarray]) -> CompiledGraph | None:
+    """The C graph of these kernels (in order, each with its op and binding), or None when
+    one op has no fused step or there is no node.
+
+    Example:
+        >>> graph = compile_graph(ops, kernels, bindings, grads, heads)   # doctest: +SKIP
+    """
+    if not kernels or any(not op.fusable for op in ops):
+        return None
+    steps = ffi.new("mxc_step[]", len(kernels))
+    pool: list = []
+    for i, (op, kernel, b) in enumerate(zip(ops, kernels, bindings)):
+        _fill_step(steps[i], op, kernel, b, pool)
+    return CompiledGraph(kernels, steps, pool, zero, ones)
 
 
 class Plan:
@@ -117,7 +197,7 @@ class Plan:
         execs, index = self.group.execs, self.group.param_index
         states = [optimizer.state_for(i, execs[d].arg_arrays[n], (d, i))
                   for d in range(self.n_dev) for i, n in index]
-        key = (id(optimizer), spec[0], tuple(spec[1]),
+        key = (id(optimizer), spec[0], tuple(spec[1].items()),
                tuple(id(a) for s in states for a in s), tuple(id(s) for s in states))
         if key == self._opt_key:
             return True
@@ -129,10 +209,10 @@ class Plan:
                 u, st = ups[k], states[k]
                 u.kind, u.n = kind, ex.arg_arrays[n].size
                 u.w, u.g = fptr(ex.arg_arrays[n], writable=True), fptr(ex.grad_arrays[n])
-                for j in range(3):
-                    u.s[j] = fptr(st[j], writable=True) if j < len(st) else ffi.NULL
-                for j, v in enumerate(hp):
-                    u.hp[j] = v
+                for j in range(lib.MXC_OPT_MAX_STATES):
+                    u.s[j] = fptr(st[j], writable=True) if j < len(st) else NULL
+                for name, value in hp.items():
+                    setattr(u.hp, name, value)
                 k += 1
         self._updates, self._states = ups, states  # the C structs point into these
         self.ptr.updates, self.ptr.n_updates = ups, len(states)
@@ -238,8 +318,12 @@ class FusedEpochs:
 
     @classmethod
     def create(cls, trainer) -> FusedEpochs | None:
-        """The fused runner of a trainer, or None when no pass of it can be fused."""
+        """The fused runner of a trainer, or None when no pass of it can be fused. A
+        network that cannot run as a C graph says why, once, at verbosity on."""
         t = trainer
+        reason = t.devices.execs[0].not_fusable
+        if reason is not None and t.verbose:
+            message("Training runs kernel by kernel, not fused: ", reason, ".")
         if any(t.callbacks.has(s) for s in ("batch.begin", "batch.end")):
             return None
         if any(hasattr(p, "on_batch_end") for p in t.plugins):
@@ -290,7 +374,7 @@ class FusedEpochs:
         if io is None or not io[0].set_optimizer(t.optimizer):
             return nbatch, False
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         state = self._state
         if kind:
             state[0], state[1] = (float(v) for v in t.env.train_metric)
@@ -338,7 +422,7 @@ class FusedEpochs:
         if io is None:
             return state
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         if kind:
             self._state[0], self._state[1] = (float(v) for v in state)
         total = src.it.num_batches

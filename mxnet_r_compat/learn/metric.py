@@ -72,7 +72,7 @@ class Metric:
         return np.array([state[0] + weight, state[1] + value])
 
     def native_kind(self) -> int:
-        """The C metric (native/fused.h ``MXC_METRIC_*``) that computes this metric's per-call
+        """The C metric (native/metric.h ``MXC_METRIC_*``) that computes this metric's per-call
         values bit for bit, or 0 (``MXC_METRIC_NONE``) when feval must run in Python."""
         if self.aggregate != "batch":
             return 0
@@ -211,7 +211,7 @@ def _native_kinds() -> dict[Callable, int]:
 
 
 def _native_value(feval: Callable, label, pred) -> float | None:
-    """A built-in feval's value computed in C (bit-identical, see native/fused.h), or None
+    """A built-in feval's value computed in C (bit-identical, see native/metric.h), or None
     when feval is not built in or its arguments are not float32 arrays of matching sizes
     (the numpy code then runs, and raises its own errors)."""
     kind = _native_kinds().get(feval)

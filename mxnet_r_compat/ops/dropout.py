@@ -54,10 +54,9 @@ class _DropoutKernel(Kernel):
         if rc:
             check(rc, "Dropout forward")
 
-    def fill_step(self, s) -> bool:
-        s.op, s.dim[0], s.fparam[0], s.flag = lib.MXC_STEP_DROPOUT, self.n, self.p, int(self.always)
-        s.y, s.x, s.aux, s.rng, s.dx, s.dy = self.y, self.x, self.mask, self.rng, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        p = param.dropout
+        p.n, p.p, p.always = self.n, self.p, int(self.always)
 
     def backward(self) -> None:
         if self.dx == NULL:

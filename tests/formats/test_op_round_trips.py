@@ -56,6 +56,8 @@ NETWORKS = {
     "logistic_output": lambda: (mx.symbol.LogisticRegressionOutput(fc(data(), 2, "fc"),
                                                                     name="out"), X2),
     "mae_output": lambda: (mx.symbol.MAERegressionOutput(fc(data(), 2, "fc"), name="out"), X2),
+    "square": lambda: (mx.symbol.LinearRegressionOutput(
+        fc(mx.symbol.square(fc(data(), 3, "h"), name="sq"), 2, "fc"), name="out"), X2),
 }
 
 

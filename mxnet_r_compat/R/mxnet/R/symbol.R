@@ -51,6 +51,11 @@ mx.symbol.BatchNorm <- function(...) .mx_op("BatchNorm", list(...))
 #' f <- mx.symbol.Flatten(mx.symbol.Variable("data"))
 mx.symbol.Flatten <- function(...) .mx_op("Flatten", list(...))
 
+#' Elementwise square: out = data * data.
+#' @examples
+#' sq <- mx.symbol.square(mx.symbol.Variable("data"))
+mx.symbol.square <- function(...) .mx_op("square", list(...))
+
 #' Softmax output layer (cross-entropy gradient).
 #' @examples
 #' out <- mx.symbol.SoftmaxOutput(mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 3))
