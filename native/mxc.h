@@ -44,7 +44,6 @@
 #include "dropout.h"
 #include "batchnorm.h"
 #include "concat.h"
-#include "elemwise.h"
 #include "unary.h"
 #include "binary.h"
 #include "broadcast.h"
