@@ -111,6 +111,18 @@ def opt_update_one(h, index, weight, grad):
     return convert.nd_to_r(w)
 
 
+@register("sym_arith")
+def sym_arith(sym, other, op, reverse):
+    """``sym op other`` (or ``other op sym`` when reverse) for R's Ops.MXSymbol."""
+    rhs = rsymbol.symbol_from_r(other) if "MXSymbol" in convert.r_class(other) \
+        else float(convert.scalar(other))
+    if isinstance(rhs, float):
+        return rsymbol.symbol_to_r(rsymbol.symbol_from_r(sym)._arith(
+            rhs, str(op[0]), bool(convert.scalar(reverse))))
+    lhs, rhs_sym = rsymbol.load_shared([rsymbol.json_of(sym), rsymbol.json_of(other)])
+    return rsymbol.symbol_to_r(lhs._arith(rhs_sym, str(op[0]), bool(convert.scalar(reverse))))
+
+
 # -- the local key-value store ----------------------------------------------------------------
 
 
