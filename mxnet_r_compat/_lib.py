@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 
 import numpy as np
 import scipy_openblas32
@@ -23,9 +24,20 @@ ctypes.CDLL(
 
 from ._native import ffi, lib  # noqa: E402  (must follow the BLAS preload)
 
-__all__ = ["NULL", "check", "ffi", "fptr", "lib", "operator_table", "optimizer_rule"]
+__all__ = ["NULL", "check", "ffi", "fptr", "lib", "native_path", "operator_table",
+           "optimizer_rule"]
 
 NULL = ffi.NULL
+
+
+def native_path() -> str:
+    """The file of the compiled core, for R's ``dyn.load()`` (R/ndarray_ops.R).
+
+    Example:
+        >>> native_path().endswith(".so")
+        True
+    """
+    return str(sys.modules[f"{__package__}._native"].__file__)
 
 
 def fptr(a: np.ndarray | None, writable: bool = False):

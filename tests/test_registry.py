@@ -53,6 +53,8 @@ def _example_value(op: Op, key: str):
         return spec.choices[0]
     if spec.kind == "int":
         return 2
+    if spec.kind == "float":
+        return 0.5
     raise AssertionError(f"give tests/test_registry.py an example value for {op.name}.{key}")
 
 
@@ -61,7 +63,8 @@ def _one_node_network(op: Op) -> tuple[sym.Symbol, dict[str, tuple[int, ...]]]:
     and labels are created and shaped by the operator itself."""
     required = {k: _example_value(op, k) for k, spec in op.params.items() if spec.required}
     params = op.parse_params({k: format_param(v) for k, v in required.items()})
-    data = [a for a in op.arguments(params) if a == "data" or re.fullmatch(r"arg\d+", a)]
+    data = [a for a in op.arguments(params)
+            if a in ("data", "lhs", "rhs") or re.fullmatch(r"arg\d+", a)]
     inputs = [sym.Variable(f"x{i}") for i in range(len(data))]
     net = sym.create(op.name, *inputs, name="node", **required)
     return net, {f"x{i}": (4, 6) for i in range(len(data))}

@@ -169,6 +169,25 @@ class Executor:
         for k in reversed(self._kernels):
             k.backward()
 
+    def backward_with_heads(self, heads: list[np.ndarray]) -> None:
+        """Backward with the given gradients of the outputs (one per output, in order; loss
+        outputs ignore theirs), kernel by kernel (MXNet's ``backward(out_grads)``)."""
+        if len(heads) != len(self.symbol.outputs_):
+            raise MXShapeError(f"Invalid value for argument `out_grads`. Received: {len(heads)} "
+                               f"arrays. Expected {len(self.symbol.outputs_)}, one per output.")
+        for g in self._grad_buffers:
+            g.fill(0.0)
+        for (node, i), head in zip(self.symbol.outputs_, heads, strict=True):
+            head_grad = self._node_grad.get(id(node), [None] * (i + 1))[i]
+            if head_grad is None or node.op is None or get_op(node.op).is_loss:
+                continue
+            if head.shape != head_grad.shape:
+                raise MXShapeError(f"Invalid shape in `out_grads`. Received: {head.shape}. "
+                                   f"Expected {head_grad.shape} (backend order).")
+            np.copyto(head_grad, head)
+        for k in reversed(self._kernels):
+            k.backward()
+
     def copy_params_from(self, arg_params: dict[str, np.ndarray],
                          aux_params: dict[str, np.ndarray] | None = None,
                          allow_extra: bool = False) -> None:

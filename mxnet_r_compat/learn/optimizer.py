@@ -337,7 +337,7 @@ def get_updater(optimizer: Optimizer, weights: dict[str, np.ndarray] | None = No
             g = grad_list[key]
             if g is None:
                 continue
-            optimizer.update(index, weight_list[key], g)
+            optimizer.update(index, np.asarray(weight_list[key]), np.asarray(g, np.float32))
             out[key] = weight_list[key]
         return out
     return updater

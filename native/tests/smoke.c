@@ -96,6 +96,24 @@ static void test_optimizer(void) {
     free(buf);
 }
 
+static void test_ndarray_kernels(void) {
+    float a[6] = {1, 2, 3, 4, 5, 6}, b[3] = {10, 20, 30}, out[6];
+    int64_t s_out[2] = {2, 3}, s_b[2] = {1, 3};
+    CHECK(mxc_broadcast_binary_forward(out, a, b, 2, s_out, s_out, s_b, MXC_BINARY_ADD) == MXC_OK);
+    CHECK(near(out[5], 36.0f, 0.0f));
+    int reduced[2] = {1, 0};
+    float sums[3];
+    CHECK(mxc_reduce_forward(sums, a, 2, s_out, reduced, MXC_REDUCE_SUM) == MXC_OK);
+    CHECK(near(sums[0], 5.0f, 0.0f) && near(sums[2], 9.0f, 0.0f));
+    int64_t axes[2] = {1, 0};
+    CHECK(mxc_transpose_forward(out, a, 2, s_out, axes) == MXC_OK);
+    CHECK(near(out[1], 4.0f, 0.0f));
+    double r[3] = {0.1, 0.2, 0.3}, rout[3];
+    int status = -1, n = 3, op = MXC_UNARY_SQUARE;
+    mxc_r_unary(&status, rout, r, &n, &op);
+    CHECK(status == MXC_OK && rout[2] == (double)(0.3f * 0.3f));
+}
+
 /* Every row of both tables is complete, and a step and an update run through them. */
 static void test_tables(void) {
     CHECK(mxc_op_info_of(MXC_OP_NONE) == NULL && mxc_op_info_of(MXC_OP_COUNT) == NULL);
@@ -138,6 +156,7 @@ int main(void) {
     test_rng();
     test_blas();
     test_optimizer();
+    test_ndarray_kernels();
     test_tables();
     if (failures) {
         fprintf(stderr, "smoke: %d check(s) failed\n", failures);
