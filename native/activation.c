@@ -134,3 +134,23 @@ MXC_HOT int mxc_activation_backward(float *dinp, const float *dout, const float 
     }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_activation_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_activation_param *p = &s->param.activation;
+    return mxc_activation_forward(s->outputs[0], s->inputs[0], p->n, p->act_type);
+}
+
+int mxc_activation_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0]) return MXC_OK; /* no gradient wanted: nothing to do */
+    const mxc_activation_param *p = &s->param.activation;
+    return mxc_activation_backward(s->in_grads[0], s->out_grads[0], s->inputs[0], s->outputs[0],
+                                   p->n, p->act_type);
+}

@@ -14,3 +14,12 @@ int mxc_activation_forward(float *out, const float *inp, int64_t n, int act_type
  * activation can use whichever is cheaper and exact. */
 int mxc_activation_backward(float *dinp, const float *dout, const float *inp, const float *out,
                             int64_t n, int act_type);
+
+/* The fused step (graph.h): input data, one output. */
+typedef struct {
+    int64_t n;
+    int act_type; /* MXC_ACT_* */
+} mxc_activation_param;
+
+int mxc_activation_step_forward(const mxc_step *s, int is_train);
+int mxc_activation_step_backward(const mxc_step *s, int is_train);

@@ -145,3 +145,30 @@ int mxc_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, const float
     }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+enum { SAVE_MEAN = 0, SAVE_INVSTD = 1 };  /* state, in ops/normalization.py's order */
+enum { MOVING_MEAN = 0, MOVING_VAR = 1 }; /* aux */
+
+int mxc_batchnorm_step_forward(const mxc_step *s, int is_train) {
+    int rc = mxc_step_check(s, 3, 1, 2, 2);
+    if (rc != MXC_OK) return rc;
+    const mxc_batchnorm_param *p = &s->param.batchnorm;
+    return mxc_batchnorm_forward(s->outputs[0], s->state[SAVE_MEAN], s->state[SAVE_INVSTD],
+                                 s->aux[MOVING_MEAN], s->aux[MOVING_VAR], s->inputs[0],
+                                 s->inputs[1], s->inputs[2], p->outer, p->c, p->inner, p->eps,
+                                 p->momentum, p->fix_gamma, p->use_global_stats, is_train);
+}
+
+/* As the Python kernel: always called. */
+int mxc_batchnorm_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 3, 1, 2, 2);
+    if (rc != MXC_OK) return rc;
+    const mxc_batchnorm_param *p = &s->param.batchnorm;
+    return mxc_batchnorm_backward(s->in_grads[0], s->in_grads[1], s->in_grads[2],
+                                  s->out_grads[0], s->inputs[0], s->inputs[1],
+                                  s->state[SAVE_MEAN], s->state[SAVE_INVSTD], p->outer, p->c,
+                                  p->inner, p->fix_gamma, p->use_global_stats);
+}

@@ -20,3 +20,14 @@ int mxc_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, const float
                            const float *save_mean, const float *save_invstd,
                            int64_t outer, int64_t c, int64_t inner,
                            int fix_gamma, int use_global_stats);
+
+/* The fused step (graph.h): inputs data, gamma, beta; one output; aux
+ * {moving_mean, moving_var}; state {save_mean, save_invstd}. */
+typedef struct {
+    int64_t outer, c, inner;
+    float eps, momentum;
+    int fix_gamma, use_global_stats;
+} mxc_batchnorm_param;
+
+int mxc_batchnorm_step_forward(const mxc_step *s, int is_train);
+int mxc_batchnorm_step_backward(const mxc_step *s, int is_train);

@@ -54,3 +54,23 @@ int mxc_concat_backward(float *const *dinps, const float *dout, const int64_t *w
     }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_concat_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_concat_param *p = &s->param.concat;
+    return mxc_concat_forward(s->outputs[0], (const float *const *)s->inputs, p->widths,
+                              s->n_inputs, p->outer);
+}
+
+/* As the Python kernel: always called. */
+int mxc_concat_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_concat_param *p = &s->param.concat;
+    return mxc_concat_backward(s->in_grads, s->out_grads[0], p->widths, s->n_inputs, p->outer);
+}

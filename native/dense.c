@@ -74,3 +74,26 @@ int mxc_dense_backward(float *dinp, float *dw, float *db, const float *dout,
     if (db) add_column_sums(db, dout, n, d_out);
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_dense_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_dense_param *p = &s->param.dense;
+    const float *b = s->n_inputs > 2 ? s->inputs[2] : NULL;
+    return mxc_dense_forward(s->outputs[0], s->inputs[0], s->inputs[1], b, p->n, p->d_in,
+                             p->d_out);
+}
+
+/* As the Python kernel: always called (a missing output gradient is an error). */
+int mxc_dense_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_dense_param *p = &s->param.dense;
+    float *db = s->n_inputs > 2 ? s->in_grads[2] : NULL;
+    return mxc_dense_backward(s->in_grads[0], s->in_grads[1], db, s->out_grads[0], s->inputs[0],
+                              s->inputs[1], p->n, p->d_in, p->d_out);
+}

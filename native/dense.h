@@ -10,3 +10,12 @@ int mxc_dense_forward(float *out, const float *inp, const float *w, const float 
 int mxc_dense_backward(float *dinp, float *dw, float *db, const float *dout,
                        const float *inp, const float *w,
                        int64_t n, int64_t d_in, int64_t d_out);
+
+/* The fused step (graph.h): inputs data, weight[, bias] (no_bias: two inputs),
+ * one output. */
+typedef struct {
+    int64_t n, d_in, d_out;
+} mxc_dense_param;
+
+int mxc_dense_step_forward(const mxc_step *s, int is_train);
+int mxc_dense_step_backward(const mxc_step *s, int is_train);

@@ -5,6 +5,7 @@
  * mask and broadcasts it. Not here: inference mode (identity, the caller's
  * choice). */
 #include "mxc.h"
+#include <string.h>
 
 /* Turns the uniforms in mask into keep/drop values in place:
  * u < keep -> 1/keep, else 0. */
@@ -97,4 +98,39 @@ int mxc_dropout_shared_backward(float *dinp, const float *dout, const float *mas
     if (ndim < 1 || shared_size(shape, mask_shape, ndim) < 1) return MXC_ERR_SHAPE;
     apply_mask(dinp, dout, mask, shape, mask_shape, ndim, 1);
     return MXC_OK;
+}
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+/* A mask is drawn only in training (or mode "always") and when p > 0. */
+static int dropout_applied(const mxc_dropout_param *p, int is_train) {
+    return (is_train || p->always) && p->p > 0.0f;
+}
+
+int mxc_dropout_step_forward(const mxc_step *s, int is_train) {
+    int rc = mxc_step_check(s, 1, 1, 0, 1);
+    if (rc != MXC_OK) return rc;
+    const mxc_dropout_param *p = &s->param.dropout;
+    if (dropout_applied(p, is_train) && p->ndim > 0)
+        return mxc_dropout_shared_forward(s->outputs[0], s->state[0], s->inputs[0], p->shape,
+                                          p->mask_shape, p->ndim, p->p, s->rng);
+    if (dropout_applied(p, is_train))
+        return mxc_dropout_forward(s->outputs[0], s->state[0], s->inputs[0], p->n, p->p, s->rng);
+    if (!s->outputs[0] || !s->inputs[0]) return MXC_ERR_NULL_PTR;
+    if (p->n < 1) return MXC_ERR_SHAPE;
+    memcpy(s->outputs[0], s->inputs[0], (size_t)p->n * sizeof(float));
+    return MXC_OK;
+}
+
+int mxc_dropout_step_backward(const mxc_step *s, int is_train) {
+    int rc = mxc_step_check(s, 1, 1, 0, 1);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0]) return MXC_OK;
+    const mxc_dropout_param *p = &s->param.dropout;
+    if (dropout_applied(p, is_train) && p->ndim > 0)
+        return mxc_dropout_shared_backward(s->in_grads[0], s->out_grads[0], s->state[0],
+                                           p->shape, p->mask_shape, p->ndim);
+    if (dropout_applied(p, is_train))
+        return mxc_dropout_backward(s->in_grads[0], s->out_grads[0], s->state[0], p->n);
+    return mxc_axpy(s->in_grads[0], s->out_grads[0], p->n, 1.0f);
 }

@@ -17,3 +17,19 @@ int mxc_dropout_shared_forward(float *out, float *mask, const float *inp, const 
 /* Accumulates dinp += dout * mask broadcast. */
 int mxc_dropout_shared_backward(float *dinp, const float *dout, const float *mask,
                                 const int64_t *shape, const int64_t *mask_shape, int64_t ndim);
+
+/* The fused step (graph.h): input data, one output, state {mask}, the step's rng.
+ * The mask is drawn only when training (or always) and p > 0; otherwise the
+ * step copies, and its backward passes the gradient straight through. With
+ * `axes` (ndim > 0) the mask is shared: the shared functions above, with the
+ * data's shape and the mask's. */
+typedef struct {
+    int64_t n;
+    float p;
+    int always; /* MXNet's mode = "always" */
+    int ndim;   /* 0: one mask value per data value; else the shapes below */
+    int64_t shape[MXC_MAX_NDIM], mask_shape[MXC_MAX_NDIM];
+} mxc_dropout_param;
+
+int mxc_dropout_step_forward(const mxc_step *s, int is_train);
+int mxc_dropout_step_backward(const mxc_step *s, int is_train);

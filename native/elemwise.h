@@ -1,10 +1,24 @@
-/* elemwise.h: small elementwise kernels the executor and arithmetic ops share. */
+/* elemwise.h: elementwise kernels: axpy (shared by the executor and the fused
+ * steps) and the elementwise math operators. */
 
 /* y[i] += alpha * x[i] */
 int mxc_axpy(float *y, const float *x, int64_t n, float alpha);
 
-/* out[i] = a[i] OP b[i], op: 0 add, 1 sub, 2 mul, 3 div. */
-int mxc_binary_forward(float *out, const float *a, const float *b, int64_t n, int op);
+/* The parameter block of the elementwise family: n values; kind and scalar are
+ * room for the arithmetic operators to come (binary, with a scalar, reversed). */
+typedef struct {
+    int64_t n;
+    int kind;
+    int reverse;
+    float scalar;
+} mxc_elemwise_param;
 
-/* out[i] = a[i] OP s, or s OP a[i] when reverse. op as above, plus 4 pow. */
-int mxc_scalar_forward(float *out, const float *a, float s, int64_t n, int op, int reverse);
+/* square: out[i] = inp[i] * inp[i]. */
+int mxc_square_forward(float *out, const float *inp, int64_t n);
+
+/* Accumulates dinp[i] += 2 * inp[i] * dout[i]. */
+int mxc_square_backward(float *dinp, const float *dout, const float *inp, int64_t n);
+
+/* The fused step (graph.h): input data, one output; param.elemwise.n. */
+int mxc_square_step_forward(const mxc_step *s, int is_train);
+int mxc_square_step_backward(const mxc_step *s, int is_train);

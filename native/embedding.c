@@ -32,3 +32,23 @@ int mxc_embedding_backward(float *dweight, const float *dout, const float *idx, 
     }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_embedding_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_embedding_param *p = &s->param.embedding;
+    return mxc_embedding_forward(s->outputs[0], s->inputs[0], s->inputs[1], p->n, p->input_dim,
+                                 p->output_dim);
+}
+
+int mxc_embedding_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK || !s->in_grads[1] || !s->out_grads[0]) return rc;
+    const mxc_embedding_param *p = &s->param.embedding;
+    return mxc_embedding_backward(s->in_grads[1], s->out_grads[0], s->inputs[0], p->n,
+                                  p->input_dim, p->output_dim);
+}

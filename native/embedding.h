@@ -10,3 +10,12 @@ int mxc_embedding_forward(float *out, const float *idx, const float *weight, int
  * the forward). The indices get no gradient. */
 int mxc_embedding_backward(float *dweight, const float *dout, const float *idx, int64_t n,
                            int64_t input_dim, int64_t output_dim);
+
+/* The fused step (graph.h): inputs {data (the indices), weight}, one output. The indices
+ * get no gradient; the weight's is accumulated when asked for. */
+typedef struct {
+    int64_t n, input_dim, output_dim;
+} mxc_embedding_param;
+
+int mxc_embedding_step_forward(const mxc_step *s, int is_train);
+int mxc_embedding_step_backward(const mxc_step *s, int is_train);

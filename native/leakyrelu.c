@@ -111,3 +111,40 @@ int mxc_rrelu_backward(float *dinp, const float *dout, const float *inp, const f
     for (int64_t i = 0; i < n; i++) dinp[i] += inp[i] > 0.0f ? dout[i] : mask[i] * dout[i];
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+/* rrelu draws its slopes only while training. */
+static int draws(const mxc_leakyrelu_param *p, int is_train) {
+    return p->mode == MXC_LRELU_MODE_RRELU && is_train;
+}
+
+int mxc_leakyrelu_step_forward(const mxc_step *s, int is_train) {
+    const mxc_leakyrelu_param *p = &s->param.leakyrelu;
+    int prelu = p->mode == MXC_LRELU_MODE_PRELU;
+    int rc = mxc_step_check(s, prelu ? 2 : 1, 1, 0, draws(p, is_train) ? 1 : 0);
+    if (rc != MXC_OK) return rc;
+    float *y = s->outputs[0];
+    const float *x = s->inputs[0];
+    if (prelu) return mxc_prelu_forward(y, x, s->inputs[1], p->outer, p->c, p->inner, p->gamma_n);
+    if (draws(p, is_train)) return mxc_rrelu_forward(y, s->state[0], x, p->n, p->lower, p->upper,
+                                                     s->rng);
+    return mxc_leakyrelu_forward(y, x, p->n, p->kind, p->slope);
+}
+
+int mxc_leakyrelu_step_backward(const mxc_step *s, int is_train) {
+    const mxc_leakyrelu_param *p = &s->param.leakyrelu;
+    int prelu = p->mode == MXC_LRELU_MODE_PRELU;
+    int rc = mxc_step_check(s, prelu ? 2 : 1, 1, 0, draws(p, is_train) ? 1 : 0);
+    if (rc != MXC_OK) return rc;
+    float *dx = s->in_grads[0];
+    const float *dy = s->out_grads[0], *x = s->inputs[0];
+    if (prelu) {
+        if (!dy || (!dx && !s->in_grads[1])) return MXC_OK;
+        return mxc_prelu_backward(dx, s->in_grads[1], dy, x, s->inputs[1], p->outer, p->c,
+                                  p->inner, p->gamma_n);
+    }
+    if (!dx || !dy) return MXC_OK;
+    if (draws(p, is_train)) return mxc_rrelu_backward(dx, dy, x, s->state[0], p->n);
+    return mxc_leakyrelu_backward(dx, dy, x, s->outputs[0], p->n, p->kind, p->slope);
+}

@@ -33,3 +33,18 @@ int mxc_rrelu_forward(float *out, float *mask, const float *inp, int64_t n, floa
 /* Accumulates dinp[i] += dout[i] * (inp[i] > 0 ? 1 : mask[i]). */
 int mxc_rrelu_backward(float *dinp, const float *dout, const float *inp, const float *mask,
                        int64_t n);
+
+/* The fused step (graph.h). mode PLAIN: leaky, elu, selu, gelu (kind, slope), and rrelu
+ * at inference (kind LEAKY, slope = the mean). RRELU: slopes drawn from the step's rng
+ * into state {mask} while training, else as PLAIN. PRELU: inputs {data, gamma} viewed as
+ * (outer, c, inner), gamma_n values. Inputs {data[, gamma]}, one output. */
+enum { MXC_LRELU_MODE_PLAIN = 0, MXC_LRELU_MODE_RRELU = 1, MXC_LRELU_MODE_PRELU = 2 };
+
+typedef struct {
+    int mode, kind;
+    int64_t n, outer, c, inner, gamma_n;
+    float slope, lower, upper;
+} mxc_leakyrelu_param;
+
+int mxc_leakyrelu_step_forward(const mxc_step *s, int is_train);
+int mxc_leakyrelu_step_backward(const mxc_step *s, int is_train);

@@ -62,3 +62,23 @@ int mxc_lrn_backward(float *dinp, const float *dout, const float *inp, const flo
         }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_lrn_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 1);
+    if (rc != MXC_OK) return rc;
+    const mxc_lrn_param *p = &s->param.lrn;
+    return mxc_lrn_forward(s->outputs[0], s->state[0], s->inputs[0], p->n, p->c, p->inner,
+                           p->nsize, p->alpha, p->beta, p->knorm);
+}
+
+int mxc_lrn_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 1);
+    if (rc != MXC_OK || !s->in_grads[0] || !s->out_grads[0]) return rc;
+    const mxc_lrn_param *p = &s->param.lrn;
+    return mxc_lrn_backward(s->in_grads[0], s->out_grads[0], s->inputs[0], s->outputs[0],
+                            s->state[0], p->n, p->c, p->inner, p->nsize, p->alpha, p->beta);
+}

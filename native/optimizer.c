@@ -171,3 +171,54 @@ MXC_HOT int mxc_adadelta_update(float *w, float *acc_g, float *acc_d, const floa
     }
     return MXC_OK;
 }
+
+// ----------------------------------------------------------------------------
+// the rules' adapters (optimizers.def): named hyper-parameters in, the call above out
+
+int mxc_sgd_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_sgd_update(u->w, u->g, u->n, h->lr, h->wd, h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_sgd_mom_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_sgd_mom_update(u->w, u->s[0], u->g, u->n, h->lr, h->momentum, h->wd,
+                              h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_nag_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_nag_update(u->w, u->s[0], u->g, u->n, h->lr, h->momentum, h->wd,
+                          h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_adam_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_adam_update(u->w, u->s[0], u->s[1], u->g, u->n, h->lr, h->beta1, h->beta2,
+                           h->epsilon, h->wd, h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_rmsprop_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_rmsprop_update(u->w, u->s[0], u->g, u->n, h->lr, h->gamma1, h->epsilon, h->wd,
+                              h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_rmspropalex_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_rmspropalex_update(u->w, u->s[0], u->s[1], u->s[2], u->g, u->n, h->lr, h->gamma1,
+                                  h->gamma2, h->epsilon, h->wd, h->rescale_grad,
+                                  h->clip_gradient);
+}
+
+int mxc_adagrad_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_adagrad_update(u->w, u->s[0], u->g, u->n, h->lr, h->epsilon, h->wd,
+                              h->rescale_grad, h->clip_gradient);
+}
+
+int mxc_adadelta_apply(const mxc_update *u) {
+    const mxc_hparams *h = &u->hp;
+    return mxc_adadelta_update(u->w, u->s[0], u->s[1], u->g, u->n, h->rho, h->epsilon, h->wd,
+                               h->rescale_grad, h->clip_gradient);
+}

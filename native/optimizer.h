@@ -1,4 +1,5 @@
-/* optimizer.h: in-place optimizer updates, MXNet-R v1.x rules (spec section 8).
+/* optimizer.h: in-place optimizer updates, MXNet-R v1.x rules (the formulas
+ * below are the reference; tests/test_native_optimizer.py restates each one).
  *
  * Notation: g = raw gradient, r = rescale_grad, clip(x) = clamp to [-clip, clip]
  * applied only when clip >= 0. State arrays are owned by the caller and start
@@ -43,3 +44,44 @@ int mxc_adagrad_update(float *w, float *h, const float *g, int64_t n,
  * w = w - d - wd*w. */
 int mxc_adadelta_update(float *w, float *acc_g, float *acc_d, const float *g, int64_t n,
                         float rho, float eps, float wd, float rescale, float clip);
+
+// --- the optimizer table (optimizers.def) ----------------------------------------
+
+enum {
+    MXC_OPT_NONE = 0, /* no rule: mxc_update_apply fails with MXC_ERR_VALUE */
+#define MXC_OPT(id, name, apply, n_states, hparams) MXC_OPT_##id,
+#include "optimizers.def"
+#undef MXC_OPT
+    MXC_OPT_COUNT     /* one past the last rule */
+};
+
+enum { MXC_OPT_MAX_STATES = 3 };
+
+/* Every hyper-parameter of every rule, named as in optimizers.def and as the
+ * Python optimizer's attributes; a rule reads the ones its row lists. */
+typedef struct {
+    float lr, momentum, beta1, beta2, epsilon, gamma1, gamma2, rho;
+    float wd, rescale_grad, clip_gradient;
+} mxc_hparams;
+
+/* One weight's update: rule `kind` on w (n values) with gradient g and the
+ * rule's state arrays s[0 ..] (the rest NULL). */
+typedef struct {
+    int kind; /* MXC_OPT_* */
+    int64_t n;
+    float *w;
+    const float *g;
+    float *s[MXC_OPT_MAX_STATES];
+    mxc_hparams hp;
+} mxc_update;
+
+/* The rules' adapters (named in optimizers.def): the update function above
+ * called with u's arrays and named hyper-parameters. */
+int mxc_sgd_apply(const mxc_update *u);
+int mxc_sgd_mom_apply(const mxc_update *u);
+int mxc_nag_apply(const mxc_update *u);
+int mxc_adam_apply(const mxc_update *u);
+int mxc_rmsprop_apply(const mxc_update *u);
+int mxc_rmspropalex_apply(const mxc_update *u);
+int mxc_adagrad_apply(const mxc_update *u);
+int mxc_adadelta_apply(const mxc_update *u);

@@ -3,9 +3,8 @@
  *
  * Their backward is the gradient of the loss the layer stands for, so it
  * reads the label and the forward output and ignores any head gradient
- * (MXNet's out_grad = false). The exact scaling rules are in the spec,
- * section 14, "Regression outputs" and "SoftmaxOutput". Not here: label shape
- * inference, which is the caller's. */
+ * (MXNet's out_grad = false). The exact scaling rules are written out in
+ * output.h. Not here: label shape inference, which is the caller's. */
 #include "mxc.h"
 #include <math.h>
 
@@ -146,4 +145,49 @@ int mxc_softmax_output_backward_prob(float *dinp, const float *out, const float 
     if (n < 1) return MXC_ERR_SHAPE;
     for (int64_t i = 0; i < n; i++) dinp[i] += (out[i] - label[i]) * grad_scale;
     return MXC_OK;
+}
+
+// --- fused steps (ops.def) ------------------------------------------------------
+
+enum { DATA = 0, LABEL = 1 }; /* inputs */
+
+int mxc_regression_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_regression_param *p = &s->param.regression;
+    return mxc_regression_output_forward(s->outputs[0], s->inputs[DATA], p->n, p->d, p->kind);
+}
+
+int mxc_regression_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[DATA]) return MXC_OK;
+    const mxc_regression_param *p = &s->param.regression;
+    return mxc_regression_output_backward(s->in_grads[DATA], s->outputs[0], s->inputs[LABEL],
+                                          p->n, p->d, p->kind, p->grad_scale);
+}
+
+int mxc_softmax_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_softmax_param *p = &s->param.softmax;
+    return mxc_softmax_output_forward(s->outputs[0], s->inputs[DATA], p->outer, p->c, p->inner);
+}
+
+int mxc_softmax_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[DATA]) return MXC_OK;
+    const mxc_softmax_param *p = &s->param.softmax;
+    if (p->prob_label)
+        return mxc_softmax_output_backward_prob(s->in_grads[DATA], s->outputs[0],
+                                                s->inputs[LABEL], p->size, p->grad_scale);
+    return mxc_softmax_output_backward(s->in_grads[DATA], s->outputs[0], s->inputs[LABEL],
+                                       p->outer, p->c, p->inner, p->batch, p->grad_scale,
+                                       p->use_ignore, p->ignore_label, p->normalization,
+                                       p->smooth_alpha);
 }

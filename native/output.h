@@ -35,3 +35,24 @@ int mxc_softmax_output_backward(float *dinp, const float *out, const float *labe
 /* Probability labels of the output's shape: dinp += (out - label) * grad_scale over n values. */
 int mxc_softmax_output_backward_prob(float *dinp, const float *out, const float *label,
                                      int64_t n, float grad_scale);
+
+/* The fused steps (graph.h). Inputs data, label; one output; the backward
+ * ignores the output gradient, and does nothing when the data needs none. */
+typedef struct {
+    int64_t n, d;
+    int kind; /* MXC_REG_* */
+    float grad_scale;
+} mxc_regression_param;
+
+/* prob_label: labels of the output's shape (mxc_softmax_output_backward_prob over
+ * size values); otherwise class indices (mxc_softmax_output_backward). */
+typedef struct {
+    int64_t outer, c, inner, batch, size;
+    int prob_label, use_ignore, normalization; /* normalization: MXC_NORM_* */
+    float grad_scale, ignore_label, smooth_alpha;
+} mxc_softmax_param;
+
+int mxc_regression_step_forward(const mxc_step *s, int is_train);
+int mxc_regression_step_backward(const mxc_step *s, int is_train);
+int mxc_softmax_step_forward(const mxc_step *s, int is_train);
+int mxc_softmax_step_backward(const mxc_step *s, int is_train);

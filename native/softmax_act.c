@@ -24,3 +24,22 @@ int mxc_softmax_act_backward(float *dinp, const float *dout, const float *out, i
         }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_softmax_act_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_softmax_act_param *p = &s->param.softmax_act;
+    return mxc_softmax_act_forward(s->outputs[0], s->inputs[0], p->outer, p->c, p->inner);
+}
+
+int mxc_softmax_act_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK || !s->in_grads[0] || !s->out_grads[0]) return rc;
+    const mxc_softmax_act_param *p = &s->param.softmax_act;
+    return mxc_softmax_act_backward(s->in_grads[0], s->out_grads[0], s->outputs[0], p->outer,
+                                    p->c, p->inner);
+}

@@ -10,3 +10,11 @@ int mxc_softmax_act_forward(float *out, const float *inp, int64_t outer, int64_t
 /* Accumulates dinp += out * (dout - sum_c(dout * out)) along c. */
 int mxc_softmax_act_backward(float *dinp, const float *dout, const float *out, int64_t outer,
                              int64_t c, int64_t inner);
+
+/* The fused step (graph.h): input data, one output. */
+typedef struct {
+    int64_t outer, c, inner;
+} mxc_softmax_act_param;
+
+int mxc_softmax_act_step_forward(const mxc_step *s, int is_train);
+int mxc_softmax_act_step_backward(const mxc_step *s, int is_train);

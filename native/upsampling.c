@@ -43,3 +43,36 @@ int mxc_upsampling_nearest_backward(float *dinp, const float *dout, int64_t n, i
         }
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+static int upsampling_check(const mxc_step *s) {
+    const mxc_upsampling_param *p = &s->param.upsampling;
+    if (p->n_args < 1 || p->n_args > MXC_UPSAMPLING_MAX_ARGS) return MXC_ERR_VALUE;
+    return mxc_step_check(s, p->n_args, 1, 0, 0);
+}
+
+int mxc_upsampling_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = upsampling_check(s);
+    const mxc_upsampling_param *p = &s->param.upsampling;
+    for (int64_t i = 0; rc == MXC_OK && i < p->n_args; i++)
+        rc = mxc_upsampling_nearest_forward(s->outputs[0] + p->first[i] * p->out_hw,
+                                            s->inputs[i], p->n, p->c[i], p->h[i], p->w[i],
+                                            p->scale[i], p->out_c, p->sum && i > 0);
+    return rc;
+}
+
+int mxc_upsampling_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = upsampling_check(s);
+    if (rc != MXC_OK || !s->out_grads[0]) return rc;
+    const mxc_upsampling_param *p = &s->param.upsampling;
+    for (int64_t i = 0; rc == MXC_OK && i < p->n_args; i++)
+        if (s->in_grads[i])
+            rc = mxc_upsampling_nearest_backward(s->in_grads[i],
+                                                 s->out_grads[0] + p->first[i] * p->out_hw,
+                                                 p->n, p->c[i], p->h[i], p->w[i], p->scale[i],
+                                                 p->out_c);
+    return rc;
+}

@@ -1,4 +1,5 @@
-"""The fused path (native/fused.c, mxnet_r_compat/engine/fused.py) against the per-kernel path.
+"""The fused path (native/graph.c, plan.c; mxnet_r_compat/engine/fused.py) against the per-kernel
+path.
 
 The fused path must be an exact replacement: for every network, optimizer,
 metric, device count and data layout it accepts, training gives bit-identical
@@ -23,6 +24,7 @@ from mxnet_r_compat.engine.executor import simple_bind
 from mxnet_r_compat.io import ArrayIter
 from mxnet_r_compat.learn import metric as metric_mod
 from mxnet_r_compat.learn import random as random_mod
+from mxnet_r_compat.ops import get_op
 from mxnet_r_compat.training import fit
 
 f32 = np.float32
@@ -159,6 +161,106 @@ def test_dropout_draws_the_same_masks(data):
     compare(lambda: mlp(dropout=0.4), X, y, num_round=2, array_batch_size=16,
             eval_metric=mx.metric.accuracy, ctx=[mx.cpu(0), mx.cpu(1)],
             eval_data={"data": X[:40], "label": y[:40]})
+
+
+def bn_net(fix_gamma=False, use_global_stats=False):
+    net = mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=12, name="fc1")
+    net = mx.symbol.BatchNorm(net, fix_gamma=fix_gamma, use_global_stats=use_global_stats,
+                              momentum=0.8, eps=1e-4, name="bn")
+    net = mx.symbol.Activation(net, act_type="tanh", name="act1")
+    net = mx.symbol.FullyConnected(net, num_hidden=5, name="fc2")
+    return mx.symbol.SoftmaxOutput(net, name="sm")
+
+
+def concat_net():
+    data = mx.symbol.Variable("data")
+    a = mx.symbol.FullyConnected(data, num_hidden=6, name="fa")
+    b = mx.symbol.Activation(mx.symbol.FullyConnected(data, num_hidden=4, name="fb"),
+                             act_type="relu", name="rb")
+    net = mx.symbol.Concat(a, b, dim=1, name="cat")
+    net = mx.symbol.Activation(net, act_type="sigmoid", name="act")
+    net = mx.symbol.FullyConnected(net, num_hidden=5, name="fc2")
+    return mx.symbol.SoftmaxOutput(net, name="sm")
+
+
+def bn_concat_3d_net():
+    """BatchNorm over the middle axis of 3-d data, concatenated with the (gradient-free) data."""
+    data = mx.symbol.Variable("data")
+    bn = mx.symbol.BatchNorm(data, axis=1, fix_gamma=False, name="bn")
+    net = mx.symbol.Concat(bn, data, dim=2, name="cat")
+    net = mx.symbol.FullyConnected(mx.symbol.Flatten(net, name="flat"), num_hidden=5, name="fc")
+    return mx.symbol.SoftmaxOutput(net, name="sm")
+
+
+def compare_fused(monkeypatch, net_fn, X, y, **kw):
+    """compare(), after checking that the first training really ran its batches in C."""
+    runs = []
+    real = fused.Plan.run
+
+    def spy(self, *args):
+        out = real(self, *args)
+        runs.append(out[0])
+        return out
+    monkeypatch.setattr(fused.Plan, "run", spy)
+    fast = record_training(net_fn(), X, y, **kw)
+    monkeypatch.setattr(fused.Plan, "run", real)
+    assert sum(runs) > 0, "the network did not train on the fused path"
+    with fused.enabled(False):
+        ref = record_training(net_fn(), X, y, **kw)
+    assert_same(fast, ref)
+
+
+BN_CONCAT_CASES = {
+    "batchnorm sgd-momentum eval": (bn_net, dict(
+        num_round=3, array_batch_size=16, learning_rate=0.1, momentum=0.9,
+        eval_metric=mx.metric.accuracy)),
+    "batchnorm fix_gamma two devices": (lambda: bn_net(fix_gamma=True), dict(
+        num_round=2, array_batch_size=20, optimizer="adam", eval_metric=mx.metric.accuracy,
+        ctx=[mx.cpu(0), mx.cpu(1)])),
+    "batchnorm global stats": (lambda: bn_net(use_global_stats=True), dict(
+        num_round=2, array_batch_size=32, learning_rate=0.05)),
+    "concat three devices": (concat_net, dict(
+        num_round=2, array_batch_size=30, optimizer="rmsprop", eval_metric=mx.metric.accuracy,
+        ctx=[mx.cpu(0), mx.cpu(1), mx.cpu(2)])),
+    "concat sgd": (concat_net, dict(num_round=3, array_batch_size=16, learning_rate=0.1,
+                                    momentum=0.5, eval_metric=mx.metric.accuracy)),
+}
+
+
+@pytest.mark.parametrize("case", BN_CONCAT_CASES)
+def test_batchnorm_and_concat_train_fused_bit_identically(monkeypatch, data, case):
+    net_fn, kw = BN_CONCAT_CASES[case]
+    X, y = data
+    if "eval_metric" in kw:
+        kw = {**kw, "eval_data": {"data": X[:61], "label": y[:61]}}
+    compare_fused(monkeypatch, net_fn, X, y, **kw)
+
+
+def test_batchnorm_and_concat_on_3d_data_train_fused_bit_identically(monkeypatch, data):
+    _, y = data
+    X3 = np.random.default_rng(2).standard_normal((203, 3, 4)).astype(f32)
+    compare_fused(monkeypatch, bn_concat_3d_net, X3, y, num_round=2, array_batch_size=16,
+                  learning_rate=0.1, momentum=0.9, eval_metric=mx.metric.accuracy,
+                  eval_data={"data": X3[:40], "label": y[:40]})
+
+
+def test_a_network_that_cannot_fuse_says_why_once_when_verbose(data, monkeypatch, capsys):
+    X, y = data
+    bn = get_op("BatchNorm")
+    monkeypatch.setattr(bn, "fusable", False)
+    monkeypatch.setattr(bn, "not_fusable_reason", "switched off by this test")
+    runs = []
+    monkeypatch.setattr(fused.Plan, "run", lambda *a: runs.append(a) or pytest.fail("fused"))
+    random_mod.set_seed(0)
+    fit.create(bn_net(), X, y, num_round=2, array_batch_size=50, verbose=True,
+               array_layout="rowmajor", eval_metric=mx.metric.accuracy)
+    said = [line for line in capsys.readouterr().err.splitlines() if "not fused" in line]
+    assert said == [("Training runs kernel by kernel, not fused: operator BatchNorm (node `bn`) "
+                     "has no fused step: switched off by this test.")]
+    fit.create(bn_net(), X, y, num_round=1, array_batch_size=50, verbose=False,
+               array_layout="rowmajor")
+    assert "not fused" not in capsys.readouterr().err
+    assert runs == []
 
 
 @pytest.mark.parametrize("layout", ["float64 rows", "float32 columns (R matrix)",
@@ -313,7 +415,9 @@ def _twin_executors(net, shapes, seed=0):
     mlp("softrelu", out=3, head="LogisticRegressionOutput"),
     mlp("softsign", out=3, head="MAERegressionOutput", grad_scale=0.5),
     mlp(out=3, multi_output=False, normalization="valid", use_ignore=True, ignore_label=1),
-], ids=["relu", "sigmoid", "tanh-flatten", "logistic", "mae", "softmax-ignore"])
+    bn_net(), bn_net(fix_gamma=True), bn_net(use_global_stats=True), concat_net(),
+], ids=["relu", "sigmoid", "tanh-flatten", "logistic", "mae", "softmax-ignore", "batchnorm",
+        "batchnorm-fix-gamma", "batchnorm-global-stats", "concat"])
 def test_graph_matches_the_kernels(net):
     shapes = {"data": (6, 4)}
     a, b = _twin_executors(net, shapes)
@@ -435,10 +539,10 @@ def test_update_dispatch_equals_the_optimizer_update(name, kw):
     states = c_opt.state_for(0, w_c)
     u = ffi.new("mxc_update *")
     u.kind, u.n, u.w = kind, w_c.size, fptr(w_c, writable=True)
-    for j in range(3):
+    for j in range(lib.MXC_OPT_MAX_STATES):
         u.s[j] = fptr(states[j], writable=True) if j < len(states) else ffi.NULL
-    for j, v in enumerate(hp):
-        u.hp[j] = v
+    for field, v in hp.items():
+        setattr(u.hp, field, v)
     for g in grads:
         ref_opt.update(0, w_ref, g)
         gc = g.copy()
@@ -447,8 +551,9 @@ def test_update_dispatch_equals_the_optimizer_update(name, kw):
         c_opt.count_updates(0, 1)
     assert_same(w_c, w_ref)
     assert (c_opt.counts, c_opt.num_update) == (ref_opt.counts, ref_opt.num_update)
-    u.kind = 99
-    assert lib.mxc_update_apply(u) == lib.MXC_ERR_VALUE
+    for bad in (lib.MXC_OPT_NONE, lib.MXC_OPT_COUNT, -1):
+        u.kind = bad
+        assert lib.mxc_update_apply(u) == lib.MXC_ERR_VALUE
 
 
 @pytest.mark.parametrize("layout", ["c32", "f64", "f32", "strided", "3d", "1d-int"])

@@ -1,11 +1,12 @@
-"""The convolutional operators on the fused path (native/window_steps.c): the same trainings
-with and without it give the same bits (tests/test_fused.py's harness)."""
+"""The convolutional operators on the fused path (their ops.def rows: native/window.c and the
+families' steps): the same trainings with and without it give the same bits, and really run
+their batches in C (tests/test_fused.py's harness)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_fused import compare
+from test_fused import compare_fused
 
 from mxnet_r_compat import mx
 from mxnet_r_compat.engine.executor import simple_bind
@@ -28,7 +29,8 @@ def every_operator():
     x = S.Convolution(S.Variable("data"), kernel=(3, 3), pad=(1, 1), num_filter=4,
                       num_group=2, name="cv")
     x = S.LeakyReLU(S.LRN(x, nsize=3, alpha=0.5, knorm=1.0), act_type="prelu", name="pr")
-    x = S.UpSampling(x, scale=2, sample_type="nearest", num_args=1)
+    x = S.UpSampling(x, S.Pooling(x, kernel=(2, 2), stride=(2, 2), pool_type="max"), scale=2,
+                     sample_type="nearest", num_args=2)
     x = S.Pooling(x, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
                   pooling_convention="full", count_include_pad=False)
     x = S.Deconvolution(S.SoftmaxActivation(x, mode="channel"), kernel=(2, 2), stride=(2, 2),
@@ -58,15 +60,16 @@ def test_networks_are_compiled_into_one_c_graph(net):
 
 @pytest.mark.parametrize("net", [lenet, every_operator], ids=["lenet", "every_operator"])
 @pytest.mark.parametrize("ctx", [1, 2], ids=["one_device", "two_devices"])
-def test_training_is_bit_identical_to_the_per_kernel_path(images, net, ctx):
+def test_training_is_bit_identical_to_the_per_kernel_path(monkeypatch, images, net, ctx):
     X, y = images
-    compare(net, X, y, num_round=2, array_batch_size=10, learning_rate=0.1, momentum=0.9,
-            eval_metric=mx.metric.accuracy, eval_data={"data": X[:20], "label": y[:20]},
-            ctx=[mx.cpu(i) for i in range(ctx)])
+    compare_fused(monkeypatch, net, X, y, num_round=2, array_batch_size=10, learning_rate=0.1,
+                  momentum=0.9, eval_metric=mx.metric.accuracy,
+                  eval_data={"data": X[:20], "label": y[:20]}, ctx=[mx.cpu(i) for i in range(ctx)])
 
 
-def test_embedding_training_is_bit_identical(images):
+def test_embedding_training_is_bit_identical(monkeypatch):
     rs = np.random.default_rng(2)
     X = rs.integers(-1, 9, (50, 3)).astype(f32)  # some indices out of range: clipped
     y = rs.standard_normal(50).astype(f32)
-    compare(embedding_net, X, y, num_round=2, array_batch_size=8, learning_rate=0.05)
+    compare_fused(monkeypatch, embedding_net, X, y, num_round=2, array_batch_size=8,
+                  learning_rate=0.05)

@@ -17,10 +17,11 @@ import zlib
 import numpy as np
 import pytest
 
-from mxnet_r_compat._lib import NULL, fptr, lib
+from mxnet_r_compat._lib import NULL, ffi, fptr, lib, optimizer_rule
 
 f32 = np.float32
-MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE = 0, 1, 2, 3
+MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE = (
+    lib.MXC_OK, lib.MXC_ERR_NULL_PTR, lib.MXC_ERR_SHAPE, lib.MXC_ERR_VALUE)
 
 # Every update has the signature (w, *state, g, n, *hyper): this table names them.
 SPECS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -329,3 +330,36 @@ def test_nag_momentum_needs_state() -> None:
     w, _, g = fresh("nag")
     hp = {h: VALID[h] for h in SPECS["nag"][2]}
     assert c_step("nag", w, {"mom": None}, g, hp) == MXC_ERR_NULL_PTR
+
+
+# ---------------------------------------------------------------------------------------------
+# the optimizer table (native/optimizers.def): each row's adapter against the function above
+
+TABLE_NAMES = {"eps": "epsilon", "rescale": "rescale_grad", "clip": "clip_gradient"}
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_table_row_calls_its_function_with_the_named_hyper_parameters(name: str) -> None:
+    """Distinct values per hyper-parameter: a field read in the wrong place shows."""
+    kind = getattr(lib, f"MXC_OPT_{name.upper()}")
+    rule, n_states, hparams = optimizer_rule(kind)
+    _, state_names, hp_names = SPECS[name]
+    assert (rule, n_states) == (name, len(state_names))
+    assert hparams == tuple(TABLE_NAMES.get(h, h) for h in hp_names)
+    hp = {h: VALID[h] * (1.0 - 0.01 * i) for i, h in enumerate(hp_names)}
+    g = np.linspace(-1.5, 2.0, 11, dtype=f32)
+    w_ref, w_tab = np.linspace(0.5, -0.7, 11, dtype=f32), np.linspace(0.5, -0.7, 11, dtype=f32)
+    st_ref = {s: np.full(11, 0.25, f32) for s in state_names}
+    st_tab = [np.full(11, 0.25, f32) for _ in state_names]
+    u = ffi.new("mxc_update *")
+    u.kind, u.n, u.w, u.g = kind, 11, fptr(w_tab, writable=True), fptr(g)
+    for j, s in enumerate(st_tab):
+        u.s[j] = fptr(s, writable=True)
+    for h, v in hp.items():
+        setattr(u.hp, TABLE_NAMES.get(h, h), v)
+    for _ in range(3):
+        assert c_step(name, w_ref, st_ref, g, hp) == MXC_OK
+        assert lib.mxc_update_apply(u) == MXC_OK
+    assert w_ref.tobytes() == w_tab.tobytes()
+    for s, arr in zip(state_names, st_tab):
+        assert st_ref[s].tobytes() == arr.tobytes(), s

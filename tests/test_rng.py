@@ -19,7 +19,8 @@ import pytest
 from mxnet_r_compat._lib import NULL, ffi, fptr, lib
 
 f32 = np.float32
-MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE = 0, 1, 2, 3
+MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE = (
+    lib.MXC_OK, lib.MXC_ERR_NULL_PTR, lib.MXC_ERR_SHAPE, lib.MXC_ERR_VALUE)
 
 
 def new_rng(seed: int):

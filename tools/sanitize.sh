@@ -58,7 +58,7 @@ mkdir -p "$PKG/native/tests"
 cp -r mxnet_r_compat "$PKG/"
 rm -f "$PKG"/mxnet_r_compat/_native*
 find "$PKG" -name __pycache__ -type d -prune -exec rm -rf {} +
-cp native/*.c native/*.h native/build_ffi.py "$PKG/native/"
+cp native/*.c native/*.h native/*.def native/build_ffi.py "$PKG/native/"
 cp native/tests/smoke.c "$PKG/native/tests/"
 
 # -fno-wrapv: CPython's own CFLAGS carry -fwrapv, which defines signed overflow and so

@@ -36,9 +36,11 @@ if ! RPY2_CFFI_MODE=API .venv/bin/python -c 'import rpy2.rinterface' >/dev/null 
 fi
 
 # Reinstall the package only when its build inputs changed (the C core compiles here).
+# The import check goes through _lib: a bare `import mxnet_r_compat._native` always fails
+# without the OpenBLAS preload (docs/BLAS.md), which made every `make` target recompile.
 stamp=.venv/.mxnet_r_compat-installed
 if [ ! -f "$stamp" ] || [ -n "$(find pyproject.toml setup.py native -newer "$stamp" -type f 2>/dev/null | head -1)" ] \
-   || ! .venv/bin/python -c 'import mxnet_r_compat._native' >/dev/null 2>&1; then
+   || ! .venv/bin/python -c 'import mxnet_r_compat._lib' >/dev/null 2>&1; then
   echo "setup: pip install -e '.[r,dev]' (compiles the C core)"
   .venv/bin/pip install -q -e '.[r,dev]'
   touch "$stamp"

@@ -15,8 +15,9 @@ from typing import Any
 
 from .. import io, viz
 from .._args import with_kwargs as _with_kwargs
-from ..engine import context
+from ..engine import context, kvstore, lowlevel
 from ..errors import MXValueError
+from .. import ndarray as nd
 from ..graph import symbol as sym
 from ..learn import initializer, lr_scheduler, metric, optimizer, random
 from ..ops import OPS
@@ -30,6 +31,32 @@ def _op_function(op_name: str) -> Callable:
     make.__doc__ = (f"mx.symbol.{op_name}: apply the {op_name} operator.\n\n"
                     f"Example:\n    >>> mx.symbol.{op_name}(mx.symbol.Variable('data'), ...)")
     return make
+
+
+def _dotted_kwargs(fn: Callable) -> Callable:
+    """``fn`` taking R-spelled keywords (``num.args``) too, at no cost without keywords (the
+    ``mx.nd`` functions are called in loops)."""
+    if isinstance(fn, type):
+        return fn
+
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            kwargs = {k.replace(".", "_"): v for k, v in kwargs.items()}
+        return fn(*args, **kwargs)
+    wrapper.__name__ = getattr(fn, "__name__", "nd")
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _nd_names() -> dict[str, Any]:
+    """``mx.nd.<name>`` for every NDArray function, also with dots (``mx.nd.slice.axis``)."""
+    out: dict[str, Any] = {}
+    for name, fn in nd.FUNCTIONS.items():
+        wrapped = _dotted_kwargs(fn)
+        out[f"mx.nd.{name}"] = wrapped
+        out[f"mx.nd.{name.replace('_', '.')}"] = wrapped
+    return out
 
 
 def _infer_shape(symbol, *args, **shapes):
@@ -63,8 +90,16 @@ R_API: dict[str, Any] = {
        for name, cls in optimizer.OPTIMIZERS.items()},
     "mx.lr_scheduler.FactorScheduler": lr_scheduler.FactorScheduler,
     "mx.lr_scheduler.MultiFactorScheduler": lr_scheduler.MultiFactorScheduler,
+    "mx.simple.bind": lowlevel.simple_bind, "mx.simple_bind": lowlevel.simple_bind,
+    "mx.symbol.bind": lowlevel.bind,
+    "mx.exec.forward": lowlevel.forward, "mx.exec.backward": lowlevel.backward,
+    "mx.exec.update.arg.arrays": lowlevel.update_arg_arrays,
+    "mx.exec.update.aux.arrays": lowlevel.update_aux_arrays,
+    "mx.exec.update.grad.arrays": lowlevel.update_grad_arrays,
+    "mx.kv.create": kvstore.KVStore,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
+    **_nd_names(),
 }
 
 # Callbacks beyond MXNet R (docs/CALLBACKS.md) and learning curves.
@@ -86,7 +121,7 @@ R_API.update({
 
 def _r_callable(dotted: str, obj: Any) -> Any:
     """Every function and class of the table takes keywords in R or Python spelling."""
-    if obj is callback.MetricLogger or hasattr(obj, "__wrapped__"):
+    if obj is callback.MetricLogger or obj is nd.NDArray or hasattr(obj, "__wrapped__"):
         return obj  # a reference class (``$new()``), or wrapped above
     if inspect.isfunction(obj) or isinstance(obj, type):
         return _with_kwargs(obj, dotted)

@@ -167,7 +167,7 @@ class DeviceGroup:
 
     def _metric_in_c(self, metric: Metric, state, label_name: str | None):
         """update_metric's result with the built-in metric computed by C over the same
-        arrays (bit-identical, fused.h), or None when that does not apply."""
+        arrays (bit-identical, native/metric.h), or None when that does not apply."""
         setup = self._metric_setup
         if setup is None or setup[0] is not metric or setup[1] != label_name:
             setup = self._metric_setup = (metric, label_name, self._metric_plan(metric,

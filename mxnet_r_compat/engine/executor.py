@@ -5,10 +5,10 @@ pointers into them, so a training step only copies a batch in and calls C.
 Gradients follow MXNet's ``grad.req = "write"``: they are zeroed and then
 accumulated by the backward kernels.
 
-When every kernel can describe itself as a C step (native/fused.h), the
-executor also compiles the whole network once into an ``mxc_graph``: a
-forward or backward pass is then one C call making the same kernel calls in
-the same order (bit-identical), and devices.py can fuse whole batches.
+When every operator has a fused step (native/ops.def), the executor also
+compiles the whole network once into an ``mxc_graph`` (graph_compiler.py): a forward
+or backward pass is then one C call making the same kernel calls in the same
+order (bit-identical), and devices.py can fuse whole batches.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .._lib import check, ffi, fptr, lib
+from .._lib import ffi, lib
 from ..errors import MXShapeError
 from ..graph.shape_inference import infer_node_shapes
 from ..graph.symbol import Node, Symbol
 from ..learn import random
 from ..ops import Binding, Kernel, Shape, get_op
 from . import fused
+from .graph_compiler import compile_graph, not_fusable
 
 
 def _zeros(shape: Shape) -> np.ndarray:
@@ -39,6 +40,8 @@ class Executor:
         aux_arrays: auxiliary state name -> array.
         outputs: the symbol's outputs after :meth:`forward`.
         uses_rng: True when a training forward draws random numbers (e.g. Dropout).
+        graph: the network as one C graph (graph_compiler.py), or None (kernel by kernel).
+        not_fusable: why the network has no C graph, or None.
 
     Example:
         >>> from mxnet_r_compat import mx
@@ -69,13 +72,19 @@ class Executor:
         self._allocate_node_buffers(out_shapes, grad_set)
         self._bindings: list[Binding] = []
         self._kernels: list[Kernel] = [self._bind(n) for n in self.nodes if n.op is not None]
-        self.uses_rng = any(get_op(n.op).uses_rng for n in self.nodes if n.op is not None)
+        self._ops = [get_op(n.op) for n in self.nodes if n.op is not None]
+        self.uses_rng = any(op.uses_rng for op in self._ops)
         self._grad_buffers = [g for gs in self._node_grad.values() for g in gs if g is not None]
         self._grad_buffers += list(self.grad_arrays.values())
         self._set_head_grads()
         self.outputs = [self._entry(n, i) for n, i in symbol.outputs_]
-        self.graph = _compile(self._kernels, self._grad_buffers, self._head_grads) \
+        self.graph = compile_graph(self._ops, self._kernels, self._bindings,
+                                   self._grad_buffers, self._head_grads) \
             if fused.is_enabled() else None
+        self.not_fusable = None if self.graph is not None else (
+            not_fusable(self._ops, [n.name for n in self.nodes if n.op is not None])
+            or ("the network has no operator" if not self._kernels
+                else "the fused path is switched off"))
         self._failed = ffi.new("int64_t *")
         self._last_train = False
 
@@ -160,6 +169,25 @@ class Executor:
         for k in reversed(self._kernels):
             k.backward()
 
+    def backward_with_heads(self, heads: list[np.ndarray]) -> None:
+        """Backward with the given gradients of the outputs (one per output, in order; loss
+        outputs ignore theirs), kernel by kernel (MXNet's ``backward(out_grads)``)."""
+        if len(heads) != len(self.symbol.outputs_):
+            raise MXShapeError(f"Invalid value for argument `out_grads`. Received: {len(heads)} "
+                               f"arrays. Expected {len(self.symbol.outputs_)}, one per output.")
+        for g in self._grad_buffers:
+            g.fill(0.0)
+        for (node, i), head in zip(self.symbol.outputs_, heads, strict=True):
+            head_grad = self._node_grad.get(id(node), [None] * (i + 1))[i]
+            if head_grad is None or node.op is None or get_op(node.op).is_loss:
+                continue
+            if head.shape != head_grad.shape:
+                raise MXShapeError(f"Invalid shape in `out_grads`. Received: {head.shape}. "
+                                   f"Expected {head_grad.shape} (backend order).")
+            np.copyto(head_grad, head)
+        for k in reversed(self._kernels):
+            k.backward()
+
     def copy_params_from(self, arg_params: dict[str, np.ndarray],
                          aux_params: dict[str, np.ndarray] | None = None,
                          allow_extra: bool = False) -> None:
@@ -176,40 +204,6 @@ class Executor:
                         f"Invalid shape for parameter `{name}`. Received: {value.shape}. "
                         f"Expected {dst[name].shape} (backend order).")
                 np.copyto(dst[name], value)
-
-
-class CompiledGraph:
-    """A network's kernels as one ``mxc_graph`` (native/fused.h); owns the C arrays."""
-
-    def __init__(self, kernels: list[Kernel], steps, zero: list[np.ndarray],
-                 ones: list[np.ndarray]) -> None:
-        self.kernels, self.steps = kernels, steps
-        self._zero = ffi.new("float *[]", [fptr(g, writable=True) for g in zero] or [ffi.NULL])
-        self._zero_n = ffi.new("int64_t[]", [g.size for g in zero] or [0])
-        self._ones = ffi.new("float *[]", [fptr(g, writable=True) for g in ones] or [ffi.NULL])
-        self._ones_n = ffi.new("int64_t[]", [g.size for g in ones] or [0])
-        self.ptr = ffi.new("mxc_graph *")
-        g = self.ptr
-        g.steps, g.n_steps = steps, len(kernels)
-        g.zero, g.zero_n, g.n_zero = self._zero, self._zero_n, len(zero)
-        g.ones, g.ones_n, g.n_ones = self._ones, self._ones_n, len(ones)
-
-    def raise_error(self, rc: int, step: int, phase: str) -> None:
-        """The error the failing kernel's own Python call raises."""
-        kernel = self.kernels[step] if 0 <= step < len(self.kernels) else None
-        check(rc, kernel.error_context(phase) if kernel is not None else f"network {phase}")
-
-
-def _compile(kernels: list[Kernel], zero: list[np.ndarray],
-             ones: list[np.ndarray]) -> CompiledGraph | None:
-    """The C graph of these kernels, or None when one of them has no C step."""
-    if not kernels:
-        return None
-    steps = ffi.new("mxc_step[]", len(kernels))
-    for i, k in enumerate(kernels):
-        if not k.fill_step(steps[i]):
-            return None
-    return CompiledGraph(kernels, steps, zero, ones)
 
 
 def simple_bind(symbol: Symbol, shapes: dict[str, Shape], no_grad: Iterable[str] = (),

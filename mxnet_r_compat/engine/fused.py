@@ -1,13 +1,13 @@
 """The fused training path (docs/ARCHITECTURE.md): a batch, or a run of batches, in one C call.
 
-:class:`Plan` ties a :class:`~mxnet_r_compat.devices.DeviceGroup`'s compiled
-graphs (one per device), the gradient sum over devices and the optimizer's
-updates into an ``mxc_plan`` (native/fused.h). ``DeviceGroup.train_step``
-uses it for one batch; :class:`FusedEpochs` uses it for whole runs of
-batches when no Python code has to run between them: the batches are then
-gathered in C straight from the iterator's source array (float32 or float64,
-any strides: an R matrix is read in place), and a built-in metric is computed
-in C, bit-identical to its numpy definition.
+Networks bound while :func:`enabled` is on are compiled into C graphs (graph_compiler.py).
+:class:`Plan` ties a :class:`~mxnet_r_compat.engine.devices.DeviceGroup`'s compiled graphs
+(one per device), the gradient sum over devices and the optimizer's updates into an
+``mxc_plan`` (native/plan.h). ``DeviceGroup.train_step`` uses it for one batch;
+:class:`FusedEpochs` uses it for whole runs of batches when no Python code has to run between
+them: the batches are then gathered in C straight from the iterator's source array (float32
+or float64, any strides: an R matrix is read in place), and a built-in metric is computed in
+C, bit-identical to its numpy definition.
 
 What stays exactly as in the per-batch loop (docs/MXNET_R_BEHAVIOUR.md, "Training loop" and
 "Callback environment"): the order of
@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .._lib import check, ffi, fptr, lib
+from .._lib import NULL, check, ffi, fptr, lib
+from ..console import message
 from ..io import ArrayIter
 
 CHUNK_SAMPLES = 16384  # samples per C call in a run: bounds how late Ctrl-C is seen
@@ -117,7 +118,7 @@ class Plan:
         execs, index = self.group.execs, self.group.param_index
         states = [optimizer.state_for(i, execs[d].arg_arrays[n], (d, i))
                   for d in range(self.n_dev) for i, n in index]
-        key = (id(optimizer), spec[0], tuple(spec[1]),
+        key = (id(optimizer), spec[0], tuple(spec[1].items()),
                tuple(id(a) for s in states for a in s), tuple(id(s) for s in states))
         if key == self._opt_key:
             return True
@@ -129,10 +130,10 @@ class Plan:
                 u, st = ups[k], states[k]
                 u.kind, u.n = kind, ex.arg_arrays[n].size
                 u.w, u.g = fptr(ex.arg_arrays[n], writable=True), fptr(ex.grad_arrays[n])
-                for j in range(3):
-                    u.s[j] = fptr(st[j], writable=True) if j < len(st) else ffi.NULL
-                for j, v in enumerate(hp):
-                    u.hp[j] = v
+                for j in range(lib.MXC_OPT_MAX_STATES):
+                    u.s[j] = fptr(st[j], writable=True) if j < len(st) else NULL
+                for name, value in hp.items():
+                    setattr(u.hp, name, value)
                 k += 1
         self._updates, self._states = ups, states  # the C structs point into these
         self.ptr.updates, self.ptr.n_updates = ups, len(states)
@@ -238,8 +239,12 @@ class FusedEpochs:
 
     @classmethod
     def create(cls, trainer) -> FusedEpochs | None:
-        """The fused runner of a trainer, or None when no pass of it can be fused."""
+        """The fused runner of a trainer, or None when no pass of it can be fused. A
+        network that cannot run as a C graph says why, once, at verbosity on."""
         t = trainer
+        reason = t.devices.execs[0].not_fusable
+        if reason is not None and t.verbose:
+            message("Training runs kernel by kernel, not fused: ", reason, ".")
         if any(t.callbacks.has(s) for s in ("batch.begin", "batch.end")):
             return None
         if any(hasattr(p, "on_batch_end") for p in t.plugins):
@@ -290,7 +295,7 @@ class FusedEpochs:
         if io is None or not io[0].set_optimizer(t.optimizer):
             return nbatch, False
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         state = self._state
         if kind:
             state[0], state[1] = (float(v) for v in t.env.train_metric)
@@ -338,7 +343,7 @@ class FusedEpochs:
         if io is None:
             return state
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else 0
+        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
         if kind:
             self._state[0], self._state[1] = (float(v) for v in state)
         total = src.it.num_batches

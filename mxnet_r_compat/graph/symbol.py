@@ -222,11 +222,24 @@ class Symbol:
         outs = ", ".join(self.outputs())
         return f"<Symbol {self.name or 'group'}: outputs {outs}>"
 
-    # Arithmetic (docs/MXNET_R_BEHAVIOUR.md, "Symbols and their JSON") is not implemented: say so
-    # instead of failing obscurely.
+    # Arithmetic: elemwise_* between symbols, the *_scalar operators with a number, under
+    # MXNet's automatic names (_plus0, _mulscalar0, ...).
     def _arith(self, other: Any, op: str, reverse: bool = False) -> Symbol:
-        raise MXValueError(f"Symbol arithmetic ({op}) is not supported by mxnet_r_compat; "
-                           f"build the network from operators such as FullyConnected.")
+        if isinstance(other, Symbol):
+            lhs, rhs = (other, self) if reverse else (self, other)
+            if op == "power":
+                raise MXValueError("Symbol ^ Symbol is not supported; use a number exponent.")
+            return create(f"elemwise_{op}", lhs, rhs, name=_auto_name(_SYMBOL_NAMES[op]))
+        if not isinstance(other, (int, float)) or isinstance(other, bool):
+            raise MXTypeError(f"Symbol arithmetic takes a Symbol or a number. Received: "
+                              f"{type(other).__name__}.")
+        if reverse and op in ("add", "mul"):
+            reverse = False  # commutative: MXNet builds the plain scalar op
+        prefix = "_r" if reverse else "_"
+        base = {"add": "plus", "sub": "minus", "mul": "mul", "div": "div",
+                "power": "power"}[op]
+        return create(f"{prefix}{base}_scalar", self, scalar=float(other),
+                      name=_auto_name(f"{prefix}{base}scalar"))
 
     def __add__(self, o): return self._arith(o, "add")
     def __radd__(self, o): return self._arith(o, "add", True)
@@ -236,7 +249,12 @@ class Symbol:
     def __rmul__(self, o): return self._arith(o, "mul", True)
     def __truediv__(self, o): return self._arith(o, "div")
     def __rtruediv__(self, o): return self._arith(o, "div", True)
-    def __pow__(self, o): return self._arith(o, "pow")
+    def __pow__(self, o): return self._arith(o, "power")
+    def __rpow__(self, o): return self._arith(o, "power", True)
+    def __neg__(self): return self._arith(-1.0, "mul")
+
+
+_SYMBOL_NAMES = {"add": "_plus", "sub": "_minus", "mul": "_mul", "div": "_div"}
 
 
 def Variable(name: str, attr: dict[str, str] | None = None) -> Symbol:  # noqa: N802 (MXNet name)

@@ -78,7 +78,7 @@ class ArrayIter(DataIter):
         self._gather: tuple | None = None  # (key, mxc_batches *) for the C gather
 
     def c_batches(self):
-        """An ``mxc_batches`` (native/fused.h) over this iterator's arrays, read in place, or
+        """An ``mxc_batches`` (native/batches.h) over this iterator's arrays, read in place, or
         None when their layout or type needs numpy. Rebuilt if the arrays were replaced."""
         key = (id(self.data), id(self.label), id(self.order))
         if self._gather is None or self._gather[0] != key:

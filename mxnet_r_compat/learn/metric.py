@@ -7,7 +7,10 @@ values (the "batch" aggregate). A metric also declares whether higher is
 better (``maximize``), which callbacks with ``mode="auto"`` use.
 
 Labels and predictions reach ``feval`` as float32 numpy arrays in backend
-order (batch first).
+order (batch first). For a network with one output per sample the prediction
+comes as ``(n,)``, the label's shape, so ``mean(abs(label - pred))`` compares
+sample with sample (see :func:`feval_inputs`); with several outputs it is
+``(n, outputs)``.
 """
 
 from __future__ import annotations
@@ -64,12 +67,12 @@ class Metric:
         """Add one call's value to the state; returns the new state (R semantics)."""
         value = _native_value(self.feval, label, pred)
         if value is None:
-            value = float(self.feval(label, pred))
+            value = float(self.feval(*feval_inputs(label, pred)))
         weight = label.shape[0] if self.aggregate == "epoch" else 1
         return np.array([state[0] + weight, state[1] + value])
 
     def native_kind(self) -> int:
-        """The C metric (native/fused.h ``MXC_METRIC_*``) that computes this metric's per-call
+        """The C metric (native/metric.h ``MXC_METRIC_*``) that computes this metric's per-call
         values bit for bit, or 0 (``MXC_METRIC_NONE``) when feval must run in Python."""
         if self.aggregate != "batch":
             return 0
@@ -84,14 +87,38 @@ class Metric:
         return f"<mx.metric {self.name} ({'max' if self.maximize else 'min'}imize)>"
 
 
+def feval_inputs(label: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The label and prediction a metric's feval receives.
+
+    A prediction with one output per sample, ``(n, 1)``, becomes ``(n,)``, and so does a
+    label of n values: both then have the same shape, as MXNet R 1.x's metrics made them with
+    ``mx.nd.reshape(pred, shape = 0)``. (Without this, ``label - pred`` broadcasts (n,)
+    against (n, 1) into an n x n matrix and the metric is silently wrong.) Several outputs
+    per sample stay ``(n, outputs)``.
+
+    Example:
+        >>> [a.shape for a in feval_inputs(np.zeros(4), np.zeros((4, 1)))]
+        [(4,), (4,)]
+    """
+    label, pred = np.asarray(label), np.asarray(pred)
+    n = pred.shape[0] if pred.ndim else 0
+    if pred.ndim == 2 and pred.shape[1] == 1 and label.size == n:
+        return label.reshape(n), pred.reshape(n)
+    return label, pred
+
+
 def custom(name: str, feval: Callable, maximize: bool = False, aggregate: str = "batch") -> Metric:
     """A metric from a function of (label, pred) (``mx.metric.custom``).
 
     With ``aggregate="epoch"`` feval returns the SUM of per-sample values of a
     batch and the epoch value is that total over the number of samples.
 
+    feval receives the label and the prediction with one shape (n) for a network with one
+    output per sample (:func:`feval_inputs`), and may return a number or an NDArray of one
+    value.
+
     Example:
-        >>> m = custom("mae", lambda label, pred: float(np.mean(np.abs(label - pred.ravel()))))
+        >>> m = custom("mae", lambda label, pred: float(np.mean(np.abs(label - pred))))
         >>> s = m.update(np.array([1., 2.]), np.array([[1.5], [2.5]]), m.init()); m.get(s).value
         0.5
     """
@@ -184,7 +211,7 @@ def _native_kinds() -> dict[Callable, int]:
 
 
 def _native_value(feval: Callable, label, pred) -> float | None:
-    """A built-in feval's value computed in C (bit-identical, see native/fused.h), or None
+    """A built-in feval's value computed in C (bit-identical, see native/metric.h), or None
     when feval is not built in or its arguments are not float32 arrays of matching sizes
     (the numpy code then runs, and raises its own errors)."""
     kind = _native_kinds().get(feval)

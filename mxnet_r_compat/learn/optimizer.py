@@ -5,6 +5,10 @@ An optimizer keeps its hyper-parameters, per-weight state arrays (zeros at
 first, owned here, updated in place by C) and MXNet's update counters.
 Hyper-parameters go through MXNet R's 6-significant-digit formatting before
 use, as they did on their way into MXNet's update operators.
+
+Each class picks a rule of the C optimizer table (native/optimizers.def) and
+keeps the attributes that rule's hyper-parameters are named after; which
+hyper-parameters a rule reads, and in which order, is read from that table.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._args import normalize_kwargs, number
-from .._lib import NULL, check, fptr, lib
+from .._lib import NULL, check, ffi, fptr, lib, optimizer_rule
 from ..errors import MXValueError, invalid_value
 from ..ops import format_param
 
@@ -76,8 +80,47 @@ class Optimizer:
             state = self.states[key] = self.create_state(index, weight)
         self._step(weight, grad, state)
 
+    def rule(self) -> int:
+        """The C update rule (``lib.MXC_OPT_*``, native/optimizers.def) of this optimizer's
+        current settings (a subclass keeps its parent's rule); 0 when no class has one
+        (a subclass of Optimizer overrides ``_step``).
+
+        Example:
+            >>> create("sgd", momentum=0.9).rule() == lib.MXC_OPT_SGD_MOM
+            True
+        """
+        for cls in type(self).__mro__:
+            if cls in _RULES:
+                return _RULES[cls](self)
+        return 0
+
     def _step(self, w: np.ndarray, g: np.ndarray, state: list[np.ndarray]) -> None:
-        raise NotImplementedError
+        """One C update of ``w`` through the rule's adapter (native/update.h)."""
+        u = self._c_update()
+        u.n, u.w, u.g = w.size, fptr(w, True), fptr(g)
+        for j, s in enumerate(state):
+            u.s[j] = fptr(s, True)
+        rc = lib.mxc_update_apply(u)
+        if rc:
+            check(rc, f"{self.name} update")
+
+    def _c_update(self) -> Any:
+        """The ``mxc_update`` with this optimizer's rule and hyper-parameters, rebuilt when
+        a setting changed (any attribute set, as :meth:`fused_key` tracks); its state
+        pointers past the rule's own states stay NULL."""
+        setting = self.__dict__.get("_setting", 0)
+        cached = self.__dict__.get("_update")
+        if cached is None:
+            cached = self.__dict__["_update"] = [None, ffi.new("mxc_update *")]
+        u = cached[1]
+        if cached[0] != setting:
+            u.kind = kind = self.rule()
+            for name in _hparams(kind):
+                setattr(u.hp, name, self.hyper(name))
+            for j in range(lib.MXC_OPT_MAX_STATES):
+                u.s[j] = NULL
+            cached[0] = setting
+        return u
 
     def hyper(self, name: str) -> float:
         """A hyper-parameter as the C kernel receives it (formatted once per value)."""
@@ -91,15 +134,20 @@ class Optimizer:
             got = cache[key] = _as_backend_float(value)
         return got
 
-    # -- fused path (native/fused.h) --------------------------------------------------------
-    def fused_spec(self) -> tuple[int, list[float]] | None:
-        """``(MXC_OPT_* kind, hyper-parameters in the C function's order)`` for updates run
-        by C, or None when each update must run here (an lr scheduler is called per update,
-        or a subclass has its own rule)."""
-        if self.lr_scheduler is not None or type(self) not in _FUSED:
+    # -- fused path (native/update.h) --------------------------------------------------------
+    def fused_spec(self) -> tuple[int, dict[str, float]] | None:
+        """``(MXC_OPT_* rule, {hyper-parameter name: value})`` for updates run by C without
+        Python in between, or None when each update must run here (an lr scheduler is called
+        per update, or a subclass has its own rule).
+
+        Example:
+            >>> create("sgd", learning_rate=0.1).fused_spec()[1]["lr"]
+            0.1
+        """
+        if self.lr_scheduler is not None or type(self) not in _RULES:
             return None
-        kind, names = _FUSED[type(self)](self)
-        return kind, [self.hyper(n) for n in names]
+        kind = self.rule()
+        return kind, {name: self.hyper(name) for name in _hparams(kind)}
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Any setting but the counters' may change the rule, a hyper-parameter or the
@@ -111,7 +159,7 @@ class Optimizer:
     def fused_key(self) -> tuple | None:
         """Changes whenever :meth:`fused_spec` or the state arrays may have (any attribute
         set, the state dict's size); None when updates cannot run in C."""
-        if self.lr_scheduler is not None or type(self) not in _FUSED:
+        if self.lr_scheduler is not None or type(self) not in _RULES:
             return None
         return (id(self), self.__dict__.get("_setting", 0), id(self.states), len(self.states))
 
@@ -150,11 +198,6 @@ class Optimizer:
             load(state["lr_scheduler"])
 
 
-def _run(rc: int, name: str) -> None:
-    if rc:
-        check(rc, f"{name} update")
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional momentum (``mx.opt.sgd``)."""
 
@@ -167,28 +210,11 @@ class SGD(Optimizer):
                                ok=lambda v: 0 <= v < 1, finite=False)
         self.n_states = 1 if self.momentum != 0 else 0
 
-    def _step(self, w, g, state):
-        h = self.hyper
-        if self.momentum == 0:
-            rc = lib.mxc_sgd_update(fptr(w, True), fptr(g), w.size, h("lr"), h("wd"),
-                                    h("rescale_grad"), h("clip_gradient"))
-        else:
-            rc = lib.mxc_sgd_mom_update(fptr(w, True), fptr(state[0], True), fptr(g), w.size,
-                                        h("lr"), h("momentum"), h("wd"), h("rescale_grad"),
-                                        h("clip_gradient"))
-        _run(rc, "sgd")
-
 
 class NAG(SGD):
     """Nesterov accelerated gradient (``mx.opt.nag``)."""
 
     name = "nag"
-
-    def _step(self, w, g, state):
-        h = self.hyper
-        mom = fptr(state[0], True) if state else NULL
-        _run(lib.mxc_nag_update(fptr(w, True), mom, fptr(g), w.size, h("lr"), h("momentum"),
-                                h("wd"), h("rescale_grad"), h("clip_gradient")), "nag")
 
 
 class Adam(Optimizer):
@@ -203,12 +229,6 @@ class Adam(Optimizer):
         self.beta1 = number("beta1", beta1, "0 <= beta1 < 1", ok=lambda v: 0 <= v < 1, finite=False)
         self.beta2 = number("beta2", beta2, "0 <= beta2 < 1", ok=lambda v: 0 <= v < 1, finite=False)
         self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
-
-    def _step(self, w, g, state):
-        h = self.hyper
-        _run(lib.mxc_adam_update(fptr(w, True), fptr(state[0], True), fptr(state[1], True),
-                                 fptr(g), w.size, h("lr"), h("beta1"), h("beta2"), h("epsilon"),
-                                 h("wd"), h("rescale_grad"), h("clip_gradient")), "adam")
 
 
 class RMSProp(Optimizer):
@@ -228,19 +248,6 @@ class RMSProp(Optimizer):
         self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
         self.n_states = 3 if self.centered else 1
 
-    def _step(self, w, g, state):
-        h = self.hyper
-        if self.centered:
-            rc = lib.mxc_rmspropalex_update(
-                fptr(w, True), fptr(state[0], True), fptr(state[1], True), fptr(state[2], True),
-                fptr(g), w.size, h("lr"), h("gamma1"), h("gamma2"), h("epsilon"), h("wd"),
-                h("rescale_grad"), h("clip_gradient"))
-        else:
-            rc = lib.mxc_rmsprop_update(fptr(w, True), fptr(state[0], True), fptr(g), w.size,
-                                        h("lr"), h("gamma1"), h("epsilon"), h("wd"),
-                                        h("rescale_grad"), h("clip_gradient"))
-        _run(rc, "rmsprop")
-
 
 class AdaGrad(Optimizer):
     """AdaGrad (``mx.opt.adagrad``)."""
@@ -252,12 +259,6 @@ class AdaGrad(Optimizer):
                  clip_gradient=-1.0, lr_scheduler=None) -> None:
         super().__init__(learning_rate, wd, rescale_grad, clip_gradient, lr_scheduler)
         self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
-
-    def _step(self, w, g, state):
-        h = self.hyper
-        _run(lib.mxc_adagrad_update(fptr(w, True), fptr(state[0], True), fptr(g), w.size,
-                                    h("lr"), h("epsilon"), h("wd"), h("rescale_grad"),
-                                    h("clip_gradient")), "adagrad")
 
 
 class AdaDelta(Optimizer):
@@ -272,33 +273,29 @@ class AdaDelta(Optimizer):
         self.rho = number("rho", rho, "0 <= rho < 1", ok=lambda v: 0 <= v < 1, finite=False)
         self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
 
-    def _step(self, w, g, state):
-        h = self.hyper
-        _run(lib.mxc_adadelta_update(fptr(w, True), fptr(state[0], True), fptr(state[1], True),
-                                     fptr(g), w.size, h("rho"), h("epsilon"), h("wd"),
-                                     h("rescale_grad"), h("clip_gradient")), "adadelta")
-
 
 _COUNTERS = frozenset({"num_update", "counts", "_hyper_cache"})
 
-# C update kind and hyper-parameter names (in the C function's order) of each class whose
-# rule is exactly one optimizer.h function (fused.h: mxc_update).
-_FUSED: dict[type, Callable[[Any], tuple[int, tuple[str, ...]]]] = {
-    SGD: lambda o: (lib.MXC_OPT_SGD, ("lr", "wd", "rescale_grad", "clip_gradient"))
-    if o.momentum == 0 else
-    (lib.MXC_OPT_SGD_MOM, ("lr", "momentum", "wd", "rescale_grad", "clip_gradient")),
-    NAG: lambda o: (lib.MXC_OPT_NAG, ("lr", "momentum", "wd", "rescale_grad", "clip_gradient")),
-    Adam: lambda o: (lib.MXC_OPT_ADAM, ("lr", "beta1", "beta2", "epsilon", "wd", "rescale_grad",
-                                        "clip_gradient")),
-    RMSProp: lambda o: (lib.MXC_OPT_RMSPROPALEX, ("lr", "gamma1", "gamma2", "epsilon", "wd",
-                                                  "rescale_grad", "clip_gradient"))
-    if o.centered else
-    (lib.MXC_OPT_RMSPROP, ("lr", "gamma1", "epsilon", "wd", "rescale_grad", "clip_gradient")),
-    AdaGrad: lambda o: (lib.MXC_OPT_ADAGRAD, ("lr", "epsilon", "wd", "rescale_grad",
-                                              "clip_gradient")),
-    AdaDelta: lambda o: (lib.MXC_OPT_ADADELTA, ("rho", "epsilon", "wd", "rescale_grad",
-                                                "clip_gradient")),
+# The C rule (native/optimizers.def) of each class, from its settings.
+_RULES: dict[type, Callable[[Any], int]] = {
+    SGD: lambda o: lib.MXC_OPT_SGD if o.momentum == 0 else lib.MXC_OPT_SGD_MOM,
+    NAG: lambda o: lib.MXC_OPT_NAG,
+    Adam: lambda o: lib.MXC_OPT_ADAM,
+    RMSProp: lambda o: lib.MXC_OPT_RMSPROPALEX if o.centered else lib.MXC_OPT_RMSPROP,
+    AdaGrad: lambda o: lib.MXC_OPT_ADAGRAD,
+    AdaDelta: lambda o: lib.MXC_OPT_ADADELTA,
 }
+
+_HPARAMS: dict[int, tuple[str, ...]] = {}
+
+
+def _hparams(kind: int) -> tuple[str, ...]:
+    """The hyper-parameters rule ``kind`` reads (its row of native/optimizers.def)."""
+    names = _HPARAMS.get(kind)
+    if names is None:
+        names = _HPARAMS[kind] = optimizer_rule(kind)[2]
+    return names
+
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD, "nag": NAG, "adam": Adam, "rmsprop": RMSProp, "adagrad": AdaGrad,
@@ -340,7 +337,7 @@ def get_updater(optimizer: Optimizer, weights: dict[str, np.ndarray] | None = No
             g = grad_list[key]
             if g is None:
                 continue
-            optimizer.update(index, weight_list[key], g)
+            optimizer.update(index, np.asarray(weight_list[key]), np.asarray(g, np.float32))
             out[key] = weight_list[key]
         return out
     return updater

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .._lib import NULL, check, fptr, lib
 from .registry import Binding, Kernel, Op, Param, register
 
-ACT_TYPES = {"relu": 0, "sigmoid": 1, "tanh": 2, "softrelu": 3, "softsign": 4}
+ACT_TYPES = {"relu": lib.MXC_ACT_RELU, "sigmoid": lib.MXC_ACT_SIGMOID, "tanh": lib.MXC_ACT_TANH,
+             "softrelu": lib.MXC_ACT_SOFTRELU, "softsign": lib.MXC_ACT_SOFTSIGN}
 
 
 class Activation(Op):
@@ -33,10 +34,8 @@ class _ActivationKernel(Kernel):
         if rc:
             check(rc, "Activation forward")
 
-    def fill_step(self, s) -> bool:
-        s.op, s.kind, s.dim[0] = lib.MXC_STEP_ACTIVATION, self.act, self.n
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        param.activation.n, param.activation.act_type = self.n, self.act
 
     def backward(self) -> None:
         if self.dx == NULL:

@@ -18,6 +18,7 @@ from .window import (
     check_data_rank,
     conv_extent,
     conv_struct,
+    fill_window,
     per_axis,
     window_axes,
     workspace_shape,
@@ -64,10 +65,26 @@ def _complete(op: Op, p: dict[str, Any], ins: list[Shape | None], want: list[Sha
     return want, [out], []
 
 
+class _Windowed(Op):
+    """What Convolution and Deconvolution share: their fused step's window block."""
+
+    def geometry(self, p: dict[str, Any], data: Shape) -> tuple[dict[str, tuple], Shape]:
+        raise NotImplementedError
+
+    def window(self, p: dict[str, Any], data: Shape) -> dict[str, Any]:
+        """The fused step's window block (native/window.h) of this node."""
+        win, out = self.geometry(p, data)
+        return {"n_spatial": len(win["kernel"]), "batch": data[0], "in_channels": data[1],
+                "out_channels": p["num_filter"], "groups": p["num_group"],
+                "in_size": tuple(data[2:]), "out_size": tuple(out[2:]),
+                "kernel": win["kernel"], "stride": win["stride"], "pad": win["pad"],
+                "dilate": win["dilate"], "adj": win.get("adj", ()), "no_bias": int(p["no_bias"])}
+
+
 # -- Convolution ----------------------------------------------------------------------------
 
 
-class Convolution(Op):
+class Convolution(_Windowed):
     name = "Convolution"
     params = {**_COMMON, "workspace": Param("int", 1024), "no_bias": Param("bool", False)}
 
@@ -101,14 +118,16 @@ class Convolution(Op):
         return {"work": workspace_shape(self.struct(p, ins[0]))}
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _ConvKernel(self.struct(p, b.inputs[0].shape), b, "Convolution")
+        data = b.inputs[0].shape
+        return _ConvKernel(self.struct(p, data), self.window(p, data), b, self.name)
 
 
 class _ConvKernel(Kernel):
     """Forward and backward of one Convolution or Deconvolution node (``transpose``)."""
 
-    def __init__(self, g, b: Binding, what: str) -> None:
+    def __init__(self, g, window: dict[str, Any], b: Binding, what: str) -> None:
         self.what, self.g = what, g  # g: the mxc_conv2d, kept alive with the kernel
+        self.window = window
         self.x, self.w = fptr(b.inputs[0]), fptr(b.inputs[1])
         self.b = fptr(b.inputs[2]) if len(b.inputs) > 2 else NULL
         self.y = fptr(b.outputs[0], writable=True)
@@ -120,13 +139,9 @@ class _ConvKernel(Kernel):
         transpose = what == "Deconvolution"
         self._fwd = lib.mxc_deconv2d_forward if transpose else lib.mxc_conv2d_forward
         self._bwd = lib.mxc_deconv2d_backward if transpose else lib.mxc_conv2d_backward
-        self._step = lib.MXC_STEP_DECONV if transpose else lib.MXC_STEP_CONV
 
-    def fill_step(self, s) -> bool:
-        s.op, s.geom, s.work, s.work_n = self._step, self.g, self.work, self.work_n
-        s.y, s.x, s.w, s.b = self.y, self.x, self.w, self.b
-        s.dx, s.dw, s.db, s.dy = self.dx, self.dw, self.db, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        fill_window(param.window, self.window)
 
     def forward(self, is_train: bool) -> None:
         rc = self._fwd(self.y, self.x, self.w, self.b, self.g, self.work, self.work_n)
@@ -145,7 +160,7 @@ class _ConvKernel(Kernel):
 # -- Deconvolution --------------------------------------------------------------------------
 
 
-class Deconvolution(Op):
+class Deconvolution(_Windowed):
     name = "Deconvolution"
     params = {**_COMMON, "adj": Param("shape", ()), "target_shape": Param("shape", ()),
               "workspace": Param("int", 512), "no_bias": Param("bool", True)}
@@ -207,7 +222,8 @@ class Deconvolution(Op):
         return {"work": workspace_shape(self.struct(p, ins[0]))}
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _ConvKernel(self.struct(p, b.inputs[0].shape), b, "Deconvolution")
+        data = b.inputs[0].shape
+        return _ConvKernel(self.struct(p, data), self.window(p, data), b, self.name)
 
 
 register(Convolution())

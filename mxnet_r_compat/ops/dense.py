@@ -58,11 +58,9 @@ class _DenseKernel(Kernel):
         if rc:
             check(rc, "FullyConnected forward")
 
-    def fill_step(self, s) -> bool:
-        s.op, s.dim[0], s.dim[1], s.dim[2] = lib.MXC_STEP_DENSE, self.n, self.d_in, self.d_out
-        s.y, s.x, s.w, s.b = self.out, self.x, self.w, self.b
-        s.dx, s.dw, s.db, s.dy = self.dx, self.dw, self.db, self.dout
-        return True
+    def fill_step(self, param) -> None:
+        p = param.dense
+        p.n, p.d_in, p.d_out = self.n, self.d_in, self.d_out
 
     def backward(self) -> None:
         rc = lib.mxc_dense_backward(self.dx, self.dw, self.db, self.dout, self.x, self.w,

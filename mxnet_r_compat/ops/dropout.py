@@ -12,6 +12,8 @@ from .._lib import NULL, check, ffi, fptr, lib
 from ..errors import MXValueError
 from .registry import Binding, Kernel, Op, Param, Shape, register
 
+MAX_NDIM = lib.MXC_MAX_NDIM  # the fused step's room for the shapes (native/dropout.h)
+
 
 def mask_shape(data: Shape, axes: tuple[int, ...]) -> Shape:
     """The data's shape with extent 1 on the shared axes (negative axes count from the end).
@@ -21,6 +23,10 @@ def mask_shape(data: Shape, axes: tuple[int, ...]) -> Shape:
         (8, 3, 1, 1)
     """
     out = list(data)
+    if axes and len(data) > MAX_NDIM:
+        raise MXValueError(f"Invalid value for parameter `axes` of Dropout. Received: "
+                           f"axes={tuple(axes)} on {len(data)}-D data. Expected data of at "
+                           f"most {MAX_NDIM} dimensions when axes is given.")
     for a in axes:
         if not -len(data) <= a < len(data):
             raise MXValueError(f"Invalid value for parameter `axes` of Dropout. Received: "
@@ -69,9 +75,8 @@ class _DropoutKernel(Kernel):
         self.shared = self.mask_arr.shape != self.x_arr.shape  # `axes`: a broadcast mask
         if self.shared:
             self.ndim = self.x_arr.ndim
-            # One array, the data's shape then the mask's (native/window_steps.h).
-            self.shapes = ffi.new("int64_t[]", [*self.x_arr.shape, *self.mask_arr.shape])
-            self.shape, self.mask_shape = self.shapes, self.shapes + self.ndim
+            self.shape = ffi.new("int64_t[]", self.x_arr.shape)
+            self.mask_shape = ffi.new("int64_t[]", self.mask_arr.shape)
 
     def forward(self, is_train: bool) -> None:
         self.applied = (is_train or self.always) and self.p > 0.0
@@ -86,15 +91,13 @@ class _DropoutKernel(Kernel):
         if rc:
             check(rc, "Dropout forward")
 
-    def fill_step(self, s) -> bool:
+    def fill_step(self, param) -> None:
+        p = param.dropout
+        p.n, p.p, p.always = self.n, self.p, int(self.always)
+        p.ndim = self.ndim if self.shared else 0
         if self.shared:
-            s.op, s.dim[0], s.geom = lib.MXC_STEP_DROPOUT_SHARED, self.ndim, self.shapes
-            s.fparam[0], s.flag, s.aux, s.rng = self.p, int(self.always), self.mask, self.rng
-            s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-            return True
-        s.op, s.dim[0], s.fparam[0], s.flag = lib.MXC_STEP_DROPOUT, self.n, self.p, int(self.always)
-        s.y, s.x, s.aux, s.rng, s.dx, s.dy = self.y, self.x, self.mask, self.rng, self.dx, self.dy
-        return True
+            for i, (d, m) in enumerate(zip(self.x_arr.shape, self.mask_arr.shape)):
+                p.shape[i], p.mask_shape[i] = d, m
 
     def backward(self) -> None:
         if self.dx == NULL:

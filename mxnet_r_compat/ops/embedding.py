@@ -50,10 +50,9 @@ class _EmbeddingKernel(Kernel):
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dw = fptr(b.in_grads[1], writable=True) if b.in_grads[1] is not None else NULL
 
-    def fill_step(self, s) -> bool:
-        s.op, s.dim[0], s.dim[1], s.dim[2] = lib.MXC_STEP_EMBEDDING, self.n, self.d_in, self.d_out
-        s.y, s.x, s.w, s.dw, s.dy = self.y, self.idx, self.w, self.dw, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        e = param.embedding
+        e.n, e.input_dim, e.output_dim = self.n, self.d_in, self.d_out
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_embedding_forward(self.y, self.idx, self.w, self.n, self.d_in, self.d_out)

@@ -77,13 +77,11 @@ class _LeakyKernel(Kernel):
         self.dy, self.dx = _grad_ptrs(b, 0)
         self.drawn = False  # whether the last forward drew slopes (training rrelu)
 
-    def fill_step(self, s) -> bool:
-        s.op, s.dim[0], s.kind, s.fparam[0] = lib.MXC_STEP_LEAKY_RELU, self.n, self.kind, self.slope
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        if self.random:
-            s.flag, s.aux, s.rng = 1, self.mask, self.rng
-            s.fparam[1], s.fparam[2] = self.lower, self.upper
-        return True
+    def fill_step(self, param) -> None:
+        p = param.leakyrelu
+        p.mode = lib.MXC_LRELU_MODE_RRELU if self.random else lib.MXC_LRELU_MODE_PLAIN
+        p.kind, p.n, p.slope, p.lower, p.upper = (self.kind, self.n, self.slope, self.lower,
+                                                  self.upper)
 
     def forward(self, is_train: bool) -> None:
         self.drawn = self.random and is_train
@@ -119,11 +117,10 @@ class _PReLUKernel(Kernel):
         self.dy, self.dx = _grad_ptrs(b, 0)
         self.dgamma = _grad_ptrs(b, 1)[1]
 
-    def fill_step(self, s) -> bool:
-        s.op = lib.MXC_STEP_PRELU
-        s.dim[0], s.dim[1], s.dim[2], s.dim[3] = self.outer, self.c, self.inner, self.gamma_n
-        s.y, s.x, s.w, s.dx, s.dw, s.dy = self.y, self.x, self.gamma, self.dx, self.dgamma, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        p = param.leakyrelu
+        p.mode, p.outer, p.c, p.inner, p.gamma_n = (lib.MXC_LRELU_MODE_PRELU, self.outer, self.c,
+                                                    self.inner, self.gamma_n)
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_prelu_forward(self.y, self.x, self.gamma, self.outer, self.c, self.inner,

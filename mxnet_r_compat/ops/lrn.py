@@ -50,12 +50,10 @@ class _LRNKernel(Kernel):
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
-    def fill_step(self, s) -> bool:
-        s.op, s.aux = lib.MXC_STEP_LRN, self.norm
-        s.dim[0], s.dim[1], s.dim[2], s.dim[3] = (*self.dims, self.nsize)
-        s.fparam[0], s.fparam[1], s.fparam[2] = self.alpha, self.beta, self.knorm
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        p = param.lrn
+        (p.n, p.c, p.inner), p.nsize = self.dims, self.nsize
+        p.alpha, p.beta, p.knorm = self.alpha, self.beta, self.knorm
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_lrn_forward(self.y, self.norm, self.x, *self.dims, self.nsize, self.alpha,

@@ -46,6 +46,8 @@ class BatchNorm(Op):
 
 
 class _BatchNormKernel(Kernel):
+    what = "BatchNorm"
+
     def __init__(self, p, b: Binding) -> None:
         x = b.inputs[0]
         axis = p["axis"] % x.ndim
@@ -69,6 +71,12 @@ class _BatchNormKernel(Kernel):
             int(p["use_global_stats"]), int(is_train))
         if rc:
             check(rc, "BatchNorm forward")
+
+    def fill_step(self, param) -> None:
+        p, bn = self.p, param.batchnorm
+        bn.outer, bn.c, bn.inner = self.outer, self.c, self.inner
+        bn.eps, bn.momentum = p["eps"], p["momentum"]
+        bn.fix_gamma, bn.use_global_stats = int(p["fix_gamma"]), int(p["use_global_stats"])
 
     def backward(self) -> None:
         p = self.p

@@ -1,5 +1,5 @@
-"""Loss (output) layers: the regression outputs and SoftmaxOutput (docs/MXNET_R_BEHAVIOUR.md,
-"Operators").
+"""Loss (output) layers: the regression outputs and SoftmaxOutput (native/output.h;
+docs/MXNET_R_BEHAVIOUR.md, "Operators").
 
 They start the backward pass and ignore any head gradient. None of them
 divides by the batch size: the trainer's ``rescale_grad = 1/batch`` does.
@@ -7,12 +7,14 @@ divides by the batch size: the trainer's ``rescale_grad = 1/batch`` does.
 
 from __future__ import annotations
 
-from .._lib import NULL, check, fptr, lib
+from .._lib import check, fptr, lib
 from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
-REGRESSION_KINDS = {"LinearRegressionOutput": 0, "LogisticRegressionOutput": 1,
-                    "MAERegressionOutput": 2}
-NORMALIZATION = {"null": 0, "batch": 1, "valid": 2}
+REGRESSION_KINDS = {"LinearRegressionOutput": lib.MXC_REG_LINEAR,
+                    "LogisticRegressionOutput": lib.MXC_REG_LOGISTIC,
+                    "MAERegressionOutput": lib.MXC_REG_MAE}
+NORMALIZATION = {"null": lib.MXC_NORM_NULL, "batch": lib.MXC_NORM_BATCH,
+                 "valid": lib.MXC_NORM_VALID}
 
 
 class _LossOutput(Op):
@@ -60,12 +62,9 @@ class _RegressionKernel(Kernel):
         if rc:
             check(rc, f"{self.name} forward")
 
-    def fill_step(self, s) -> bool:
-        s.op, s.kind, s.dim[0], s.dim[1] = lib.MXC_STEP_REGRESSION, self.kind, self.n, self.d
-        s.fparam[0] = self.scale
-        s.y, s.x, s.label = self.y, self.x, self.label
-        s.dx = self.dx if self.dx is not None else NULL
-        return True
+    def fill_step(self, param) -> None:
+        p = param.regression
+        p.n, p.d, p.kind, p.grad_scale = self.n, self.d, self.kind, self.scale
 
     def backward(self) -> None:
         if self.dx is None:
@@ -145,17 +144,14 @@ class _SoftmaxKernel(Kernel):
         if rc:
             check(rc, "SoftmaxOutput forward")
 
-    def fill_step(self, s) -> bool:
-        p = self.p
-        s.op = lib.MXC_STEP_SOFTMAX_PROB if self.prob_labels else lib.MXC_STEP_SOFTMAX
-        s.dim[0], s.dim[1], s.dim[2] = self.outer, self.c, self.inner
-        s.dim[3] = self.size if self.prob_labels else self.batch
-        s.kind, s.flag = self.norm, int(p["use_ignore"])
-        s.fparam[0], s.fparam[1], s.fparam[2] = p["grad_scale"], p["ignore_label"], \
-            p["smooth_alpha"]
-        s.y, s.x, s.label = self.y, self.x, self.label
-        s.dx = self.dx if self.dx is not None else NULL
-        return True
+    def fill_step(self, param) -> None:
+        p, sm = self.p, param.softmax
+        sm.outer, sm.c, sm.inner, sm.batch, sm.size = (self.outer, self.c, self.inner,
+                                                       self.batch, self.size)
+        sm.prob_label, sm.use_ignore, sm.normalization = (int(self.prob_labels),
+                                                          int(p["use_ignore"]), self.norm)
+        sm.grad_scale, sm.ignore_label, sm.smooth_alpha = (p["grad_scale"], p["ignore_label"],
+                                                           p["smooth_alpha"])
 
     def backward(self) -> None:
         if self.dx is None:

@@ -15,7 +15,7 @@ from typing import Any
 from .._lib import NULL, check, ffi, fptr, lib
 from ..errors import MXShapeError, MXValueError
 from .registry import Binding, Kernel, Op, Param, Shape, register
-from .window import as_2d, check_data_rank, check_layout, per_axis, window_axes
+from .window import as_2d, check_data_rank, check_layout, fill_window, per_axis, window_axes
 
 KINDS = {"max": 0, "avg": 1, "sum": 2}
 
@@ -98,23 +98,30 @@ class Pooling(Op):
         return g
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _PoolKernel(p, self.struct(p, b.inputs[0].shape), b)
+        data = b.inputs[0].shape
+        win = self.window(p, data)
+        window = {"n_spatial": len(win["kernel"]), "batch": data[0], "in_channels": data[1],
+                  "out_channels": data[1], "in_size": tuple(data[2:]),
+                  "out_size": tuple(self.out_shape(p, data, win)[2:]), "kernel": win["kernel"],
+                  "stride": win["stride"], "pad": win["pad"], "pool_type": KINDS[p["pool_type"]],
+                  "pool_convention": int(p["pooling_convention"] == "full"),
+                  "global_pool": int(p["global_pool"]),
+                  "count_include_pad": int(p["count_include_pad"] is not False)}
+        return _PoolKernel(p, self.struct(p, data), window, b)
 
 
 class _PoolKernel(Kernel):
     what = "Pooling"
 
-    def __init__(self, p: dict[str, Any], g, b: Binding) -> None:
-        self.g, self.kind = g, KINDS[p["pool_type"]]
+    def __init__(self, p: dict[str, Any], g, window: dict[str, Any], b: Binding) -> None:
+        self.g, self.kind, self.window = g, KINDS[p["pool_type"]], window
         self.cip = int(p["count_include_pad"] is not False)  # MXNet: true unless set false
         self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
-    def fill_step(self, s) -> bool:
-        s.op, s.geom, s.kind, s.flag = lib.MXC_STEP_POOL, self.g, self.kind, self.cip
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        fill_window(param.window, self.window)
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_pool2d_forward(self.y, self.x, self.g, self.kind, self.cip)

@@ -4,6 +4,9 @@ modules when ``ops`` is imported).
 An operator is described by an :class:`Op` subclass (its parameters, argument
 names, shape rule and how to bind C kernels to buffers). ``symbol`` and
 ``executor`` only read :data:`OPS`; they never name an operator themselves.
+Every operator has a row in the C operator table (native/ops.def), found by
+its name when it is registered: the row's step adapters run it on the fused
+path, and its kernel's ``fill_step`` fills the step's named parameters.
 
 Parameters are stored on graph nodes as strings, exactly as in MXNet's
 symbol JSON, and parsed into Python values with :class:`Param` when a graph
@@ -21,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .._lib import operator_table
 from ..errors import MXShapeError, MXValueError
 
 Shape = tuple[int, ...]
@@ -138,10 +142,18 @@ class Kernel:
     def backward(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def fill_step(self, step: Any) -> bool:
-        """Describe this kernel's calls in an ``mxc_step`` (native/fused.h) for the fused
-        path; False when the kernel has no C step (the network then runs kernel by kernel)."""
-        return False
+    def fill_step(self, param: Any) -> None:
+        """Fill this node's named parameters in ``param``, the step's ``mxc_op_param``
+        (native/graph.h): set the fields of the op family's member, e.g.
+        ``param.dense.n``. The graph compiler (engine/graph_compiler.py) sets the op and
+        the buffers.
+
+        Example:
+            >>> def fill_step(self, param):          # an elementwise op's kernel
+            ...     param.elemwise.n = self.n
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no fill_step, yet its op is "
+                                  "fusable")
 
     def error_context(self, phase: str) -> str:
         """What a failed C call of ``phase`` ("forward"/"backward") is reported as."""
@@ -155,6 +167,10 @@ class Op:
     params: dict[str, Param] = {}
     is_loss: bool = False  # a loss layer: ignores head gradients, starts backward
     uses_rng: bool = False  # forward draws from the executor's random stream
+    differentiable: bool = True  # False: no backward (gradients stop here)
+    fusable: bool = True  # False: no C step; the network then runs kernel by kernel
+    not_fusable_reason: str = ""  # why, when fusable is False (said at verbosity on)
+    c_op: int = 0  # its MXC_OP_* row of native/ops.def, set by register()
 
     def parse_params(self, attrs: dict[str, str]) -> dict[str, Any]:
         """Typed parameter values from string attrs; unknown keys are ignored like MXNet's
@@ -197,7 +213,7 @@ class Op:
         return None
 
     def infer_shape(self, p: dict[str, Any], ins: list[Shape | None]
-                    ) -> tuple[list[Shape | None], list[Shape], list[Shape]]:
+                    ) -> tuple[list[Shape | None], list[Shape | None], list[Shape]]:
         """Complete the input shapes and give (inputs, outputs, aux) shapes.
 
         Returns unknown (None) outputs only when the inputs are not known yet."""
@@ -214,8 +230,22 @@ class Op:
 OPS: dict[str, Op] = {}
 
 
+_C_OPS = operator_table()
+
+
 def register(op: Op, *aliases: str) -> Op:
-    """Add an operator to the registry under its name and any aliases."""
+    """Add an operator to the registry under its name and any aliases, and tie it to its
+    row of the C operator table (native/ops.def) by that name.
+
+    Example:
+        >>> register(Square())           # doctest: +SKIP  (ops/elemwise.py does this)
+    """
+    if op.name not in _C_OPS:
+        raise RuntimeError(f"operator {op.name} has no row in native/ops.def")
+    if op.fusable == bool(op.not_fusable_reason):
+        raise RuntimeError(f"operator {op.name}: give not_fusable_reason exactly when "
+                           "fusable is False")
+    op.c_op = _C_OPS[op.name]
     for key in (op.name, *aliases):
         if key in OPS:
             raise RuntimeError(f"operator {key} registered twice")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._lib import NULL, check, ffi, fptr, lib
 from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
@@ -24,23 +22,22 @@ class _FlattenKernel(Kernel):
     what = "Flatten"
 
     def __init__(self, b: Binding) -> None:
-        self.x_arr, self.y_arr = b.inputs[0], b.outputs[0]
-        self.n = self.x_arr.size
-        self.x, self.y = fptr(self.x_arr), fptr(self.y_arr, writable=True)
+        self.n = b.inputs[0].size
+        self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
     def forward(self, is_train: bool) -> None:
-        np.copyto(self.y_arr, self.x_arr.reshape(self.y_arr.shape))
+        rc = lib.mxc_reshape_forward(self.y, self.x, self.n)
+        if rc:
+            check(rc, "Flatten forward")
 
     def backward(self) -> None:
         if self.dx != NULL:
-            check(lib.mxc_axpy(self.dx, self.dy, self.n, 1.0), "Flatten backward")
+            check(lib.mxc_reshape_backward(self.dx, self.dy, self.n), "Flatten backward")
 
-    def fill_step(self, s) -> bool:
-        s.op, s.dim[0] = lib.MXC_STEP_COPY, self.n
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        param.reshape.n = self.n
 
 
 class Concat(Op):
@@ -71,6 +68,8 @@ class Concat(Op):
 
 
 class _ConcatKernel(Kernel):
+    what = "Concat"
+
     def __init__(self, p, b: Binding) -> None:
         axis = p["dim"] % b.inputs[0].ndim
         self.k = len(b.inputs)
@@ -86,6 +85,9 @@ class _ConcatKernel(Kernel):
     def forward(self, is_train: bool) -> None:
         check(lib.mxc_concat_forward(self.y, self.ins, self.widths, self.k, self.outer),
               "Concat forward")
+
+    def fill_step(self, param) -> None:
+        param.concat.outer, param.concat.widths = self.outer, self.widths
 
     def backward(self) -> None:
         check(lib.mxc_concat_backward(self.dins, self.dy, self.widths, self.k, self.outer),

@@ -34,11 +34,9 @@ class _SoftmaxActivationKernel(Kernel):
         self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
         self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
 
-    def fill_step(self, s) -> bool:
-        s.op = lib.MXC_STEP_SOFTMAX_ACT
-        s.dim[0], s.dim[1], s.dim[2] = self.dims
-        s.y, s.x, s.dx, s.dy = self.y, self.x, self.dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        p = param.softmax_act
+        p.outer, p.c, p.inner = self.dims
 
     def forward(self, is_train: bool) -> None:
         rc = lib.mxc_softmax_act_forward(self.y, self.x, *self.dims)

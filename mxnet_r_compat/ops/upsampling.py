@@ -3,8 +3,8 @@
 With ``num_args`` inputs, every input is scaled to the first one's output size
 (height * scale, width * scale; each input's extents must divide it evenly), and
 the results are concatenated along the channels (``multi_input_mode = "concat"``)
-or summed ("sum"). ``sample_type = "bilinear"`` (a learned Deconvolution in
-MXNet) is refused by name.
+or summed ("sum"), for up to 16 inputs. ``sample_type = "bilinear"`` (a learned
+Deconvolution in MXNet) is refused by name.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from .._lib import NULL, check, ffi, fptr, lib
 from ..errors import MXShapeError, MXValueError
 from .registry import Binding, Kernel, Op, Param, register
+
+MAX_ARGS = lib.MXC_UPSAMPLING_MAX_ARGS  # the fused step's room (native/upsampling.h)
 
 
 class UpSampling(Op):
@@ -38,6 +40,10 @@ class UpSampling(Op):
             raise MXValueError("Invalid value for parameter `sample_type` of UpSampling. "
                                "Received: sample_type='bilinear'. Expected 'nearest' (the only "
                                "one supported).")
+        if not 1 <= p["num_args"] <= MAX_ARGS:
+            raise MXValueError(f"Invalid value for parameter `num_args` of UpSampling. "
+                               f"Received: num_args={p['num_args']}. Expected 1 <= num_args "
+                               f"<= {MAX_ARGS}.")
         if p["scale"] < 1:
             raise MXValueError(f"Invalid value for parameter `scale` of UpSampling. Received: "
                                f"scale={p['scale']}. Expected scale >= 1.")
@@ -87,14 +93,12 @@ class _UpSamplingKernel(Kernel):
                                x.shape, s, 0 if self.sum else first))
             first += x.shape[1]
 
-    def fill_step(self, s) -> bool:
-        if len(self.parts) != 1:
-            return False  # a fused step has one data input
-        x, dx, shape, scale, _ = self.parts[0]
-        s.op, s.kind = lib.MXC_STEP_UPSAMPLING, scale
-        s.dim[0], s.dim[1], s.dim[2], s.dim[3] = shape
-        s.y, s.x, s.dx, s.dy = self.y, x, dx, self.dy
-        return True
+    def fill_step(self, param) -> None:
+        p = param.upsampling
+        p.n_args, p.out_c, p.out_hw, p.sum = len(self.parts), self.out_c, self.plane, self.sum
+        for i, (_, _, (n, c, h, w), scale, first) in enumerate(self.parts):
+            p.n = n
+            p.c[i], p.h[i], p.w[i], p.scale[i], p.first[i] = c, h, w, scale, first
 
     def forward(self, is_train: bool) -> None:
         for i, (x, _, shape, s, first) in enumerate(self.parts):

@@ -105,3 +105,22 @@ def conv_struct(n: int, c: int, hw: Sequence[int], f: int, ohw: Sequence[int],
 def workspace_shape(g) -> Shape:
     """The column buffer of one conv2d call (at least one value, so it can be allocated)."""
     return (max(int(lib.mxc_conv2d_workspace(g)), 1),)
+
+
+def fill_window(param: Any, window: dict[str, Any]) -> None:
+    """Set a fused step's ``window`` block (native/graph.h, ``mxc_window_param``) from a
+    kernel's window: scalars by name, per-axis tuples entry by entry (native/window.h).
+
+    Example:
+        >>> from mxnet_r_compat._lib import ffi
+        >>> step = ffi.new("mxc_step *")
+        >>> fill_window(step.param.window, {"n_spatial": 2, "kernel": (5, 5)})
+    """
+    w = param
+    for key, value in window.items():
+        if isinstance(value, tuple):
+            arr = getattr(w, key)
+            for i, v in enumerate(value):
+                arr[i] = v
+        else:
+            setattr(w, key, value)

@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
+from . import session
+
 RT = ri.RTYPES
+
+#: R functions used by the conversions, looked up once (kept alive for R, see session.py).
+_R_FUNCTIONS: dict[str, Any] = session.hold_r_objects({})
 
 
 def is_null(x: Any) -> bool:
@@ -32,11 +37,33 @@ def r_class(x: Any) -> list[str]:
     return list(x.do_slot("class")) if "class" in list(x.list_attrs()) else []
 
 
+def is_ndarray(x: Any) -> bool:
+    """True for an MXNDArray (an R environment of class "MXNDArray", see R/ndarray.R).
+
+    Example:
+        >>> is_ndarray(nd_to_r(np.ones(2, np.float32))), is_ndarray(ri.FloatSexpVector([1.0]))
+        (True, False)
+    """
+    return getattr(x, "typeof", None) == RT.ENVSXP and "MXNDArray" in r_class(x)
+
+
+def nd_data(x: Any) -> Any:
+    """The R double array inside an MXNDArray; any other R object unchanged.
+
+    Example:
+        >>> list(nd_data(nd_to_r(np.array([1, 2], np.float32))))
+        [1.0, 2.0]
+    """
+    return x.find("data") if is_ndarray(x) else x
+
+
 def as_numpy(x: Any) -> np.ndarray:
-    """An R numeric/integer/logical vector or array as numpy, in R's dim order (F order).
+    """An R numeric/integer/logical vector or array (or an MXNDArray) as numpy, in R's dim
+    order (F order).
 
     Doubles are viewed without copying; integers and logicals become float64 with NA → NaN.
     """
+    x = nd_data(x)
     dims = r_dims(x) or (len(x),)
     if x.typeof == RT.REALSXP:
         flat = np.asarray(x.memoryview())
@@ -55,12 +82,15 @@ def to_backend(x: Any) -> np.ndarray:
 
 
 def from_backend(a: np.ndarray, cls: str | None = None) -> Any:
-    """A backend array as an R double array with ``dim`` = the shape reversed.
+    """A backend array as an R double array with ``dim`` = the shape reversed; with
+    ``cls="MXNDArray"`` an MXNDArray holding that array (:func:`nd_to_r`).
 
     Example:
         >>> r = from_backend(np.zeros((2, 3), np.float32)); r_dims(r)
         (3, 2)
     """
+    if cls == "MXNDArray":
+        return nd_to_r(a)
     a = np.ascontiguousarray(a, dtype=np.float64)
     v = ri.FloatSexpVector(a.reshape(-1))
     if a.ndim >= 1:
@@ -68,6 +98,26 @@ def from_backend(a: np.ndarray, cls: str | None = None) -> Any:
     if cls:
         set_attr(v, "class", ri.StrSexpVector([cls]))
     return v
+
+
+def nd_to_r(a: np.ndarray) -> Any:
+    """A backend array as an MXNDArray: R's ``.mx_nd_wrap`` of the R array (R dims).
+
+    Example:
+        >>> nd = nd_to_r(np.ones((2, 3), np.float32)); r_class(nd), r_dims(nd_data(nd))
+        (['MXNDArray'], (3, 2))
+    """
+    data = from_backend(a)
+    if a.ndim == 0:
+        set_attr(data, "dim", ri.IntSexpVector([1]))
+    return _nd_wrap()(data)
+
+
+def _nd_wrap() -> Any:
+    """The R package's MXNDArray constructor (looked up once)."""
+    if "wrap" not in _R_FUNCTIONS:
+        _R_FUNCTIONS["wrap"] = ri.evalr("mxnet:::.mx_nd_wrap")
+    return _R_FUNCTIONS["wrap"]
 
 
 def set_attr(x: Any, name: str, value: Any) -> None:

@@ -123,8 +123,9 @@ def initializer_from_r(x: Any):
 class RMetric(metric_mod.Metric):
     """An R metric object; built-ins run natively, others call R's update/get.
 
-    A custom metric's ``feval(label, pred)`` receives R arrays: the label as a vector
-    (``c(n)``, or ``c(k, n)``), the prediction as ``c(outputs, n)``.
+    A custom metric's ``feval(label, pred)`` receives MXNDArrays, as in MXNet R 1.x: the
+    label of dim ``c(n)`` (or ``c(k, n)``), the prediction of dim ``c(n)`` for one output per
+    sample (the label's shape, metric.feval_inputs) and ``c(outputs, n)`` otherwise.
     """
 
     def __init__(self, robj: Any) -> None:
@@ -146,7 +147,8 @@ class RMetric(metric_mod.Metric):
     def update(self, label, pred, state):
         if self.native is not None:
             return super().update(label, pred, state)
-        res = call_r_closure(self._update, (convert.from_backend(label), convert.from_backend(pred),
+        label, pred = metric_mod.feval_inputs(label, pred)
+        res = call_r_closure(self._update, (convert.nd_to_r(label), convert.nd_to_r(pred),
                                             ri.FloatSexpVector([float(s) for s in state])),
                              f"the eval.metric `{self.name}`")
         if res.typeof not in (RT.REALSXP, RT.INTSXP) or len(res) != 2:

@@ -1,7 +1,8 @@
 /* smoke.c: a pure-C smoke test of the core, built by tools/sanitize.sh with
  * -std=c99 -Wall -Wextra -Werror and AddressSanitizer + UBSan (leaks on).
  *
- * What it is: a few calls through status, rng, blas and optimizer with known
+ * What it is: a few calls through status, rng, blas, optimizer and the operator
+ * and optimizer tables (one step and one update through them) with known
  * answers, so that the core links and runs clean without Python in the way.
  * What it is not: the test suite (tests/ does the real checking).
  * Exit status 0 when every check holds; otherwise it names the first failure.
@@ -63,7 +64,7 @@ static void test_blas(void) {
     CHECK(mxc_blas_set_num_threads(before) == MXC_OK);
 }
 
-/* The spec section 8 vectors: gradient (-0.3, -0.8) from w = (1.1, 1.8), lr = 1. */
+/* Worked updates: gradient (-0.3, -0.8) from w = (1.1, 1.8), lr = 1. */
 static void test_optimizer(void) {
     const float g[2] = {-0.3f, -0.8f};
     float w[2] = {1.1f, 1.8f}, m[2] = {0, 0}, v[2] = {0, 0};
@@ -126,12 +127,69 @@ static void test_conv_threads(void) {
     free(buf);
 }
 
+static void test_ndarray_kernels(void) {
+    float a[6] = {1, 2, 3, 4, 5, 6}, b[3] = {10, 20, 30}, out[6];
+    int64_t s_out[2] = {2, 3}, s_b[2] = {1, 3};
+    CHECK(mxc_broadcast_binary_forward(out, a, b, 2, s_out, s_out, s_b, MXC_BINARY_ADD) == MXC_OK);
+    CHECK(near(out[5], 36.0f, 0.0f));
+    int reduced[2] = {1, 0};
+    float sums[3];
+    CHECK(mxc_reduce_forward(sums, a, 2, s_out, reduced, MXC_REDUCE_SUM) == MXC_OK);
+    CHECK(near(sums[0], 5.0f, 0.0f) && near(sums[2], 9.0f, 0.0f));
+    int64_t axes[2] = {1, 0};
+    CHECK(mxc_transpose_forward(out, a, 2, s_out, axes) == MXC_OK);
+    CHECK(near(out[1], 4.0f, 0.0f));
+    double r[3] = {0.1, 0.2, 0.3}, rout[3];
+    int status = -1, n = 3, op = MXC_UNARY_SQUARE;
+    mxc_r_unary(&status, rout, r, &n, &op);
+    CHECK(status == MXC_OK && rout[2] == (double)(0.3f * 0.3f));
+}
+
+/* Every row of both tables is complete, and a step and an update run through them. */
+static void test_tables(void) {
+    CHECK(mxc_op_info_of(MXC_OP_NONE) == NULL && mxc_op_info_of(MXC_OP_COUNT) == NULL);
+    for (int op = 1; op < MXC_OP_COUNT; op++) {
+        const mxc_op_info *row = mxc_op_info_of(op);
+        CHECK(row != NULL && row->name[0] != '\0');
+        CHECK(row != NULL && (row->forward == NULL) == (row->backward == NULL));
+    }
+    float x[3] = {1, 2, 3}, y[3] = {0, 0, 0}, dx[3] = {1, 1, 1}, dy[3] = {4, 5, 6};
+    float *ins[1] = {x}, *dins[1] = {dx}, *outs[1] = {y}, *douts[1] = {dy};
+    mxc_step s = {0};
+    s.op = MXC_OP_FLATTEN;
+    s.n_inputs = s.n_outputs = 1;
+    s.inputs = ins, s.in_grads = dins, s.outputs = outs, s.out_grads = douts;
+    s.param.reshape.n = 3;
+    CHECK(mxc_step_forward(&s, 1) == MXC_OK && y[0] == 1 && y[2] == 3);
+    CHECK(mxc_step_backward(&s, 1) == MXC_OK && dx[0] == 5 && dx[2] == 7);
+    s.n_inputs = 0;
+    CHECK(mxc_step_forward(&s, 1) == MXC_ERR_SHAPE);
+    s.op = MXC_OP_NONE;
+    CHECK(mxc_step_forward(&s, 1) == MXC_ERR_VALUE);
+
+    CHECK(mxc_optimizer_info_of(MXC_OPT_NONE) == NULL);
+    for (int k = 1; k < MXC_OPT_COUNT; k++) {
+        const mxc_optimizer_info *row = mxc_optimizer_info_of(k);
+        CHECK(row != NULL && row->apply != NULL && row->n_states <= MXC_OPT_MAX_STATES);
+    }
+    const float g[2] = {-0.3f, -0.8f};
+    float w[2] = {1.1f, 1.8f};
+    mxc_update u = {0};
+    u.kind = MXC_OPT_SGD, u.n = 2, u.w = w, u.g = g;
+    u.hp.lr = 1.0f, u.hp.rescale_grad = 1.0f, u.hp.clip_gradient = -1.0f;
+    CHECK(mxc_update_apply(&u) == MXC_OK && near(w[0], 1.4f, 1e-6f) && near(w[1], 2.6f, 1e-6f));
+    u.kind = MXC_OPT_COUNT;
+    CHECK(mxc_update_apply(&u) == MXC_ERR_VALUE);
+}
+
 int main(void) {
     test_status();
     test_rng();
     test_blas();
     test_optimizer();
     test_conv_threads();
+    test_ndarray_kernels();
+    test_tables();
     if (failures) {
         fprintf(stderr, "smoke: %d check(s) failed\n", failures);
         return 1;

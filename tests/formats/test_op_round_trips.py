@@ -79,7 +79,20 @@ NETWORKS = {
     "upsampling": lambda: (lro(S.UpSampling(data(), scale=2, sample_type="nearest",
                                             num_args=1, name="up")), X4),
     "lrn": lambda: (lro(S.LRN(data(), nsize=3, alpha=0.5, knorm=1.0, name="lrn")), X4),
+    "square": lambda: (mx.symbol.LinearRegressionOutput(
+        fc(mx.symbol.square(fc(data(), 3, "h"), name="sq"), 2, "fc"), name="out"), X2),
+    "algebra": lambda: (mx.symbol.LinearRegressionOutput(fc(_algebra(fc(data(), 3, "h"),
+                                                                      fc(data(), 3, "g")),
+                                                            2, "fc"), name="out"), X2),
+    "makeloss": lambda: (mx.symbol.MakeLoss(mx.symbol.abs(fc(data(), 2, "fc") - 1),
+                                            name="loss"), X2),
 }
+
+
+def _algebra(h, g):
+    """Every elementwise and scalar operator of symbol algebra, kept finite."""
+    mixed = (h + g) * (h - g) / (g * g + 1)
+    return (2 - mixed * 3 + mixed / 4) ** 2 - 1.5 / (h * h + 1) + 2 ** (mixed / 10) - 0.5
 
 
 def random_model(symbol, x) -> FeedForwardModel:

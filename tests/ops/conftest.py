@@ -5,7 +5,8 @@ pin down the C contract itself: status codes, accumulation into gradients,
 NULL gradient outputs. Helpers are handed out as fixtures so test modules need
 no imports from this file.
 
-Gradient checks follow STYLE.md: the loss is ``L = sum(out * R)`` with a
+Gradient checks (marked ``@pytest.mark.gradient_check("OpName")``, which
+tests/test_registry.py looks for) follow the house style: the loss is ``L = sum(out * R)`` with a
 random ``R`` (so ``R`` is also the head gradient ``dout``), each input element
 is moved by +-eps in float32, the C forward is re-run and ``L`` is summed in
 float64; the analytic gradient must match ``(L+ - L-) / (x+ - x-)``.
@@ -21,7 +22,14 @@ import pytest
 from mxnet_r_compat._lib import ffi, fptr, lib
 
 # Status codes of status.h, named once for all the test modules.
-OK, ERR_NULL_PTR, ERR_SHAPE, ERR_VALUE = 0, 1, 2, 3
+OK, ERR_NULL_PTR, ERR_SHAPE, ERR_VALUE = (lib.MXC_OK, lib.MXC_ERR_NULL_PTR, lib.MXC_ERR_SHAPE,
+                                          lib.MXC_ERR_VALUE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "gradient_check(*operators): a finite-difference gradient test of these "
+        "MXNet operators' backward (tests/test_registry.py requires one per operator)")
 
 
 class Codes:

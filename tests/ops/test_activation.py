@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-ACTS = {"relu": 0, "sigmoid": 1, "tanh": 2, "softrelu": 3, "softsign": 4}
+from mxnet_r_compat._lib import lib
+
+ACTS = {"relu": lib.MXC_ACT_RELU, "sigmoid": lib.MXC_ACT_SIGMOID, "tanh": lib.MXC_ACT_TANH,
+        "softrelu": lib.MXC_ACT_SOFTRELU, "softsign": lib.MXC_ACT_SOFTSIGN}
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -82,6 +85,7 @@ def test_softrelu_keeps_its_tail(h):
     np.testing.assert_allclose(out, np.exp(x.astype(np.float64)), rtol=1e-5)
 
 
+@pytest.mark.gradient_check("Activation")
 @acts
 @sizes
 def test_backward_matches_finite_differences(h, gen, name, n):

@@ -133,6 +133,7 @@ def fd_forward(h, bn: BN, **flags):
     return run
 
 
+@pytest.mark.gradient_check("BatchNorm")
 @shapes
 @pytest.mark.parametrize("fix_gamma", [False, True])
 def test_training_backward_matches_finite_differences(h, gen, outer, c, inner, fix_gamma):
@@ -152,6 +153,7 @@ def test_training_backward_matches_finite_differences(h, gen, outer, c, inner, f
         h.check_fd(run, r, bn.gamma, dgamma - sentinel, **FD)
 
 
+@pytest.mark.gradient_check("BatchNorm")
 @shapes
 def test_global_stats_backward_matches_finite_differences(h, gen, outer, c, inner):
     # With use_global_stats the mean and variance are constants of the forward.

@@ -58,6 +58,7 @@ def test_backward_slices_and_accumulates(h, gen, widths, outer):
         np.testing.assert_allclose(g, s + 2 * b, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.gradient_check("Concat")
 @cases
 def test_backward_matches_finite_differences(h, gen, widths):
     arrays = make(gen, 2, widths)

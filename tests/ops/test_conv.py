@@ -62,6 +62,7 @@ def test_forward_matches_naive_convolution(h, gen, g, bias):
 
 
 @geoms
+@pytest.mark.gradient_check("Convolution")
 def test_backward_matches_finite_differences(h, gen, g):
     x, w, b = make(gen, g, True)
     r = gen.standard_normal((g.n, g.f, *g.out_hw)).astype(f32)

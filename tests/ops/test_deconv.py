@@ -63,6 +63,7 @@ def test_forward_matches_naive_transpose(h, gen, g, bias):
 
 
 @geoms
+@pytest.mark.gradient_check("Deconvolution")
 def test_backward_matches_finite_differences(h, gen, g):
     x, w, b = make(gen, g)
     r = gen.standard_normal((g.n, g.c, g.h, g.w)).astype(f32)

@@ -48,6 +48,7 @@ def test_forward_large_shape_uses_blas_blocking(h, gen):
     np.testing.assert_allclose(forward(h, x, w, b), ref, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.gradient_check("FullyConnected")
 @shapes
 @with_bias
 def test_backward_matches_finite_differences(h, gen, n, d_in, d_out, bias):

@@ -108,6 +108,7 @@ def test_backward_is_dout_times_mask_and_accumulates(h, gen, rng, p):
     np.testing.assert_allclose(dinp, start + 2 * dout * mask, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.gradient_check("Dropout")
 def test_backward_matches_finite_differences_for_a_fixed_mask(h, gen):
     # With the stream re-seeded for every forward the mask is fixed, so the op is linear in x.
     x = gen.standard_normal((3, 5)).astype(np.float32)

@@ -29,6 +29,7 @@ def test_indices_are_truncated_then_clipped(h, gen):
 
 
 @pytest.mark.parametrize("idx", [[1, 3, 1, 0], [7, -2, 2.5, 2]], ids=["in_range", "clipped"])
+@pytest.mark.gradient_check("Embedding")
 def test_backward_matches_finite_differences_and_accumulates(h, gen, idx):
     idx = np.array(idx, f32)
     weight = gen.standard_normal((4, 3)).astype(f32)

@@ -45,6 +45,7 @@ def test_forward_matches_reference(h, gen, kind, slope):
 
 
 @kinds
+@pytest.mark.gradient_check("LeakyReLU")
 def test_backward_matches_finite_differences_and_accumulates(h, gen, kind, slope):
     x, r = data(gen), gen.standard_normal(40).astype(f32)
     out = forward(h, x, kind, slope)
@@ -63,6 +64,7 @@ def prelu(h, x, gamma) -> np.ndarray:
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["per_channel", "shared"])
+@pytest.mark.gradient_check("LeakyReLU")
 def test_prelu_forward_and_gradients(h, gen, shared):
     x = data(gen, 2 * 3 * 4).reshape(2, 3, 4)
     gamma = gen.uniform(0.1, 0.5, 1 if shared else 3).astype(f32)

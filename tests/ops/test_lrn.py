@@ -39,6 +39,7 @@ def test_forward_matches_reference(h, gen, nsize, alpha, beta, knorm):
 
 
 @params
+@pytest.mark.gradient_check("LRN")
 def test_backward_matches_finite_differences_and_accumulates(h, gen, nsize, alpha, beta, knorm):
     x = gen.standard_normal((2, 6, 3)).astype(f32)
     r = gen.standard_normal(x.shape).astype(f32)

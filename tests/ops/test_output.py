@@ -1,11 +1,10 @@
 """Loss layers (native/output.c): regression outputs and SoftmaxOutput.
 
 Their backward ignores any head gradient, so it is checked against the exact
-formulas of docs/MXNET_R_BEHAVIOUR.md, "Operators" ("Regression outputs: exact math",
-"SoftmaxOutput:
-exact math") rather than against finite differences of sum(out * R). Where a
-layer is the gradient of a known loss (squared error, cross-entropy), that is
-checked by finite differences of the loss itself.
+formulas written out in native/output.h rather than against finite
+differences of sum(out * R). Where a layer is the gradient of a known loss
+(squared error, cross-entropy), that is checked by finite differences of the
+loss itself.
 """
 
 from __future__ import annotations
@@ -13,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-LINEAR, LOGISTIC, MAE = 0, 1, 2
-NORM_NULL, NORM_BATCH, NORM_VALID = 0, 1, 2
+from mxnet_r_compat._lib import lib
+
+LINEAR, LOGISTIC, MAE = lib.MXC_REG_LINEAR, lib.MXC_REG_LOGISTIC, lib.MXC_REG_MAE
+NORM_NULL, NORM_BATCH, NORM_VALID = lib.MXC_NORM_NULL, lib.MXC_NORM_BATCH, lib.MXC_NORM_VALID
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -87,17 +88,24 @@ def test_mae_zero_residual_maps_to_minus_one(h):
     np.testing.assert_array_equal(dinp, np.float32([[-0.5, 0.5, -0.5, -0.5]]))
 
 
-@pytest.mark.parametrize("kind", [LINEAR, LOGISTIC], ids=["linear", "logistic"])
+@pytest.mark.gradient_check("LinearRegressionOutput", "LogisticRegressionOutput",
+                            "MAERegressionOutput")
+@kinds
 def test_regression_backward_is_gradient_of_its_loss(h, gen, kind):
-    # Linear: squared error / 2; logistic: binary cross-entropy; both per output, / d.
+    # Linear: squared error / 2; logistic: binary cross-entropy; MAE: absolute error; all per
+    # output, / d. MAE's kink at y == label is kept 0.1 away (more than the FD step).
     n, d = 3, 4
     x = gen.uniform(-2, 2, (n, d)).astype(np.float32)
     label = gen.uniform(0, 1, (n, d)).astype(np.float64)
+    near = np.abs(x - label) < 0.1
+    x[near] += np.float32(0.2)
 
     def loss() -> float:
         y = reg_forward(h, x, kind).astype(np.float64)
         if kind == LINEAR:
             return float(np.sum(0.5 * (y - label) ** 2) / d)
+        if kind == MAE:
+            return float(np.sum(np.abs(y - label)) / d)
         return float(-np.sum(label * np.log(y) + (1 - label) * np.log(1 - y)) / d)
 
     dinp = np.zeros_like(x)
@@ -320,6 +328,7 @@ def test_ignored_label_may_be_out_of_range(h, gen):
     assert np.all(dinp[2] == 0)
 
 
+@pytest.mark.gradient_check("SoftmaxOutput")
 def test_softmax_backward_is_cross_entropy_gradient(h, gen):
     # grad of -sum(log p[label]) w.r.t. the input, through the C forward.
     outer, c, inner = 3, 5, 2

@@ -120,6 +120,7 @@ def test_count_include_pad_changes_the_divisor(h):
 
 @pools
 @kinds
+@pytest.mark.gradient_check("Pooling")
 def test_backward_matches_finite_differences(h, gen, p, kind, cip):
     x = distinct(gen, p)
     r = gen.standard_normal((p.n, p.c, *p.out_hw)).astype(f32)

@@ -24,6 +24,7 @@ def test_forward_is_softmax_over_the_middle_axis(h, gen, outer, c, inner):
 
 
 @shapes
+@pytest.mark.gradient_check("SoftmaxActivation")
 def test_backward_matches_finite_differences_and_accumulates(h, gen, outer, c, inner):
     x = gen.standard_normal((outer, c, inner)).astype(f32)
     r = gen.standard_normal(x.shape).astype(f32)

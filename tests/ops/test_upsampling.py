@@ -41,6 +41,7 @@ def test_concat_and_sum_of_two_inputs(h, gen):
 
 
 @pytest.mark.parametrize("scale,out_c,offset", [(2, 3, 0), (3, 5, 2)])
+@pytest.mark.gradient_check("UpSampling")
 def test_backward_matches_finite_differences_and_accumulates(h, gen, scale, out_c, offset):
     x = gen.standard_normal((2, 3, 2, 3)).astype(f32)
     shape = (2, out_c + offset, 2 * scale, 3 * scale)

@@ -100,7 +100,7 @@ emit("facdf.same", identical(as.array(m.fac$arg.params$fc1_weight),
 emit("predict.df.same", identical(suppressMessages(predict(m.dm, df, array.layout = "rowmajor")),
                                   predict(m.dm, data.matrix(df), array.layout = "rowmajor")))
 
-# -- mx.metric.custom with an R function: label and pred are R arrays
+# -- mx.metric.custom with an R function: label and pred are MXNDArrays of one dim n
 seen <- new.env()
 my.rmse <- mx.metric.custom("myrmse", function(label, pred) {
   if (is.null(seen$label.dim)) {
@@ -231,11 +231,12 @@ def test_data_frames(r):
     assert r["predict.df.same"] == "TRUE"
 
 
-def test_custom_metric_gets_r_arrays(r):
+def test_custom_metric_gets_mxndarrays_of_one_dim(r):
+    # one output per sample: pred has the label's dim n (docs/COMPATIBILITY.md)
     assert r.nums("custom.label.dim") == [20]
-    assert r.nums("custom.pred.dim") == [1, 20]
-    assert r["custom.arrays"] == "TRUE TRUE"
-    assert r["custom.pred.class"] == "matrix array"
+    assert r.nums("custom.pred.dim") == [20]
+    assert r["custom.arrays"] == "FALSE FALSE"
+    assert r["custom.pred.class"] == "MXNDArray"
     # the R function computes what the native rmse computes (float32 vs double inputs)
     np.testing.assert_allclose(r.nums("custom.train"), r.nums("builtin.train"), rtol=1e-6)
     np.testing.assert_allclose(r.nums("custom.eval"), r.nums("builtin.eval"), rtol=1e-6)

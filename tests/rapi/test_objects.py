@@ -150,8 +150,9 @@ emit("concat.warn", tryCatch(mx.symbol.Concat(list(data, v), num.args = 2),
                              warning = conditionMessage))
 emit("unsupported", msg(mx.symbol.RNN(data, state.size = 8, num.layers = 1, mode = "lstm")))
 emit("unsupported.crop", msg(mx.symbol.Crop(data, num.args = 1, h.w = c(2, 2))))
-emit("arith", msg(data + 1))
-emit("arith2", msg(2 * data))
+emit("arith", outputs(data + 1))
+emit("arith2", outputs(2 * data))
+emit("arith.bad", msg(data %% 2))
 emit("mixed.style", msg(mx.symbol.FullyConnected(data, 3)))
 emit("not.symbol", msg(arguments(1)))
 emit("mlp", class(mx.mlp(t(train.x[1:40, 1:3]), train.y[1:40] > 20, hidden_node = 3, out_node = 2,
@@ -292,12 +293,13 @@ def test_mx_apply_and_attributes(r):
     assert r["concat.warn"] == "mx.symbol.Concat is deprecated. Use mx.symbol.concat instead."
 
 
-def test_unsupported_operators_and_arithmetic_say_so(r):
+def test_unsupported_operators_say_so_and_arithmetic_builds_scalar_ops(r):
     assert r["unsupported"].startswith("Operator RNN is not supported by mxnet_r_compat."
                                        " Supported: Activation, BatchNorm,")
     assert r["unsupported.crop"].startswith("Operator Crop is not supported")
-    assert r["arith"].startswith("Symbol arithmetic (+) is not supported by mxnet_r_compat")
-    assert r["arith2"].startswith("Symbol arithmetic (*) is not supported")
+    assert r["arith"].startswith("_plusscalar") and r["arith"].endswith("_output")
+    assert r["arith2"].startswith("_mulscalar")
+    assert r["arith.bad"].startswith("Symbol operator %% is not supported")
     assert r["mixed.style"] == "Non Symbol parameters is only accepted via key=value style."
     assert r["not.symbol"] == "only for MXSymbol type"
     assert r["mlp"] == "MXFeedForwardModel"

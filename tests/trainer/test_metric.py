@@ -113,17 +113,17 @@ def test_get_result_reads_like_an_r_list():
     assert (r["name"], r["value"]) == ("mae", 2.0)
 
 
-def test_custom_metric_gets_numpy_label_and_pred():
+def test_custom_metric_gets_numpy_label_and_pred_of_one_shape():
     seen = []
 
     def feval(label, pred):
         seen.append((type(label), label.shape, pred.shape))
-        return float(np.max(np.abs(label - pred.ravel())))
+        return float(np.max(np.abs(label - pred)))
 
     m = mx.metric.custom("maxerr", feval)
     state = m.update(np.array([1.0, 2.0]), np.array([[1.5], [4.0]]), m.init())
     state = m.update(np.array([0.0]), np.array([[1.0]]), state)
-    assert seen[0] == (np.ndarray, (2,), (2, 1))
+    assert seen[0] == (np.ndarray, (2,), (2,))  # one output per sample: pred as the label
     assert m.get(state).name == "maxerr"
     assert m.get(state).value == pytest.approx((2.0 + 1.0) / 2)
 
@@ -140,7 +140,7 @@ def test_training_metric_is_mean_of_batch_values_with_padding(train, tiny_data):
     train(num_round=2, eval_metric=mx.metric.custom("myrmse", feval),
           epoch_end_callback=mx.callback.log.train.metric(1, logger))
     assert len(calls) == 8  # 4 batches x 2 epochs, one device
-    assert all(lab.shape == (16,) and pred.shape == (16, 1) for lab, pred in calls)
+    assert all(lab.shape == (16,) and pred.shape == (16,) for lab, pred in calls)
     for epoch in range(2):
         values = [float(np.sqrt(np.mean((lab - p.ravel()) ** 2)))
                   for lab, p in calls[4 * epoch:4 * epoch + 4]]
@@ -158,7 +158,7 @@ def test_predictions_enter_the_metric_before_the_update(train, tiny_data):
     train(num_round=1, arg_params={"fc_weight": w0, "fc_bias": b0},
           eval_metric=mx.metric.custom("p", lambda l, p: preds.append(p.copy()) or 0.0))
     first = X[order[:16]].astype(np.float32) @ w0.T + b0
-    np.testing.assert_allclose(preds[0], first, rtol=1e-6)
+    np.testing.assert_allclose(preds[0], first.ravel(), rtol=1e-6)
 
 
 def test_eval_metric_must_be_a_metric(train):

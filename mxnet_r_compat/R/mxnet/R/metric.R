@@ -3,6 +3,14 @@
 # tag so the trainer computes them natively; called from R they run this R code.
 
 #' A metric from a function of (label, pred): list(init, update, get) of class "mx.metric".
+#'
+#' In training, feval receives MXNDArrays (as in MXNet R 1.x): for a network with one output
+#' per sample label and pred both have dim n, so MXNet 1.x's
+#' `mx.nd.mean(mx.nd.abs(label - mx.nd.reshape(pred, shape = 0)))` and the older
+#' `mean(abs(label - pred))` both work; with several outputs pred has dim c(outputs, n).
+#' feval may return a number or an MXNDArray of one value.
+#' @param name The metric's name.
+#' @param feval function(label, pred) giving the value of one batch.
 #' @param maximize TRUE when higher values are better (used by mode = "auto" callbacks)
 #' @param aggregate "batch" (MXNet's rule: the epoch value is the mean of per-batch values) or
 #'   "epoch": feval returns the batch's SUM and the epoch value is the total over the samples
@@ -13,7 +21,7 @@ mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch")
   aggregate <- match.arg(aggregate, c("batch", "epoch"))
   init <- function() c(0, 0)
   update <- function(label, pred, state) {
-    m <- feval(label, pred)
+    m <- .mx_metric_value(feval(label, pred), name)
     # "epoch": weight by samples (the last dim of a k x n label), as Python's Metric does
     w <- if (aggregate != "epoch") 1 else if (is.null(dim(label))) length(label) else
       tail(dim(label), 1)
@@ -24,8 +32,24 @@ mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch")
                  maximize = maximize, aggregate = aggregate), class = "mx.metric")
 }
 
+# One batch's value as a number: feval may return an MXNDArray of one value.
+.mx_metric_value <- function(m, name) {
+  if (is.mx.ndarray(m)) m <- as.array(m)
+  if (!(is.numeric(m) || is.logical(m)) || length(m) != 1L) {
+    stop("The feval of metric `", name, "` must return one number or an MXNDArray of one ",
+         "value; it returned ", if (is.numeric(m)) paste(length(m), "values") else
+           paste("an object of class", paste(class(m), collapse = "/")), ".", call. = FALSE)
+  }
+  as.numeric(m)
+}
+
+# The built-in metrics' fevals work on R arrays; MXNDArrays are converted first.
 .mx_builtin_metric <- function(name, feval, maximize = FALSE, key = name) {
-  m <- mx.metric.custom(name, feval, maximize)
+  on_arrays <- function(label, pred) {
+    feval(if (is.mx.ndarray(label)) as.array(label) else label,
+          if (is.mx.ndarray(pred)) as.array(pred) else pred)
+  }
+  m <- mx.metric.custom(name, on_arrays, maximize)
   attr(m, "mx.builtin") <- key
   m
 }

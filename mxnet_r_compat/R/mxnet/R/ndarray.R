@@ -1,45 +1,165 @@
-# ndarray.R: MXNDArray, an R numeric array tagged with class "MXNDArray" (R dimension
-# order), so dim(), arithmetic and as.array() behave as R users expect.
+# ndarray.R: the MXNDArray object, how arrays enter and leave it, and its base R methods.
+#
+# An MXNDArray is an environment of class "MXNDArray" holding `data`: an R double array whose
+# dims are the R dims (the backend shape reversed, as MXNet R shows it) and whose values are
+# exactly float32 values. Like MXNet R's external pointer it is a reference object: it is not
+# a numeric vector, c(a, b) makes a list of arrays and apply() keeps the arrays it returns as
+# a list. Its operators run the C core's float32 kernels (ndarray_ops.R); the functions that
+# need shape rules run in Python (ndarray_functions.R). docs/COMPATIBILITY.md says how it
+# differs from MXNet R's.
+# py: mxnet_r_compat.rbridge.rndarray
 
-#' Make an MXNDArray from an R vector, matrix or array.
+#' Wrap an R double array (R dims, float32 values) as an MXNDArray (internal).
+#'
+#' @param data A double array with a dim attribute.
+#' @return An MXNDArray.
 #' @examples
-#' x <- mx.nd.array(matrix(1:6, 2)); dim(x)
+#' x <- mxnet:::.mx_nd_wrap(array(1, dim = c(2, 2))); dim(x)
+.mx_nd_wrap <- function(data) {
+  e <- new.env(parent = emptyenv(), size = 1L)
+  e$data <- data
+  class(e) <- "MXNDArray"
+  e
+}
+
+#' Make an MXNDArray from an R vector, matrix or array (values rounded to float32).
+#'
+#' @param src.array A numeric or logical vector, matrix or array.
+#' @param ctx The device: NULL or mx.cpu() (this build has no GPU).
+#' @return An MXNDArray with `dim(src.array)` (or `length(src.array)` for a vector).
+#' @examples
+#' mat <- mx.nd.array(matrix(1:6, 2)); dim(mat); as.array(mat * 2)
 mx.nd.array <- function(src.array, ctx = NULL) {
+  .mx_nd_check_ctx(ctx)
+  if (is.mx.ndarray(src.array)) return(mx.nd.copyto(src.array, ctx))
+  if (!(is.numeric(src.array) || is.logical(src.array)) || is.list(src.array)) {
+    stop("mx.nd.array takes an object of class array, vector or matrix only.", call. = FALSE)
+  }
   d <- dim(src.array)
   if (is.null(d)) d <- length(src.array)
-  structure(array(as.numeric(src.array), dim = d), class = "MXNDArray")
+  v <- .mx_nd_float32(as.double(src.array))
+  dim(v) <- d
+  .mx_nd_wrap(v)
 }
 
 #' An MXNDArray of zeros with R dims `shape`.
+#'
+#' @param shape The R dims, e.g. 10 or c(10, 5).
+#' @param ctx NULL or mx.cpu().
 #' @examples
-#' mx.nd.zeros(c(2, 2))
-mx.nd.zeros <- function(shape, ctx = NULL) mx.nd.array(array(0, dim = shape))
-
-#' An MXNDArray of ones with R dims `shape`.
-#' @examples
-#' mx.nd.ones(3)
-mx.nd.ones <- function(shape, ctx = NULL) mx.nd.array(array(1, dim = shape))
-
-#' TRUE for an MXNDArray.
-#' @examples
-#' is.mx.ndarray(mx.nd.ones(1))
-is.mx.ndarray <- function(x) inherits(x, "MXNDArray")
-
-#' The plain R array inside an MXNDArray.
-#' @examples
-#' as.array(mx.nd.ones(c(2, 2)))
-as.array.MXNDArray <- function(x, ...) {
-  x <- unclass(x)
-  if (is.null(dim(x))) dim(x) <- length(x)
-  x
+#' as.array(mx.nd.zeros(c(2, 3)))
+mx.nd.zeros <- function(shape, ctx = NULL) {
+  .mx_nd_check_ctx(ctx)
+  .mx_nd_wrap(array(0, dim = .mx_nd_shape(shape)))
 }
 
-#' The values of an MXNDArray as a vector.
+#' An MXNDArray of ones with R dims `shape`.
+#'
+#' @param shape The R dims, e.g. 10 or c(10, 5).
+#' @param ctx NULL or mx.cpu().
+#' @examples
+#' as.array(mx.nd.ones(3))
+mx.nd.ones <- function(shape, ctx = NULL) {
+  .mx_nd_check_ctx(ctx)
+  .mx_nd_wrap(array(1, dim = .mx_nd_shape(shape)))
+}
+
+#' A copy of an MXNDArray on a device (the CPU is the only one).
+#'
+#' @param src An MXNDArray.
+#' @param ctx NULL or mx.cpu().
+#' @examples
+#' b <- mx.nd.copyto(mx.nd.ones(c(2, 3)), mx.cpu())
+mx.nd.copyto <- function(src, ctx = NULL) {
+  .mx_nd_check_ctx(ctx)
+  .mx_nd_wrap(.mx_nd_data(src, "src"))
+}
+
+#' TRUE for an MXNDArray.
+#'
+#' @param src.array Any R object.
+#' @examples
+#' is.mx.ndarray(mx.nd.ones(1)); is.mx.ndarray(1:10)
+is.mx.ndarray <- function(src.array) inherits(src.array, "MXNDArray")
+
+#' The device of an MXNDArray (always the CPU here).
+#'
+#' @param nd An MXNDArray.
+#' @examples
+#' ctx(mx.nd.ones(2))
+ctx <- function(nd) {
+  .mx_nd_data(nd, "nd")
+  mx.cpu()
+}
+
+#' The R array inside an MXNDArray (R dims; a 1-d array comes back as a plain vector, as
+#' MXNet R's as.array gives it).
+#'
+#' @param x An MXNDArray.
+#' @param ... Ignored.
+#' @examples
+#' as.array(mx.nd.ones(c(2, 2))); as.array(mx.nd.array(1:3))
+as.array.MXNDArray <- function(x, ...) {
+  d <- x$data
+  if (length(dim(d)) == 1L) as.vector(d) else d
+}
+
+#' An MXNDArray of two dims as an R matrix.
+#'
+#' @param x An MXNDArray.
+#' @param ... Ignored.
+#' @examples
+#' as.matrix(mx.nd.ones(c(2, 3)))
+as.matrix.MXNDArray <- function(x, ...) {
+  if (length(dim(x$data)) != 2L) {
+    stop("The input argument is not two dimensional matrix.", call. = FALSE)
+  }
+  x$data
+}
+
+#' The values of an MXNDArray as a vector (in R's column-major order).
+#'
+#' @param x An MXNDArray.
+#' @param mode As for as.vector().
 #' @examples
 #' as.vector(mx.nd.ones(2))
-as.vector.MXNDArray <- function(x, mode = "any") as.vector(unclass(x), mode)
+as.vector.MXNDArray <- function(x, mode = "any") as.vector(x$data, mode)
 
-#' Print an MXNDArray like an R array.
+#' The values of an MXNDArray as doubles (as.numeric(), as.double()).
+#'
+#' @param x An MXNDArray.
+#' @param ... Ignored.
+#' @examples
+#' as.numeric(mx.nd.array(c(0.5, 2)))
+as.double.MXNDArray <- function(x, ...) as.double(x$data)
+
+#' The R dims of an MXNDArray (the backend shape reversed).
+#'
+#' @param x An MXNDArray.
+#' @examples
+#' dim(mx.nd.zeros(c(3, 4)))
+dim.MXNDArray <- function(x) dim(x$data)
+
+#' The number of elements of an MXNDArray.
+#'
+#' @param x An MXNDArray.
+#' @examples
+#' length(mx.nd.zeros(c(3, 4)))
+length.MXNDArray <- function(x) length(x$data)
+
+#' Values of an MXNDArray indexed like an R array (a plain R vector or array comes back).
+#'
+#' @param x An MXNDArray.
+#' @param ... Indices, as for an R array.
+#' @param drop As for R arrays.
+#' @examples
+#' mx.nd.array(matrix(1:6, 2))[2, ]
+`[.MXNDArray` <- function(x, ..., drop = TRUE) as.array(x)[..., drop = drop]
+
+#' Print an MXNDArray like the R array it holds.
+#'
+#' @param x An MXNDArray.
+#' @param ... Passed to print().
 #' @examples
 #' print(mx.nd.ones(c(2, 2)))
 print.MXNDArray <- function(x, ...) {
@@ -47,15 +167,69 @@ print.MXNDArray <- function(x, ...) {
   invisible(x)
 }
 
-#' Save a list of MXNDArrays (or one) in MXNet's binary format.
+#' Several MXNDArrays as a list (c() of MXNet R's external pointers gave a list too).
+#'
+#' @param ... MXNDArrays.
+#' @examples
+#' length(c(mx.nd.ones(2), mx.nd.zeros(2)))   # 2
+c.MXNDArray <- function(...) list(...)
+
+#' Compare the values of an MXNDArray with another one or with an R array.
+#'
+#' testthat's expect_equal(X >= 0, mx.nd.ones(n)) works through this method.
+#' @param target An MXNDArray.
+#' @param current An MXNDArray or an R array.
+#' @param ... Passed to all.equal() (e.g. tolerance).
+#' @examples
+#' all.equal(mx.nd.ones(3) >= 0, mx.nd.ones(3))   # TRUE
+all.equal.MXNDArray <- function(target, current, ...) {
+  if (is.mx.ndarray(current)) current <- as.array(current)
+  all.equal(as.array(target), current, ...)
+}
+
+#' Save an MXNDArray or a list of them in MXNet's binary format.
+#'
+#' @param ndarray An MXNDArray or a (named) list of them.
+#' @param filename The file.
 #' @examples
 #' mx.nd.save(list(a = mx.nd.ones(2)), f <- tempfile()); mx.nd.load(f)
 mx.nd.save <- function(ndarray, filename) {
-  if (!is.list(ndarray) || is.mx.ndarray(ndarray)) ndarray <- list(ndarray)
+  if (is.mx.ndarray(ndarray) || !is.list(ndarray)) ndarray <- list(ndarray)
   invisible(.py("nd_save", ndarray, path.expand(filename)))
 }
 
-#' Load a list of arrays saved by mx.nd.save (or MXNet R / Python).
+#' Load the list of MXNDArrays saved by mx.nd.save (or by MXNet R / Python).
+#'
+#' @param filename The file.
 #' @examples
 #' arrays <- mx.nd.load(f)
 mx.nd.load <- function(filename) .py("nd_load", path.expand(filename))
+
+# -- helpers ----------------------------------------------------------------------------------
+
+# The data array of an MXNDArray, or a clear error naming the argument.
+.mx_nd_data <- function(x, what = "data") {
+  if (!is.mx.ndarray(x)) {
+    stop("Invalid value for argument `", what, "`. Received: an object of class ",
+         paste(class(x), collapse = "/"), ". Expected an MXNDArray (mx.nd.array()).",
+         call. = FALSE)
+  }
+  x$data
+}
+
+.mx_nd_shape <- function(shape) {
+  if (!is.numeric(shape) || length(shape) == 0L || anyNA(shape) || any(shape < 0) ||
+      any(shape != round(shape))) {
+    stop("Invalid value for argument `shape`. Received: shape=", deparse(shape),
+         ". Expected a vector of non-negative whole numbers.", call. = FALSE)
+  }
+  as.integer(shape)
+}
+
+.mx_nd_check_ctx <- function(ctx) {
+  if (!is.null(ctx) && !(is.mx.context(ctx) && identical(ctx$device, "cpu"))) {
+    stop("Invalid value for argument `ctx`. Received: ", format(ctx),
+         ". Expected mx.cpu(): mxnet_r_compat runs on the CPU only.", call. = FALSE)
+  }
+  invisible()
+}

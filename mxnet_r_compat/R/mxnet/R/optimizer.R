@@ -3,6 +3,9 @@
 # The R objects describe them; the updates run in the C core.
 
 #' Create an optimizer by name: "sgd", "rmsprop", "adam", "adagrad", "adadelta" or "nag".
+#'
+#' Returns a list with MXNet R's `create_exec(index, weight_dim, ctx)` and
+#' `update(index, exec_w, weight, grad)` (which returns the new weight), plus `name` and `args`.
 #' @examples
 #' opt <- mx.opt.create("sgd", learning.rate = 0.1, momentum = 0.9)
 mx.opt.create <- function(name, ...) {
@@ -10,7 +13,19 @@ mx.opt.create <- function(name, ...) {
   if (!is.character(name) || length(name) != 1L || !(name %in% known)) {
     stop("Unknown optimizer ", name, call. = FALSE)
   }
-  structure(list(name = name, args = list(...)), class = "MXOptimizer")
+  opt <- structure(list(name = name, args = list(...)), class = "MXOptimizer")
+  state <- new.env(parent = emptyenv())
+  # MXNet R's optimizer interface: create_exec() prepares weight `index`, update() applies one
+  # step to it and returns the new weight (the state lives in one Python optimizer).
+  opt$create_exec <- function(index, weight_dim, ctx = NULL) {
+    if (is.null(state$h)) state$h <- .mx_handle(.py("updater_create", opt))
+    list(index = index, weight_dim = weight_dim)
+  }
+  opt$update <- function(index, exec_w, weight, grad) {
+    if (is.null(state$h)) state$h <- .mx_handle(.py("updater_create", opt))
+    .py("opt_update_one", state$h$id, index, weight, grad)
+  }
+  opt
 }
 
 #' SGD, with optional momentum: w <- (1 - lr*wd)*w - lr*clip(rescale*g).

@@ -105,6 +105,11 @@ mx.symbol.UpSampling <- function(...) {
 #' n <- mx.symbol.LRN(mx.symbol.Variable("data"), nsize = 5)
 mx.symbol.LRN <- function(...) .mx_op("LRN", list(...))
 
+#' Elementwise square: out = data * data.
+#' @examples
+#' sq <- mx.symbol.square(mx.symbol.Variable("data"))
+mx.symbol.square <- function(...) .mx_op("square", list(...))
+
 #' Softmax output layer (cross-entropy gradient).
 #' @examples
 #' out <- mx.symbol.SoftmaxOutput(mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 3))
@@ -304,15 +309,55 @@ mx.apply <- function(x, ...) {
   .py("sym_apply", x, args, name)
 }
 
-#' Arithmetic on symbols is not supported: a clear error instead of R's own.
+#' Arithmetic on symbols: `+ - * / ^` between symbols or with a number on either side.
 #'
+#' Builds elemwise_add/sub/mul/div between symbols and the *_scalar operators with a number,
+#' named as MXNet names them (_plus0, _minusscalar0, _rdivscalar0, ...).
 #' @param e1,e2 Symbols or numbers.
 #' @examples
-#' try(mx.symbol.Variable("a") + 1)   # Error: Symbol arithmetic (+) is not supported ...
+#' a <- mx.symbol.Variable("a"); b <- mx.symbol.Variable("b")
+#' outputs(a + b); outputs(1 - a * 2)
 Ops.MXSymbol <- function(e1, e2) {
-  stop("Symbol arithmetic (", .Generic, ") is not supported by mxnet_r_compat; build the ",
-       "network from operators such as mx.symbol.FullyConnected.", call. = FALSE)
+  ops <- c("+" = "add", "-" = "sub", "*" = "mul", "/" = "div", "^" = "power")
+  if (!(.Generic %in% names(ops))) {
+    stop("Symbol operator ", .Generic, " is not supported; use + - * / or ^.", call. = FALSE)
+  }
+  if (missing(e2)) {
+    if (.Generic == "-") return(.py("sym_arith", e1, -1, "mul", FALSE))
+    return(e1)
+  }
+  if (inherits(e1, "MXSymbol")) .py("sym_arith", e1, e2, ops[[.Generic]], FALSE)
+  else .py("sym_arith", e2, e1, ops[[.Generic]], TRUE)
 }
+
+#' Elementwise operators of symbol algebra (what `+ - * /` and numbers build).
+#' @param ... Input symbols and parameters (scalar = for the *_scalar operators).
+#' @examples
+#' s <- mx.symbol.elemwise_add(mx.symbol.Variable("a"), mx.symbol.Variable("b"))
+mx.symbol.elemwise_add <- function(...) .mx_op("elemwise_add", list(...))
+mx.symbol.elemwise_sub <- function(...) .mx_op("elemwise_sub", list(...))
+mx.symbol.elemwise_mul <- function(...) .mx_op("elemwise_mul", list(...))
+mx.symbol.elemwise_div <- function(...) .mx_op("elemwise_div", list(...))
+mx.symbol._plus_scalar <- function(...) .mx_op("_plus_scalar", list(...))
+mx.symbol._minus_scalar <- function(...) .mx_op("_minus_scalar", list(...))
+mx.symbol._rminus_scalar <- function(...) .mx_op("_rminus_scalar", list(...))
+mx.symbol._mul_scalar <- function(...) .mx_op("_mul_scalar", list(...))
+mx.symbol._div_scalar <- function(...) .mx_op("_div_scalar", list(...))
+mx.symbol._rdiv_scalar <- function(...) .mx_op("_rdiv_scalar", list(...))
+mx.symbol._power_scalar <- function(...) .mx_op("_power_scalar", list(...))
+mx.symbol._rpower_scalar <- function(...) .mx_op("_rpower_scalar", list(...))
+
+#' A loss made of any symbol: its output is its input, its gradient grad.scale.
+#' @param ... The input symbol, grad.scale, normalization ("null", "batch", "valid"), name.
+#' @examples
+#' l <- mx.symbol.MakeLoss(mx.symbol.abs(mx.symbol.Variable("a")), name = "l")
+mx.symbol.MakeLoss <- function(...) .mx_op("MakeLoss", list(...))
+
+#' Elementwise absolute value.
+#' @param ... The input symbol and name.
+#' @examples
+#' s <- mx.symbol.abs(mx.symbol.Variable("a"))
+mx.symbol.abs <- function(...) .mx_op("abs", list(...))
 
 #' Operators of MXNet R that mxnet_r_compat does not implement.
 #'
@@ -325,9 +370,9 @@ Ops.MXSymbol <- function(e1, e2) {
 .mx_unsupported_ops <- c(
   "softmax", "log_softmax", "RNN", "Reshape", "reshape", "transpose", "SliceChannel",
   "slice_axis", "swapaxes", "expand_dims", "Cast", "Crop", "Pad",
-  "ElementWiseSum", "elemwise_add", "broadcast_add", "broadcast_mul", "dot", "sum", "mean",
-  "sqrt", "exp", "log", "relu", "sigmoid", "tanh", "MakeLoss", "BlockGrad", "SequenceMask",
-  "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss", "min", "max", "abs", "square")
+  "ElementWiseSum", "broadcast_add", "broadcast_mul", "dot", "sum", "mean",
+  "sqrt", "exp", "log", "relu", "sigmoid", "tanh", "BlockGrad", "SequenceMask",
+  "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss", "min", "max")
 for (.op in .mx_unsupported_ops) {
   assign(paste0("mx.symbol.", .op), local({
     op <- .op
