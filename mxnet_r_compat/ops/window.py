@@ -37,7 +37,11 @@ def window_axes(op: str, p: dict[str, Any], key: str = "kernel") -> int:
 
 
 def check_layout(op: str, layout: str | None, n: int) -> None:
-    """Only channels-first layouts (NCW, NCHW) are supported."""
+    """Only channels-first layouts (NCW, NCHW) are supported.
+
+    Example:
+        >>> check_layout("Convolution", "NCHW", 2)   # fine: nothing happens
+    """
     if layout is not None and layout != LAYOUTS[n]:
         raise MXValueError(f"Invalid value for parameter `layout` of {op}. Received: "
                            f"layout={layout!r}. Expected {LAYOUTS[n]!r} (channels first) for "
@@ -63,7 +67,11 @@ def per_axis(op: str, p: dict[str, Any], key: str, n: int, default: int,
 
 
 def check_data_rank(op: str, data: Shape, n: int) -> None:
-    """Data must be (batch, channels, *n spatial extents)."""
+    """Data must be (batch, channels, *n spatial extents).
+
+    Example:
+        >>> check_data_rank("Pooling", (8, 3, 28, 28), 2)   # fine: nothing happens
+    """
     if len(data) != n + 2:
         names = "(batch, channel, width)" if n == 1 else "(batch, channel, height, width)"
         raise MXShapeError(f"{op}: a {n}-D window needs {n + 2}-D data {names}. Received data "
@@ -71,7 +79,12 @@ def check_data_rank(op: str, data: Shape, n: int) -> None:
 
 
 def conv_extent(op: str, size: int, k: int, s: int, p: int, d: int) -> int:
-    """Output extent of a convolution axis: (size + 2p - (d (k - 1) + 1)) // s + 1."""
+    """Output extent of a convolution axis: (size + 2p - (d (k - 1) + 1)) // s + 1.
+
+    Example:
+        >>> conv_extent("Convolution", 28, 5, 1, 0, 1)   # LeNet's first layer
+        24
+    """
     span = size + 2 * p - (d * (k - 1) + 1)
     if span < 0:
         raise MXShapeError(f"{op}: the kernel (size {k}, dilation {d}, so {d * (k - 1) + 1} "
@@ -80,7 +93,12 @@ def conv_extent(op: str, size: int, k: int, s: int, p: int, d: int) -> int:
 
 
 def as_2d(values: Sequence[int], fill: int) -> tuple[int, int]:
-    """(height, width) of a 1-D (width only) or 2-D tuple; height ``fill`` for 1-D."""
+    """(height, width) of a 1-D (width only) or 2-D tuple; height ``fill`` for 1-D.
+
+    Example:
+        >>> as_2d((5,), 1), as_2d((3, 5), 1)
+        ((1, 5), (3, 5))
+    """
     return (fill, values[0]) if len(values) == 1 else (values[0], values[1])
 
 
@@ -103,7 +121,13 @@ def conv_struct(n: int, c: int, hw: Sequence[int], f: int, ohw: Sequence[int],
 
 
 def workspace_shape(g) -> Shape:
-    """The column buffer of one conv2d call (at least one value, so it can be allocated)."""
+    """The workspace of a conv2d node (at least one value, so it can be allocated).
+
+    Example:
+        >>> g = conv_struct(1, 1, (5, 5), 2, (3, 3), (3, 3), (1, 1), (0, 0), (1, 1), 1)
+        >>> workspace_shape(g)
+        (99,)
+    """
     return (max(int(lib.mxc_conv2d_workspace(g)), 1),)
 
 
