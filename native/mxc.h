@@ -41,5 +41,7 @@
 #include "elemwise.h"
 #include "optimizer.h"
 #include "fused.h"
+#include "csv.h"
+#include "idx.h"
 
 #endif /* MXC_H */

@@ -64,6 +64,7 @@ R_API: dict[str, Any] = {
     "mx.lr_scheduler.FactorScheduler": lr_scheduler.FactorScheduler,
     "mx.lr_scheduler.MultiFactorScheduler": lr_scheduler.MultiFactorScheduler,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
+    "mx.io.CSVIter": io.CSVIter, "mx.io.MNISTIter": io.MNISTIter,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
 }
 

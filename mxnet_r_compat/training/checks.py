@@ -42,7 +42,7 @@ def _check_eval_fits(eval_iter: io.DataIter | None, train_batch: dict, input_nam
         return
     eval_iter.reset()
     has_batch = eval_iter.iter_next()
-    batch = eval_iter.value() if has_batch else {}
+    batch = eval_iter.arrays() if has_batch else {}
     eval_iter.reset()
     if not has_batch:
         raise invalid_argument("eval.data", "an empty validation set",
