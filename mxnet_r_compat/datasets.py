@@ -91,8 +91,8 @@ _GLYPHS = (
 def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` 28 x 28 greyscale digit images (uint8) and their labels 0-9, MNIST-like.
 
-    Each image is a 5 x 7 glyph drawn 3 pixels per dot at a random place, with random
-    stroke brightness and background noise: easy to learn, not trivial.
+    Each image is a 5 x 7 glyph drawn 3 pixels per dot, shifted by a few pixels at random,
+    with random stroke brightness and background noise: easy to learn, not trivial.
 
     Example:
         >>> images, labels = synthetic_digits(100, seed=1)
@@ -105,7 +105,7 @@ def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     labels = rng.integers(0, 10, n).astype(np.uint8)
     images = rng.uniform(0, 40, (n, 28, 28))
     for i, label in enumerate(labels):
-        top, left = rng.integers(0, 28 - 21 + 1), rng.integers(0, 28 - 15 + 1)
+        top, left = rng.integers(1, 7), rng.integers(4, 10)     # near the centre, as MNIST
         stroke = big[label] * rng.uniform(150, 255)
         images[i, top:top + 21, left:left + 15] = np.maximum(
             images[i, top:top + 21, left:left + 15], stroke)

@@ -105,6 +105,12 @@ def first_batch(it: io.DataIter, batch: dict[str, np.ndarray], input_names, outp
     try:
         yield
     except MXShapeError as err:
+        # The label check (params.py) already says what is wrong with the labels: name
+        # value() as where they came from; otherwise show every field's shape.
+        named = f"Invalid value for argument `{it.role}`. Received: "
+        if str(err).startswith(named):
+            raise MXShapeError(f"Invalid value returned by {it._name('value')} of {it.owner}. "
+                               f"Received: {str(err)[len(named):]}") from err
         shown = ", ".join(f"`{k}` with {it.shape_text(v.shape)}" for k, v in batch.items())
         raise io.user_iter.invalid_return(
             it.owner, it._name("value"), shown, f"shapes the network accepts ({err})",

@@ -70,6 +70,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
                                on_error=checkpoint_on_error, begin_round=begin_round,
                                given_params=arg_params is not None or aux_params is not None,
                                extra=kwargs, verbose=verbose)
+    input_names, output_names = _names(input_names), _names(output_names)
     from_iterator = isinstance(X, io.DataIter) or io.is_user_iter(X)
     train_iter, layout = prepare_train_data(X, y, array_batch_size, array_layout,
                                              check_finite)
@@ -107,6 +108,11 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         check_finite=bool(check_finite), plugins=(DryRun(), *resuming.plugins(plugins)),
         env=env)
     return trainer.run()
+
+
+def _names(names) -> list[str] | None:
+    """input.names / output.names: one name (R's "label") or several."""
+    return [names] if isinstance(names, str) else names
 
 
 def _option(kwargs: dict, name: str, value):

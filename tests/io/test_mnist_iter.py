@@ -109,7 +109,8 @@ def test_bad_files_are_clear_errors(tmp_path):
         mx.io.MNISTIter(image=label, label=label, silent=True)
     with pytest.raises(MXValueError, match="magic number 2049, found 2051"):
         mx.io.MNISTIter(image=image, label=image, silent=True)
-    data = open(image, "rb").read()
+    with open(image, "rb") as f:
+        data = f.read()
     short = tmp_path / "short"
     short.write_bytes(data[:-100])
     with pytest.raises(MXValueError) as err:
