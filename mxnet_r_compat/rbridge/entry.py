@@ -27,6 +27,7 @@ from ..training import persistence
 from ..training.env import TrainEnv
 from . import convert, rsymbol, rtrain
 from .export import error_message, register
+from .riter import label_from_r
 from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
 
 
@@ -218,7 +219,7 @@ def init_params(symbol, input_shape, output_shape, initializer):
 def select_layout(X, y, model):
     x = rtrain.data_from_r(X, "X")
     if convert.is_null(model):
-        return with_warnings(io.select_layout_train, x, rtrain.label_from_r(y))
+        return with_warnings(io.select_layout_train, x, label_from_r(y))
     m = model_from_r(model)
     return with_warnings(io.select_layout_predict, x, lambda n: _fits(m, n))
 
@@ -287,52 +288,6 @@ def handle_free(ids):
 def handle_count():
     """How many Python objects R holds through handles (for leak tests)."""
     return len(convert.HANDLES)
-
-
-@register("iter_create")
-def iter_create(data, label, batch_size, shuffle):
-    if convert.is_null(label):
-        raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
-                           "a numeric vector or matrix with one entry (column) per sample.")
-    it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
-                      rtrain.label_from_r(label), convert.scalar(batch_size),
-                      shuffle=bool(convert.scalar(shuffle, False)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_init")
-def iter_init(X, y, batch_size, is_train):
-    y_backend = rtrain.label_from_r(y)
-    it = io.init_iter(np.ascontiguousarray(convert.to_backend(X), np.float32), y_backend,
-                      int(convert.scalar(batch_size)), bool(convert.scalar(is_train)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_call")
-def iter_call(h, method):
-    it = convert.HANDLES.get(h, io.DataIter)
-    name = str(method[0])
-    if name == "reset":
-        it.reset()
-        return None
-    if name == "iter_next":
-        return bool(it.iter_next())
-    if name == "num_pad":
-        return int(it.num_pad())
-    if name == "value":
-        return convert.make_list({k: convert.from_backend(v, "MXNDArray")
-                                  for k, v in it.value().items()})
-    if name == "info":
-        n = getattr(it, "num_data", None)
-        return convert.to_r({"num.data": n, "batch.size": it.batch_size,
-                             "num.batches": getattr(it, "num_batches", None)})
-    raise ValueError(f"unknown iterator method {name!r}")
-
-
-@register("iter_extract")
-def iter_extract(h, field):
-    it = convert.HANDLES.get(h, io.DataIter)
-    return convert.from_backend(io.extract(it, str(field[0])))
 
 
 @register("updater_create")

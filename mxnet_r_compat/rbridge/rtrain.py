@@ -43,6 +43,7 @@ from ..training.env import TrainEnv
 from . import convert, rsymbol, session
 from .closures import call_r_closure, closure_arity_problem, ns_function
 from .rcallbacks import extras_to_r, slot_from_r
+from .riter import iter_from_r, label_from_r, r_iterator
 
 RT = convert.RT
 
@@ -86,71 +87,6 @@ def data_from_r(x: Any, arg: str) -> np.ndarray:
                             "a numeric matrix or array (data.frames: use data.matrix())")
     a = convert.as_numpy(x)
     return a if a.ndim == 2 else a.T
-
-
-def label_from_r(y: Any) -> np.ndarray | None:
-    """Labels: a vector, or a k x n matrix (backend (n, k))."""
-    if convert.is_null(y):
-        return None
-    if y.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
-        raise invalid_value("y", f"an R {convert._type_name(y)}", "a numeric vector or matrix")
-    return convert.to_backend(y)
-
-
-#: R classes that is.mx.dataiter() accepts (R/io.R).
-ITER_CLASSES = ("MXDataIter", "MXArrayDataIter", "MXNativeDataIter", "Rcpp_MXArrayDataIter",
-                "Rcpp_MXNativeDataIter")
-
-
-def handle_id(h: Any) -> int:
-    """The number inside an R handle environment (R/handle.R)."""
-    return int(ri.baseenv["get"](ri.StrSexpVector(["id"]), envir=h)[0])
-
-
-def iter_from_r(x: Any) -> io.DataIter | None:
-    """The Python iterator behind an R data iterator, or None when ``x`` is not one.
-
-    Iterators from mx.io.arrayiter are Python iterators already; any other R object of an
-    iterator class (e.g. a reference class with the same methods) is driven through R.
-    """
-    if convert.is_null(x) or not any(c in ITER_CLASSES for c in convert.r_class(x)):
-        return None
-    if x.typeof == RT.VECSXP and "handle" in convert.named_list(x):
-        return convert.HANDLES.get(handle_id(convert.named_list(x)["handle"]), io.DataIter)
-    return RDataIter(x)
-
-
-class RDataIter(io.DataIter):
-    """An R iterator object (methods reset, iter.next, value, num.pad) used by the trainer."""
-
-    def __init__(self, robj: Any) -> None:
-        dollar = ri.baseenv["$"]
-        self._methods = {name: session.call_r(dollar, robj, name)
-                         for name in ("reset", "iter.next", "value", "num.pad")}
-        missing = [n for n, f in self._methods.items() if f.typeof != RT.CLOSXP]
-        if missing:
-            raise invalid_value("X", f"an R {convert.r_class(robj)[0]} object without "
-                                f"{', '.join(missing)}()", "a data iterator such as "
-                                "mx.io.arrayiter(...)")
-        self.robj = robj
-
-    def _call(self, name: str) -> Any:
-        return call_r_closure(self._methods[name], (), f"the data iterator's {name}()")
-
-    def reset(self) -> None:
-        self._call("reset")
-
-    def iter_next(self) -> bool:
-        return bool(convert.scalar(self._call("iter.next"), False))
-
-    def value(self) -> dict[str, np.ndarray]:
-        out = {k: np.ascontiguousarray(convert.to_backend(v), np.float32)
-               for k, v in convert.named_list(self._call("value")).items()}
-        self.batch_size = next(iter(out.values())).shape[0]
-        return out
-
-    def num_pad(self) -> int:
-        return int(convert.scalar(self._call("num.pad"), 0))
 
 
 def ctx_from_r(x: Any):
@@ -366,7 +302,8 @@ def env_field_to_r(env: TrainEnv, name: str) -> Any:
     if value is None:
         return ri.NULL
     if name in ("train.data", "eval.data") and isinstance(value, io.DataIter):
-        return session.call_r(ns_function(".mx_dataiter"), convert.HANDLES.add(value))
+        robj = getattr(value, "robj", None)  # an R iterator: the R object itself
+        return robj if robj is not None else r_iterator(value)
     if name in ("input.shape", "output.shape"):
         return convert.make_list({k: convert.r_shape(v) for k, v in value.items()})
     if name == "params.index":
@@ -523,7 +460,7 @@ def _callbacks_from_r(value: Any, slot: str, renv: REnv) -> Any:
 def _eval_data_from_r(eval_data: Any) -> Any:
     if convert.is_null(eval_data):
         return None
-    it = iter_from_r(eval_data)
+    it = iter_from_r(eval_data, "eval.data")
     if it is not None:
         return it
     if eval_data.typeof != RT.VECSXP:

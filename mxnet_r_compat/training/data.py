@@ -91,7 +91,8 @@ def peek(it: io.DataIter) -> dict[str, np.ndarray]:
 
 
 @contextlib.contextmanager
-def first_batch(it: io.DataIter, batch: dict[str, np.ndarray], input_names, output_names):
+def first_batch(it: io.DataIter, batch: dict[str, np.ndarray], symbol, input_names,
+                output_names):
     """Checks of a user-defined iterator's first batch against the network, before training:
     the fields it needs are there, and a shape the network rejects is reported as what the
     iterator's value() returned (io/user_iter.py)."""
@@ -105,13 +106,28 @@ def first_batch(it: io.DataIter, batch: dict[str, np.ndarray], input_names, outp
     try:
         yield
     except MXShapeError as err:
-        # The label check (params.py) already says what is wrong with the labels: name
-        # value() as where they came from; otherwise show every field's shape.
-        named = f"Invalid value for argument `{it.role}`. Received: "
-        if str(err).startswith(named):
-            raise MXShapeError(f"Invalid value returned by {it._name('value')} of {it.owner}. "
-                               f"Received: {str(err)[len(named):]}") from err
-        shown = ", ".join(f"`{k}` with {it.shape_text(v.shape)}" for k, v in batch.items())
-        raise io.user_iter.invalid_return(
-            it.owner, it._name("value"), shown, f"shapes the network accepts ({err})",
-            MXShapeError) from err
+        raise _batch_shape_error(it, batch, symbol, inputs, output_names, err) from err
+
+
+def _batch_shape_error(it: io.CheckedIter, batch: dict, symbol, inputs: list[str],
+                       output_names, err: MXShapeError) -> MXShapeError:
+    """Name the field whose shape the network rejects: a label whose shape differs from
+    what the inputs imply, or else every field's shape and the network's reason."""
+    value = it._name("value")
+    labels = [a for a in symbol.arguments() if a.endswith("label")]
+    targets = {n: n for n in output_names} if output_names else \
+        ({"label": labels[0]} if len(labels) == 1 else {})
+    try:
+        alone = symbol.infer_shape(**{n: batch[n].shape for n in inputs})
+    except (MXShapeError, ValueError):
+        alone = None
+    for field, arg in targets.items():
+        want = alone[0].get(arg) if alone else None
+        if want is not None and tuple(want) != batch[field].shape:
+            return io.user_iter.invalid_return(
+                it.owner, value, f"`{field}` with {it.shape_text(batch[field].shape)}",
+                f"{it.shape_text(tuple(want))}, the shape of the network's `{arg}` for these "
+                f"inputs", MXShapeError)
+    shown = ", ".join(f"`{k}` with {it.shape_text(v.shape)}" for k, v in batch.items())
+    return io.user_iter.invalid_return(it.owner, value, shown,
+                                       f"shapes the network accepts ({err})", MXShapeError)

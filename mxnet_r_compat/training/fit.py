@@ -75,7 +75,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
     train_iter, layout = prepare_train_data(X, y, array_batch_size, array_layout,
                                              check_finite)
     batch = peek(train_iter)
-    with first_batch(train_iter, batch, input_names, output_names):
+    with first_batch(train_iter, batch, symbol, input_names, output_names):
         input_shapes, output_shapes = io_shapes(symbol, batch, input_names, output_names)
         initial_arg, initial_aux = init_params_checked(symbol, input_shapes, output_shapes,
                                                         initializer, from_iterator)

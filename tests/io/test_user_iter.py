@@ -125,9 +125,9 @@ class Broken(Batches):
      "(10, 3), `label` with shape (5,). Expected fields with the same batch size (samples on "
      "the last R dim, the first Python axis)."),
     ({"value": lambda v, i: {**v, "label": np.tile(v["label"][:, None], (1, 2))}}, MXShapeError,
-     "Invalid value returned by value() of the data iterator `X`. Received: labels of shape "
-     "(10, 2) per batch (2 values per sample). Expected shape (10,) per batch (1 value per "
-     "sample) for the network's label `lro_label`"),
+     "Invalid value returned by value() of the data iterator `X`. Received: `label` with shape "
+     "(10, 2). Expected shape (10,), the shape of the network's `lro_label` for these "
+     "inputs."),
     ({"iter_next": "yes"}, MXValueError,
      "Invalid value returned by iter_next() of the data iterator `X`. Received: str 'yes'. "
      "Expected TRUE or FALSE (is there another batch?)."),
