@@ -89,9 +89,10 @@ def sym_variable(name):
 
 @register("sym_create")
 def sym_create(op, inputs, params, name):
-    fields = convert.named_list(inputs)
-    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in fields.values()])
-    keys = list(fields)
+    # (name, symbol) pairs: a dict would keep one of several unnamed inputs (concat of a list)
+    keys = [str(n) for n in inputs.names] if not convert.is_null(inputs.names) else \
+        [""] * len(inputs)
+    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in inputs])
     positional = all(k == "" for k in keys)
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "
