@@ -10,7 +10,6 @@ supply become variables ``<name>_<argument>`` (``fc1_weight``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -335,8 +334,3 @@ def load(filename: str) -> Symbol:
     """Read a ``-symbol.json`` file."""
     with open(filename, encoding="utf-8") as f:
         return load_json(f.read())
-
-
-def symbol_from_json_dict(d: dict) -> Symbol:
-    """Same as :func:`load_json` for an already decoded JSON object."""
-    return load_json(json.dumps(d))

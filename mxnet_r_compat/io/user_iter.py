@@ -8,7 +8,7 @@ what they return: ``iter_next()`` a logical, ``value()`` a named collection of b
 whole number below the batch size. A wrong answer is an error that names the method, what
 came back and what was expected; the trainer reads the first batch before any update, so a
 wrong first batch stops training before it starts. The R bridge subclasses CheckedIter for
-R objects (rbridge/riter.py).
+R objects (rbridge/rdata.py).
 """
 
 from __future__ import annotations

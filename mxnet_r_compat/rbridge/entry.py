@@ -24,11 +24,14 @@ from ..learn import random
 from ..training import model as model_mod
 from ..training import params as params_mod
 from ..training import persistence
+from ..training import predict as predict_mod
 from ..training.env import TrainEnv
-from . import convert, rsymbol, rtrain
+from . import convert, rsymbol
 from .export import error_message, register
-from .riter import label_from_r
-from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
+from .rdata import data_from_r, label_from_r
+from .renv import env_field_to_r
+from .rtrain import fit_from_r, predict_from_r
+from .rvalues import initializer_from_r, model_from_r, model_to_r, optimizer_from_r
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
@@ -211,28 +214,18 @@ def init_params(symbol, input_shape, output_shape, initializer):
     arg, aux = params_mod.init_params(
         rsymbol.symbol_from_r(symbol), {k: v for k, v in shapes.items() if k in names_in},
         {k: v for k, v in shapes.items() if k not in names_in},
-        rtrain.initializer_from_r(initializer))
+        initializer_from_r(initializer))
     return convert.make_list({"arg.params": convert.params_to_r(arg),
                               "aux.params": convert.params_to_r(aux)})
 
 
 @register("select_layout")
 def select_layout(X, y, model):
-    x = rtrain.data_from_r(X, "X")
+    x = data_from_r(X, "X")
     if convert.is_null(model):
         return with_warnings(io.select_layout_train, x, label_from_r(y))
     m = model_from_r(model)
-    return with_warnings(io.select_layout_predict, x, lambda n: _fits(m, n))
-
-
-def _fits(m: model_mod.FeedForwardModel, n_features: int) -> bool:
-    """Does data of shape (1, n_features) give the model's parameter shapes? (spec 3)"""
-    try:
-        shapes = m.symbol.infer_shape(data=(1, n_features))
-    except (MXShapeError, MXValueError):
-        return False
-    return shapes is not None and all(
-        m.arg_params[k].shape == s for k, s in shapes[0].items() if k in m.arg_params)
+    return with_warnings(io.select_layout_predict, x, lambda n: predict_mod.fits(m, n))
 
 
 @register("model_last")
@@ -296,7 +289,7 @@ def updater_create(optimizer):
     if optimizer.typeof == convert.RT.STRSXP or "MXOptimizer" not in convert.r_class(optimizer):
         raise MXValueError("Invalid value for argument `optimizer`. Expected an optimizer from "
                            "mx.opt.create() or mx.opt.sgd(), mx.opt.adam(), ...")
-    return convert.HANDLES.add(rtrain.optimizer_from_r(optimizer))
+    return convert.HANDLES.add(optimizer_from_r(optimizer))
 
 
 @register("updater_update")
@@ -331,7 +324,7 @@ def updater_update(h, weights, grads):
 
 @register("env_field")
 def env_field(h, name):
-    return rtrain.env_field_to_r(convert.HANDLES.get(h, TrainEnv), str(name[0]))
+    return env_field_to_r(convert.HANDLES.get(h, TrainEnv), str(name[0]))
 
 
 @register("sym_apply")

@@ -2,7 +2,7 @@
 # tutorial and its tests declare an iterator as a reference class that contains
 # "Rcpp_MXArrayDataIter" and defines initialize, value, iter.next, reset, num.pad and finalize;
 # such an object (or any object with those methods) is accepted as X, eval.data and by
-# predict() and mx.io.extract(). Training checks what the methods return (rbridge/riter.py).
+# predict() and mx.io.extract(). Training checks what the methods return (rbridge/rdata.py).
 
 .mx_iter_stub <- function(method) {
   function(...) {
