@@ -145,10 +145,16 @@ net2 <- mx.symbol.LinearRegressionOutput(data = mx.symbol.FullyConnected(mx.symb
   list(mx.symbol.Variable("user"), mx.symbol.Variable("item")), num.args = 2), num_hidden = 1),
   label = mx.symbol.Variable("label"), name = "pred")
 mx.set.seed(1)
+seen <- NULL
 model2 <- mx.model.FeedForward.create(net2, X = two, num.round = 20, learning.rate = 0.05,
   eval.metric = mx.metric.rmse, verbose = FALSE, input.names = c("user", "item"),
-  output.names = "label")
-emit("two.history", model2$history$value)
+  output.names = "label", eval.data = TwoIter$new(mx.io.arrayiter(u, y, batch.size = 20),
+                                                  mx.io.arrayiter(i, y, batch.size = 20)),
+  epoch.end.callback = function(iteration, nbatch, env) {
+    seen <<- identical(env$train.data, two); TRUE })
+emit("two.history", model2$history$value[model2$history$phase == "train"])
+emit("two.eval", model2$history$value[model2$history$phase == "eval"])
+emit("two.env.train.data", seen)
 
 # -- any list of functions is an iterator too
 inner <- mx.io.arrayiter(u, y, batch.size = 15)
@@ -267,6 +273,9 @@ def test_the_custom_iterator_tutorial_class_trains(r):
 def test_two_inputs_by_name_and_plain_lists(r):
     rmse = r.nums("two.history")
     assert rmse[-1] < 0.5 * rmse[0]
+    validation = r.nums("two.eval")                       # a reference class as eval.data
+    assert len(validation) == 20 and validation[-1] < 0.5 * validation[0]
+    assert r["two.env.train.data"] == "TRUE"                # env$train.data is the R object
     assert r.nums("plain.pred.dim") == [1, 60]
 
 
