@@ -57,20 +57,34 @@ NATIVE = {"CSVIter": io.CSVIter, "MNISTIter": io.MNISTIter}
 
 
 def batch_value_to_r(a: np.ndarray) -> Any:
-    """A batch field as R sees it in ``value()``: an MXNDArray with R's dims."""
+    """A batch field as R sees it in ``value()``: an MXNDArray with R's dims.
+
+    Example:
+        >>> convert.r_dims(batch_value_to_r(np.zeros((100, 784), np.float32)))
+        (784, 100)
+    """
     return convert.from_backend(a, NDARRAY_CLASS)
 
 
 def batch_value_from_r(v: Any) -> np.ndarray | None:
     """A field of an R iterator's ``value()`` as float32 backend order, or None when it is
-    not an MXNDArray."""
+    not an MXNDArray.
+
+    Example:
+        >>> batch_value_from_r(batch_value_to_r(np.zeros((2, 3), np.float32))).shape
+        (2, 3)
+    """
     if NDARRAY_CLASS not in convert.r_class(v) or v.typeof not in (RT.REALSXP, RT.INTSXP):
         return None
     return np.ascontiguousarray(convert.to_backend(v), np.float32)
 
 
 def r_iterator(it: io.DataIter) -> Any:
-    """The R object (R/io.R) for a Python iterator."""
+    """The R object (R/io.R) for a Python iterator.
+
+    Example:
+        >>> r_iterator(io.ArrayIter(np.zeros((4, 2)), np.zeros(4), batch_size=2))  # doctest: +SKIP
+    """
     native = isinstance(it, tuple(NATIVE.values()))
     classes = ["MXNativeDataIter" if native else "MXArrayDataIter", "MXDataIter"]
     return session.call_r(ns_function(".mx_dataiter"), convert.HANDLES.add(it),
@@ -88,6 +102,9 @@ def iter_from_r(x: Any, role: str = "X") -> io.DataIter | None:
     Built-in iterators (mx.io.arrayiter, mx.io.CSVIter, ...) are Python iterators already;
     any other R object that is.mx.dataiter() accepts or that has the methods reset(),
     iter.next() and value() is driven through R, its answers checked (:class:`RDataIter`).
+
+    Example:
+        >>> it = iter_from_r(r_object, "eval.data")      # doctest: +SKIP
     """
     if convert.is_null(x):
         return None
