@@ -74,7 +74,11 @@ def batch_value_from_r(v: Any) -> np.ndarray | None:
         >>> batch_value_from_r(batch_value_to_r(np.zeros((2, 3), np.float32))).shape
         (2, 3)
     """
-    if NDARRAY_CLASS not in convert.r_class(v) or v.typeof not in (RT.REALSXP, RT.INTSXP):
+    if NDARRAY_CLASS not in convert.r_class(v):
+        return None
+    if v.typeof == RT.ENVSXP:  # an MXNDArray that holds its values in `data`
+        v = ri.baseenv["get"](ri.StrSexpVector(["data"]), envir=v)
+    if v.typeof not in (RT.REALSXP, RT.INTSXP):
         return None
     return np.ascontiguousarray(convert.to_backend(v), np.float32)
 
