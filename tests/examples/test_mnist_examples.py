@@ -35,18 +35,39 @@ def data_dir(tmp_path_factory) -> Path:
     return directory
 
 
-def run_example(name: str, data_dir: Path, tmp_path: Path, lang: str):
-    """Run r_examples/<name>.R (or .py) in a copy-free working directory: the data files are
-    linked into tmp_path, so each run writes its outputs (submission.csv, checkpoints) apart."""
+def start_example(name: str, data_dir: Path, tmp_path: Path, lang: str) -> subprocess.Popen:
+    """Start r_examples/<name>.R (or .py) in tmp_path, where the data files are linked, so
+    each run writes its outputs (submission.csv, checkpoints) apart."""
     for entry in data_dir.iterdir():
         (tmp_path / entry.name).symlink_to(entry)
     script = EXAMPLES / f"{name}.{'R' if lang == 'R' else 'py'}"
     cmd = [str(RSCRIPT), str(script)] if lang == "R" else [sys.executable, str(script)]
     env = {**os.environ, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1"}
-    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert proc.returncode == 0, proc.stderr
-    return proc
+    return subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def run_example(name: str, data_dir: Path, tmp_path: Path, lang: str):
+    return finish(start_example(name, data_dir, tmp_path, lang))
+
+
+def run_both(name: str, data_dir: Path, tmp_path_factory) -> dict:
+    """The R script and its Python twin, side by side (two processes at once)."""
+    paths = {lang: tmp_path_factory.mktemp(f"{name}_{lang}") for lang in ("R", "py")}
+    procs = {lang: start_example(name, data_dir, path, lang) for lang, path in paths.items()}
+    try:
+        return {lang: (finish(proc), paths[lang]) for lang, proc in procs.items()}
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
 
 def metric_lines(stderr: str, kind: str = "Train") -> list[float]:
@@ -62,8 +83,7 @@ def submission_accuracy(tmp_path: Path, data_dir: Path) -> float:
 
 @pytest.fixture(scope="module")
 def mlp_runs(data_dir, tmp_path_factory):
-    return {lang: (run_example("mnist_competition_mlp", data_dir, path, lang), path)
-            for lang in ("R", "py") for path in [tmp_path_factory.mktemp(f"mlp_{lang}")]}
+    return run_both("mnist_competition_mlp", data_dir, tmp_path_factory)
 
 
 def test_mlp_tutorial_trains_and_predicts_in_r(mlp_runs, data_dir):
@@ -84,8 +104,7 @@ def test_mlp_tutorial_in_python_prints_r_numbers(mlp_runs, data_dir):
 
 @pytest.fixture(scope="module")
 def iterator_runs(data_dir, tmp_path_factory):
-    return {lang: (run_example("mnist_iterator", data_dir, path, lang), path)
-            for lang in ("R", "py") for path in [tmp_path_factory.mktemp(f"iter_{lang}")]}
+    return run_both("mnist_iterator", data_dir, tmp_path_factory)
 
 
 @pytest.mark.parametrize("lang", ["R", "py"])
