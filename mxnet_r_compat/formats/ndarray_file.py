@@ -1,4 +1,5 @@
-"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``), spec section 15.
+"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``),
+docs/MXNET_R_BEHAVIOUR.md, "NDArray files".
 
 Writing produces exactly the bytes of MXNet R 1.9 for float32 CPU arrays: the
 list header (magic 0x112, reserved 0, count), one version-2 record per array,
@@ -22,7 +23,6 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Union
 
 import numpy as np
 
@@ -51,7 +51,7 @@ _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
 
 # --- writing ----------------------------------------------------------------------------------
 
-ArraysLike = Union[Sequence[np.ndarray], Mapping[str, np.ndarray], np.ndarray]
+ArraysLike = Sequence[np.ndarray] | Mapping[str, np.ndarray] | np.ndarray
 
 
 def save_ndarray_list(path: str | os.PathLike[str], arrays: ArraysLike,
@@ -196,7 +196,7 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
         raise reader.error(f"array count {count} is larger than the file allows")
     records = [_read_record(reader, index) for index in range(count)]
     names = _read_names(reader, count)
-    for index, (array, sparse) in enumerate(records):
+    for index, (_, sparse) in enumerate(records):
         if sparse is not None:
             label = f" ('{names[index]}')" if names else ""
             raise ModelFileError(f"Cannot load array {index}{label} from '{source}': sparse "
@@ -260,7 +260,8 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
 
 
 def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
-    """Walk over a sparse record (layout of spec 15) so that the names can still be read."""
+    """Walk over a sparse record (layout of docs/MXNET_R_BEHAVIOUR.md, "NDArray files") so that the
+    names can still be read."""
     storage_shape = reader.shape(index, numpy_shape=False)
     if reader.shape(index, numpy_shape=False) is None:
         return

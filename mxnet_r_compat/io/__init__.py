@@ -7,26 +7,10 @@ from .csv_reader import CSVFormatError
 from .iterators import ArrayIter, DataIter, c_source, init_iter
 from .layout import LayoutWarning, select_layout_predict, select_layout_train, to_backend
 from .mnist_iter import MNISTIter
-from .user_iter import (
-                        CheckedIter,
-                        PyUserIter,
-                        as_data_iter,
-                        check_fields,
-                        extract,
-                        is_user_iter,
-)
-from .validation import (
-                         DataConversionWarning,
-                         all_finite,
-                         as_data,
-                         as_numeric,
-                         check_class_labels,
-                         check_finite,
-                         check_label_count,
-                         check_not_empty,
-                         describe,
-                         frame_to_matrix,
-)
+from .user_iter import CheckedIter, PyUserIter, as_data_iter, check_fields, extract, is_user_iter
+from .validation import (DataConversionWarning, all_finite, as_data, as_numeric, check_class_labels,
+                         check_finite, check_label_count, check_not_empty, describe,
+                         frame_to_matrix)
 
 __all__ = ["ArrayIter", "CSVFormatError", "CSVIter", "CheckedIter", "DataConversionWarning",
            "DataIter", "LayoutWarning", "MNISTIter", "PyUserIter", "all_finite", "as_data",

@@ -55,7 +55,7 @@ def symbol_to_r(sym: Symbol) -> Any:
 
 
 def param_from_r(name: str, value: Any) -> str:
-    """An R operator parameter as MXNet R formats it (spec 0).
+    """An R operator parameter as MXNet R formats it (docs/MXNET_R_BEHAVIOUR.md, "Conventions").
 
     Vectors of length != 1, and anything under a name ending in "shape", are
     shapes written in reverse (R dims → backend).

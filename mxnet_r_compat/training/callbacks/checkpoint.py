@@ -25,16 +25,8 @@ from ...console import message
 from ...errors import MXValueError, invalid_value
 from ...formats import atomic, model_files
 from ..persistence import save_model
-from .base import (
-    Monitor,
-    TrainingCallback,
-    check_mode,
-    flag,
-    improves,
-    maximizing,
-    number,
-    writable_problem,
-)
+from .base import (Monitor, TrainingCallback, check_mode, flag, improves, maximizing, number,
+                   writable_problem)
 
 
 def manifest_path(prefix: str) -> str:

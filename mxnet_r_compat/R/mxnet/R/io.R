@@ -1,8 +1,9 @@
-# io.R: data iterators (spec section 11). The built-in iterators (mx.io.arrayiter,
-# mx.io.CSVIter, mx.io.MNISTIter) are Python objects held through a handle (handle.R); the R
-# object is a list of methods, used as MXNet R's Rcpp iterators were: it$reset(),
-# it$iter.next(), it$value(), it$num.pad(), it$finalize(). User-defined iterators are
-# reference classes that contain Rcpp_MXArrayDataIter (iter_custom.R).
+# io.R: data iterators (docs/MXNET_R_BEHAVIOUR.md, "Array iterator"; docs/COMPATIBILITY.md,
+# "Data iterators"). The built-in iterators (mx.io.arrayiter, mx.io.CSVIter, mx.io.MNISTIter)
+# are Python objects held through a handle (handle.R); the R object is a list of methods, used
+# as MXNet R's Rcpp iterators were: it$reset(), it$iter.next(), it$value(), it$num.pad(),
+# it$finalize(). User-defined iterators are reference classes that contain
+# Rcpp_MXArrayDataIter (iter_custom.R).
 # py: mxnet_r_compat.rbridge.riter (iter_create, iter_native, iter_call, iter_extract)
 
 # The R object for a Python iterator with handle number `id`.
@@ -26,7 +27,8 @@
 #' The sample axis is the last R dim of `data` and of `label`. With `shuffle = TRUE` the order
 #' is drawn once, now, from the random stream of mx.set.seed(); reset() rewinds to the same
 #' order. Every batch has `batch.size` samples; the last one is padded with the samples the
-#' previous batch had in the same slots, and num.pad() says how many (spec 11).
+#' previous batch had in the same slots, and num.pad() says how many (docs/MXNET_R_BEHAVIOUR.md,
+#' "Array iterator").
 #'
 #' @param data A numeric vector, matrix or array; samples on the last dim.
 #' @param label A numeric vector (one per sample) or a k x n matrix.
