@@ -30,8 +30,8 @@ def invalid_return(owner: str, method: str, received: str, expected: str,
     """The house-style error for a method that returned something wrong.
 
     Example:
-        >>> str(invalid_return("the data iterator `X`", "num.pad()", "-1", "a whole number"))
-        'Invalid value returned by num.pad() of the data iterator `X`. Received: -1. Expected a whole number.'
+        >>> str(invalid_return("`X`", "num.pad()", "-1", "a whole number"))
+        'Invalid value returned by num.pad() of `X`. Received: -1. Expected a whole number.'
     """
     return cls(f"Invalid value returned by {method} of {owner}. Received: {received}. "
                f"Expected {expected}.")

@@ -338,12 +338,10 @@ def _close_bridge() -> None:
     from ``.py()`` instead of calling into Python objects that are already gone."""
     import rpy2.rinterface as ri
 
-    try:
+    with contextlib.suppress(Exception):  # R is shutting down; nothing else to do
         ri.evalr('if ("mxnet" %in% loadedNamespaces()) local({\n'
                  '  b <- get(".bridge", envir = asNamespace("mxnet"))\n'
                  '  rm(list = ls(b, all.names = TRUE), envir = b)\n})')
-    except Exception:  # noqa: BLE001 (R is shutting down; nothing else to do)
-        pass
 
 
 _r_objects: dict[str, Any] = hold_r_objects({})  # this module's own R objects

@@ -110,7 +110,7 @@ def first_batch(it: io.DataIter, batch: dict[str, np.ndarray], symbol, input_nam
 
 
 def _batch_shape_error(it: io.CheckedIter, batch: dict, symbol, inputs: list[str],
-                       output_names, err: MXShapeError) -> MXShapeError:
+                       output_names, err: MXShapeError) -> Exception:
     """Name the field whose shape the network rejects: a label whose shape differs from
     what the inputs imply, or else every field's shape and the network's reason."""
     value = it._name("value")

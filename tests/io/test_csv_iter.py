@@ -79,7 +79,7 @@ def test_shapes_and_default_labels(ten_rows, tmp_path):
 
 
 def test_files_that_disagree(ten_rows, tmp_path):
-    data, label = ten_rows
+    data, _ = ten_rows
     short = tmp_path / "short.csv"
     short.write_text("0\n1\n2\n")
     it = mx.io.CSVIter(data_csv=data, data_shape=(2,), label_csv=str(short), batch_size=4)
@@ -152,7 +152,7 @@ def test_argument_errors(ten_rows, kwargs, message):
 
 
 def test_mxnet_arguments_are_accepted(ten_rows):
-    data, label = ten_rows
+    data, _ = ten_rows
     it = mx.io.CSVIter(data_csv=data, data_shape=(2,), label_csv="NULL", batch_size=2,
                        prefetch_buffer=4, dtype="float32", ctx="cpu")
     assert it.iter_next()
