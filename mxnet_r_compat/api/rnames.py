@@ -45,7 +45,7 @@ def _dotted_kwargs(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
     wrapper.__name__ = getattr(fn, "__name__", "nd")
     wrapper.__doc__ = fn.__doc__
-    wrapper.__wrapped__ = fn
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -98,6 +98,7 @@ R_API: dict[str, Any] = {
     "mx.exec.update.grad.arrays": lowlevel.update_grad_arrays,
     "mx.kv.create": kvstore.KVStore,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
+    "mx.io.CSVIter": io.CSVIter, "mx.io.MNISTIter": io.MNISTIter,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
     **_nd_names(),
 }

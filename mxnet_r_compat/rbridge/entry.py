@@ -92,9 +92,10 @@ def sym_variable(name):
 
 @register("sym_create")
 def sym_create(op, inputs, params, name):
-    fields = convert.named_list(inputs)
-    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in fields.values()])
-    keys = list(fields)
+    # (name, symbol) pairs: a dict would keep one of several unnamed inputs (concat of a list)
+    keys = [str(n) for n in inputs.names] if not convert.is_null(inputs.names) else \
+        [""] * len(inputs)
+    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in inputs])
     positional = all(k == "" for k in keys)
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "
@@ -281,52 +282,6 @@ def handle_free(ids):
 def handle_count():
     """How many Python objects R holds through handles (for leak tests)."""
     return len(convert.HANDLES)
-
-
-@register("iter_create")
-def iter_create(data, label, batch_size, shuffle):
-    if convert.is_null(label):
-        raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
-                           "a numeric vector or matrix with one entry (column) per sample.")
-    it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
-                      label_from_r(label), convert.scalar(batch_size),
-                      shuffle=bool(convert.scalar(shuffle, False)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_init")
-def iter_init(X, y, batch_size, is_train):
-    y_backend = label_from_r(y)
-    it = io.init_iter(np.ascontiguousarray(convert.to_backend(X), np.float32), y_backend,
-                      int(convert.scalar(batch_size)), bool(convert.scalar(is_train)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_call")
-def iter_call(h, method):
-    it = convert.HANDLES.get(h, io.DataIter)
-    name = str(method[0])
-    if name == "reset":
-        it.reset()
-        return None
-    if name == "iter_next":
-        return bool(it.iter_next())
-    if name == "num_pad":
-        return int(it.num_pad())
-    if name == "value":
-        return convert.make_list({k: convert.from_backend(v, "MXNDArray")
-                                  for k, v in it.value().items()})
-    if name == "info":
-        n = getattr(it, "num_data", None)
-        return convert.to_r({"num.data": n, "batch.size": it.batch_size,
-                             "num.batches": getattr(it, "num_batches", None)})
-    raise ValueError(f"unknown iterator method {name!r}")
-
-
-@register("iter_extract")
-def iter_extract(h, field):
-    it = convert.HANDLES.get(h, io.DataIter)
-    return convert.from_backend(io.extract(it, str(field[0])))
 
 
 @register("updater_create")

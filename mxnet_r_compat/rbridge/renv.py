@@ -22,6 +22,7 @@ from ..graph.symbol import Symbol
 from ..training.env import TrainEnv
 from . import convert, rsymbol, session
 from .closures import ns_function
+from .rdata import r_iterator
 from .rvalues import model_to_r
 
 RT = convert.RT
@@ -121,7 +122,8 @@ def env_field_to_r(env: TrainEnv, name: str) -> Any:
     if value is None:
         return ri.NULL
     if name in ("train.data", "eval.data") and isinstance(value, io.DataIter):
-        return session.call_r(ns_function(".mx_dataiter"), convert.HANDLES.add(value))
+        robj = getattr(value, "robj", None)  # an R iterator: the R object itself
+        return robj if robj is not None else r_iterator(value)
     if name in ("input.shape", "output.shape"):
         return convert.make_list({k: convert.r_shape(v) for k, v in value.items()})
     if name == "params.index":

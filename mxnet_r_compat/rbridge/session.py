@@ -327,8 +327,21 @@ def hold_r_objects(container: H) -> H:
 
 
 def _forget_r_objects() -> None:
+    _close_bridge()
     for container in _st.r_holders:
         container.clear()
+
+
+def _close_bridge() -> None:
+    """Empty the R package's ``.bridge`` before R shuts down: finalizers that R runs at exit
+    (a reference class's finalize(), such as a user-defined iterator's) then get an R error
+    from ``.py()`` instead of calling into Python objects that are already gone."""
+    import rpy2.rinterface as ri
+
+    with contextlib.suppress(Exception):  # R is shutting down; nothing else to do
+        ri.evalr('if ("mxnet" %in% loadedNamespaces()) local({\n'
+                 '  b <- get(".bridge", envir = asNamespace("mxnet"))\n'
+                 '  rm(list = ls(b, all.names = TRUE), envir = b)\n})')
 
 
 _r_objects: dict[str, Any] = hold_r_objects({})  # this module's own R objects

@@ -43,12 +43,14 @@ def _check_eval_fits(eval_iter: io.DataIter | None, train_batch: dict, input_nam
         return
     eval_iter.reset()
     has_batch = eval_iter.iter_next()
-    batch = eval_iter.value() if has_batch else {}
+    batch = eval_iter.arrays() if has_batch else {}
     eval_iter.reset()
     if not has_batch:
         raise invalid_argument("eval.data", "an empty validation set",
                                   "at least one sample")
     fields = list(input_names or ["data"]) + list(output_names or ["label"])
+    if isinstance(eval_iter, io.CheckedIter):  # a user-defined iterator
+        io.check_fields(eval_iter, batch, fields, "the fields of the training data")
     for field in fields:
         if field not in batch or field not in train_batch:
             continue

@@ -68,7 +68,7 @@ my.iter <- function(x, y, b) {
     iter.next = function() { state$i <- state$i + 1; state$i <= nb },
     value = function() {
       idx <- ((state$i - 1) * b + seq_len(b) - 1) %% n + 1
-      list(data = x[, idx, drop = FALSE], label = y[idx])
+      list(data = mx.nd.array(x[, idx, drop = FALSE]), label = mx.nd.array(y[idx]))
     },
     num.pad = function() if (state$i == nb) (b - n %% b) %% b else 0), class = "MXDataIter")
 }

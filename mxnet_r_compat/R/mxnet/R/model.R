@@ -113,7 +113,7 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     fixed.param = NULL, allow.extra.params = FALSE, metric_cpu = TRUE,
     train.begin.callback = NULL, epoch.begin.callback = NULL, batch.begin.callback = NULL,
     train.end.callback = NULL, ...) {
-  if (!is.mx.dataiter(X)) X <- .mx_as_matrix(X, "X")
+  if (!.mx_is_iter_like(X)) X <- .mx_as_matrix(X, "X")
   if (is.list(eval.data) && is.data.frame(eval.data$data)) {
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
   }
@@ -149,7 +149,7 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
 predict.MXFeedForwardModel <- function(object, X, ctx = NULL, array.batch.size = 128,
                                        array.layout = "auto", allow.extra.params = FALSE, ...) {
   if (is.serialized(object)) object <- mx.unserialize(object)
-  if (!is.mx.dataiter(X)) X <- .mx_as_matrix(X, "X")
+  if (!.mx_is_iter_like(X)) X <- .mx_as_matrix(X, "X")
   res <- .py("predict", object, X, ctx = ctx, array.batch.size = array.batch.size,
              array.layout = array.layout, allow.extra.params = allow.extra.params)
   .mx_with_warnings(res)
@@ -292,7 +292,7 @@ mx.model.select.layout.predict <- function(X, model) {
 #' @examples
 #' it <- mx.model.init.iter(matrix(0, 3, 10), 1:10, batch.size = 4, is.train = FALSE)
 mx.model.init.iter <- function(X, y, batch.size, is.train) {
-  if (is.mx.dataiter(X)) return(X)
+  if (.mx_is_iter_like(X)) return(X)
   if (is.null(y) && is.train) {
     stop("Need to provide parameter y for training with R arrays.", call. = FALSE)
   }
