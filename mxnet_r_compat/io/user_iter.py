@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MXShapeError, MXTypeError, MXValueError, invalid_value
+from ..ndarray import NDArray
 from . import batch_value
 from .iterators import DataIter
 
@@ -246,12 +247,13 @@ def check_fields(it: DataIter, batch: dict, needed: list[str], why: str) -> None
                          f"`{missing[0]}` is missing")
 
 
-def extract(it: DataIter, field: str) -> np.ndarray:
+def extract(it: DataIter, field: str) -> NDArray:
     """The whole ``field`` of an iterator, padding removed (``mx.io.extract``).
 
     Example:
         >>> from mxnet_r_compat.io import ArrayIter
-        >>> extract(ArrayIter(np.zeros((3, 2)), np.arange(3.), batch_size=2), "label").tolist()
+        >>> it = ArrayIter(np.zeros((3, 2)), np.arange(3.), batch_size=2)
+        >>> extract(it, "label").asnumpy().tolist()
         [0.0, 1.0, 2.0]
     """
     it = as_data_iter(it, "iter")

@@ -49,21 +49,20 @@ def label_from_r(y: Any) -> np.ndarray | None:
 ITER_CLASSES = ("MXDataIter", "MXArrayDataIter", "MXNativeDataIter", "Rcpp_MXArrayDataIter",
                 "Rcpp_MXNativeDataIter")
 
-#: The R class of batch values.
-NDARRAY_CLASS = "MXNDArray"
-
 #: R's native iterator functions: mx.io.<name>(...) -> the Python class.
 NATIVE = {"CSVIter": io.CSVIter, "MNISTIter": io.MNISTIter}
 
 
 def batch_value_to_r(a: np.ndarray) -> Any:
-    """A batch field as R sees it in ``value()``: an MXNDArray with R's dims.
+    """A batch field as R sees it in ``value()``: an MXNDArray (R/ndarray.R) holding a copy
+    of the backend buffer, with R's dims.
 
     Example:
-        >>> convert.r_dims(batch_value_to_r(np.zeros((100, 784), np.float32)))
-        (784, 100)
+        >>> v = batch_value_to_r(np.zeros((100, 784), np.float32))
+        >>> convert.r_class(v), convert.r_dims(convert.nd_data(v))
+        (['MXNDArray'], (784, 100))
     """
-    return convert.from_backend(a, NDARRAY_CLASS)
+    return convert.nd_to_r(np.asarray(a, np.float32))
 
 
 def batch_value_from_r(v: Any) -> np.ndarray | None:
@@ -74,13 +73,12 @@ def batch_value_from_r(v: Any) -> np.ndarray | None:
         >>> batch_value_from_r(batch_value_to_r(np.zeros((2, 3), np.float32))).shape
         (2, 3)
     """
-    if NDARRAY_CLASS not in convert.r_class(v):
+    if not convert.is_ndarray(v):
         return None
-    if v.typeof == RT.ENVSXP:  # an MXNDArray that holds its values in `data`
-        v = ri.baseenv["get"](ri.StrSexpVector(["data"]), envir=v)
-    if v.typeof not in (RT.REALSXP, RT.INTSXP):
+    data = convert.nd_data(v)
+    if data.typeof not in (RT.REALSXP, RT.INTSXP):
         return None
-    return np.ascontiguousarray(convert.to_backend(v), np.float32)
+    return np.ascontiguousarray(convert.to_backend(data), np.float32)
 
 
 def r_iterator(it: io.DataIter) -> Any:

@@ -33,7 +33,7 @@ CHILD = textwrap.dedent("""
     rows, total, last = 0, 0.0, None
     while it.iter_next():
         n = 100 - it.num_pad()
-        batch = it.value()["data"][:n]
+        batch = it.value()["data"].asnumpy()[:n]
         rows += n
         total += float(batch[:, 0].sum(dtype=np.float64))
         last = batch[-1].copy()

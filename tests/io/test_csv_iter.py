@@ -27,7 +27,8 @@ def epochs(it, n: int) -> list[list[tuple[list[float], list[float], int]]]:
         batches = []
         while it.iter_next():
             v = it.value()
-            batches.append((v["data"][:, 0].tolist(), v["label"].tolist(), it.num_pad()))
+            batches.append((v["data"].asnumpy()[:, 0].tolist(), v["label"].asnumpy().tolist(),
+                            it.num_pad()))
         out.append(batches)
     return out
 
@@ -68,14 +69,14 @@ def test_shapes_and_default_labels(ten_rows, tmp_path):
     it.iter_next()
     v = it.value()
     assert v["data"].shape == (5, 1, 2) and v["data"].dtype == np.float32
-    assert v["label"].shape == (5,) and not v["label"].any()   # no label.csv: zeros
+    assert v["label"].shape == (5,) and not v["label"].asnumpy().any()   # no label.csv: zeros
     labels2 = tmp_path / "l2.csv"
     np.savetxt(labels2, np.arange(20).reshape(10, 2), delimiter=",", fmt="%d")
     it = mx.io.CSVIter(data_csv=data, data_shape=(2,), label_csv=str(labels2),
                        label_shape=(2,), batch_size=5)
     it.iter_next()
     assert it.value()["label"].shape == (5, 2)
-    assert it.value()["label"][4].tolist() == [8, 9]
+    assert it.value()["label"].asnumpy()[4].tolist() == [8, 9]
 
 
 def test_files_that_disagree(ten_rows, tmp_path):
@@ -126,7 +127,7 @@ def test_finalize_closes_and_reset_reopens(ten_rows):
     with pytest.raises(MXValueError, match="after finalize"):
         it.iter_next()
     it.reset()
-    assert it.iter_next() and it.value()["label"].tolist() == [0, 1, 2, 3]
+    assert it.iter_next() and it.value()["label"].asnumpy().tolist() == [0, 1, 2, 3]
 
 
 def test_state_dict_restores_where_the_next_pass_starts(ten_rows):

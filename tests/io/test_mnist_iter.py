@@ -41,7 +41,7 @@ def order_of(it) -> list[int]:
     out = []
     it.reset()
     while it.iter_next():
-        data, label = it.value()["data"], it.value()["label"]
+        data, label = it.value()["data"].asnumpy(), it.value()["label"].asnumpy()
         flat = data.reshape(data.shape[0], -1)
         idx = np.rint(flat[:, 0] * 256).astype(int) + 256 * np.rint(flat[:, 1] * 256).astype(int)
         assert (label == idx % 10).all()
@@ -74,7 +74,7 @@ def test_shapes_scaling_and_no_partial_batch(tmp_path):
     it.reset()
     while it.iter_next():
         batches += 1
-        v = it.value()
+        v = {k: nd.asnumpy() for k, nd in it.value().items()}
         assert v["data"].shape == (10, 1, 28, 28) and v["label"].shape == (10,)
         assert v["data"].dtype == np.float32 and it.num_pad() == 0
         assert (v["data"][:, 0, 5, 5] == np.float32(255 / 256)).all()   # MXNet scales by 1/256
@@ -83,7 +83,7 @@ def test_shapes_scaling_and_no_partial_batch(tmp_path):
                               "shuffle": False, "silent": True, "data.shape": (784,)})
     flat.iter_next()
     assert flat.value()["data"].shape == (10, 784)
-    assert flat.value()["data"][3, 0] == np.float32(3 / 256)
+    assert flat.value()["data"].asnumpy()[3, 0] == np.float32(3 / 256)
 
 
 def test_num_parts_reads_mxnets_slice(tmp_path):

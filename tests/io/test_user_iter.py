@@ -70,6 +70,42 @@ def test_a_plain_object_trains_as_the_same_arrays_do(linreg, regression):
     np.testing.assert_array_equal(preds, from_iter.predict(X[:13], array_layout="rowmajor"))
 
 
+class NDBatches(Batches):
+    """The same batches as ``mx.nd.array`` values, as a user following MXNet writes them."""
+
+    def value(self):
+        return {k: mx.nd.array(v) for k, v in super().value().items()}
+
+
+def test_ndarray_values_train_as_numpy_values_do(linreg, regression):
+    X, y = regression
+    kwargs = dict(num_round=3, learning_rate=0.1, verbose=False,
+                  initializer=mx.init.uniform(0.1))
+    mx.set.seed(0)
+    from_nd = mx.model.FeedForward.create(linreg, X=NDBatches({"data": X, "label": y}, 10),
+                                          **kwargs)
+    mx.set.seed(0)
+    from_np = mx.model.FeedForward.create(linreg, X=Batches({"data": X, "label": y}, 10),
+                                          **kwargs)
+    for name, value in from_np.arg_params.items():
+        np.testing.assert_array_equal(from_nd.arg_params[name], value)
+    test = NDBatches({"data": X[:13], "label": y[:13]}, 5)
+    np.testing.assert_array_equal(from_nd.predict(test), from_np.predict(X[:13],
+                                                                         array_layout="rowmajor"))
+    assert mx.io.extract(test, "label").asnumpy().tolist() == y[:13].tolist()
+
+
+def test_builtin_value_is_an_ndarray_copy_of_the_batch(regression):
+    X, y = regression
+    it = mx.io.arrayiter(X, y, batch_size=20)
+    it.iter_next()
+    first = it.value()
+    assert all(isinstance(v, mx.nd.NDArray) for v in first.values())
+    np.testing.assert_array_equal(first["data"].asnumpy(), X[:20])
+    it.iter_next()                                     # the iterator's buffer is reused ...
+    np.testing.assert_array_equal(first["data"].asnumpy(), X[:20])   # ... the value kept
+
+
 def test_several_inputs_by_name(regression):
     """input.names/output.names pick the iterator's fields, as in MXNet's matrix
     factorisation test (two inputs and a label named "label")."""
@@ -194,7 +230,7 @@ def test_subclass_of_mx_io_dataiter_that_writes_value(linreg, regression):
             return self.inner.value()
 
     model = mx.model.FeedForward.create(linreg, X=Sub(), num_round=1, verbose=False)
-    assert mx.io.extract(Sub(), "label").tolist() == y.tolist()
+    assert mx.io.extract(Sub(), "label").asnumpy().tolist() == y.tolist()
     assert model.predict(Sub()).shape == (50, 1)
 
 
@@ -226,7 +262,7 @@ def test_mnist_iterator_trains_predicts_and_extracts(tmp_path):
     assert accuracy[-1] > accuracy[0] and accuracy[-1] > 0.5
     preds = model.predict(test)
     assert preds.shape == (400, 10)
-    assert mx.io.extract(test, "label").tolist() == labels.tolist()
+    assert mx.io.extract(test, "label").asnumpy().tolist() == labels.tolist()
     np.testing.assert_array_equal(mx.io.extract(test, "data"),
                                   images.reshape(400, -1).astype(np.float32) / 256)
     assert np.mean(preds.argmax(axis=1) == labels) == pytest.approx(accuracy[-1])

@@ -228,7 +228,7 @@ def test_mnistiter_from_r_matches_python(r, data):
     it = mx.io.MNISTIter(image=str(directory / "img"), label=str(directory / "lab"),
                          batch_size=50, flat=True, seed=10, silent=True)
     it.iter_next()
-    assert r.nums("mnist.label0") == it.value()["label"].tolist()
+    assert r.nums("mnist.label0") == it.value()["label"].asnumpy().tolist()
     assert "MNISTIter: load 300 images, shuffle=1, shape=(50,784)" in r.stderr
 
 

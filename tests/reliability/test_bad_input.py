@@ -232,7 +232,7 @@ def test_data_frame_factors_and_text_become_data_matrix_codes(fit, data):
         model = fit(X=frame, num_round=1)
     assert model.arg_params["fc_weight"].shape == (1, 3)
     # "hi" < "lo": codes 2, 1, 2, 1...; factor "z", "y" with levels y, z: codes 2, 1, ...
-    it = mx.io.extract(model_iter(frame), "data")
+    it = mx.io.extract(model_iter(frame), "data").asnumpy()
     assert it[:2, 1:].tolist() == [[2.0, 2.0], [1.0, 1.0]]
 
 
