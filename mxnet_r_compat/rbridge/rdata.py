@@ -26,7 +26,10 @@ RT = convert.RT
 
 def data_from_r(x: Any, arg: str) -> np.ndarray:
     """R training data: a 2-D matrix keeps R's (nrow, ncol) view, so the layout rules apply
-    unchanged; an array of higher rank becomes backend order (samples first)."""
+    unchanged; an array of higher rank becomes backend order (samples first). An MXNDArray
+    (``mx.io.extract(iter, "data")``, as MXNet's test_model.R predicts from) is read as
+    its array."""
+    x = convert.nd_data(x)
     if convert.is_null(x):
         raise invalid_value(arg, "NULL", "a numeric matrix or array")
     if x.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
@@ -37,7 +40,8 @@ def data_from_r(x: Any, arg: str) -> np.ndarray:
 
 
 def label_from_r(y: Any) -> np.ndarray | None:
-    """Labels: a vector, or a k x n matrix (backend (n, k))."""
+    """Labels: a vector, or a k x n matrix (backend (n, k)), or an MXNDArray of either."""
+    y = convert.nd_data(y)
     if convert.is_null(y):
         return None
     if y.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
