@@ -311,7 +311,7 @@ def create(op_name: str, *args: Symbol, name: str | None = None, attr: dict | No
     return Symbol([(node, i) for i in range(n_visible)])
 
 
-def load_json(text: str) -> Symbol:
+def load_json(text: str | bytes) -> Symbol:
     """Rebuild a symbol from MXNet's JSON (files from MXNet R and Python 1.x, or ours).
 
     Example:
@@ -334,9 +334,14 @@ def load_json(text: str) -> Symbol:
 
 
 def load(filename: str) -> Symbol:
-    """Read a ``-symbol.json`` file."""
-    with open(filename, encoding="utf-8") as f:
-        return load_json(f.read())
+    """Read a ``-symbol.json`` file (a regular file of at most 2 MiB; see
+    formats/symbol_json.py).
+
+    Example:
+        >>> net = load("boston-symbol.json")   # doctest: +SKIP
+    """
+    from .formats.symbol_json import read_symbol_file
+    return load_json(read_symbol_file(filename))
 
 
 def symbol_from_json_dict(d: dict) -> Symbol:

@@ -148,8 +148,71 @@ def _type_name(x: Any) -> str:
     names = {RT.STRSXP: "character vector", RT.VECSXP: "list", RT.CLOSXP: "function",
              RT.NILSXP: "NULL", RT.ENVSXP: "environment", RT.S4SXP: "S4 object",
              RT.LGLSXP: "logical vector", RT.INTSXP: "integer vector",
-             RT.REALSXP: "numeric vector"}
-    return names.get(x.typeof, str(x.typeof))
+             RT.REALSXP: "numeric vector", RT.CPLXSXP: "complex vector",
+             RT.RAWSXP: "raw vector", RT.BUILTINSXP: "function", RT.SPECIALSXP: "function",
+             RT.SYMSXP: "symbol", RT.LANGSXP: "call", RT.EXTPTRSXP: "external pointer"}
+    return names.get(x.typeof, f"object of type {int(x.typeof)}")
+
+
+_ATOMIC = (RT.STRSXP, RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.CPLXSXP)
+_NOUNS = {RT.STRSXP: "character", RT.REALSXP: "numeric", RT.INTSXP: "integer",
+          RT.LGLSXP: "logical", RT.CPLXSXP: "complex", RT.RAWSXP: "raw", RT.VECSXP: "list"}
+_R_NA_REAL_LOW_WORD = 1954  # R's NA_real_ is the NaN whose low 32 bits are 1954
+
+
+def is_r_na_real(x: Any, index: int = 0) -> bool:
+    """Is element ``index`` of the R double vector ``x`` R's ``NA`` (not ``NaN``)?"""
+    bits = np.asarray(x.memoryview())[index:index + 1].view(np.uint64)
+    return bool(np.isnan(x[index])) and int(bits[0]) & 0xFFFFFFFF == _R_NA_REAL_LOW_WORD
+
+
+def r_literal(x: Any, index: int = 0) -> str:
+    """Element ``index`` of an atomic R vector as R prints it: ``NA``, ``NaN``, ``TRUE``,
+    ``1.5``, ``10``, ``"text"``.
+
+    Example:
+        >>> r_literal(ri.FloatSexpVector([10.0])), r_literal(ri.StrSexpVector(["a"]))
+        ('10', '"a"')
+    """
+    v = x[index]
+    if v is ri.NA_Logical or v is ri.NA_Integer or v is ri.NA_Character:
+        return "NA"
+    if x.typeof == RT.LGLSXP:
+        return "TRUE" if v else "FALSE"
+    if x.typeof == RT.STRSXP:
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if x.typeof == RT.REALSXP:
+        if np.isnan(v):
+            return "NA" if is_r_na_real(x, index) else "NaN"
+        return {float("inf"): "Inf", float("-inf"): "-Inf"}.get(v, format(v, ".15g"))
+    if x.typeof == RT.CPLXSXP:
+        return f"{format(v.real, '.15g')}{format(v.imag, '+.15g')}i"
+    return str(v)
+
+
+def describe_r(x: Any) -> str:
+    """An R value in words, for error messages: a scalar as R prints it (``NA``, ``NaN``,
+    ``1.5``, ``"FALSE"``), anything else by its R type and size (``a 4 x 2 complex matrix``,
+    ``a numeric vector of length 3``, ``an R function``, ``NULL``).
+
+    Example:
+        >>> describe_r(ri.FloatSexpVector([1.0, 2.0]))
+        'a numeric vector of length 2'
+    """
+    if is_null(x):
+        return "NULL"
+    typeof = getattr(x, "typeof", None)
+    if typeof is None:
+        return repr(x)
+    dims = r_dims(x) if typeof in _NOUNS else None
+    if dims is not None:
+        kind = "matrix" if len(dims) == 2 else "array"
+        return f"a {' x '.join(map(str, dims))} {_NOUNS[typeof]} {kind}"
+    if typeof in _ATOMIC and len(x) == 1:
+        return r_literal(x)
+    if typeof in _NOUNS:
+        return f"a{'n' if _NOUNS[typeof][0] in 'aeiou' else ''} {_type_name(x)} of length {len(x)}"
+    return f"an R {_type_name(x)}"
 
 
 def to_r(value: Any) -> Any:

@@ -162,6 +162,12 @@ def sym_load_json(text):
     return rsymbol.symbol_to_r(load_json(str(text[0])))
 
 
+@register("sym_load")
+def sym_load(filename):
+    from ..symbol import load
+    return rsymbol.symbol_to_r(load(_one_string(filename, "filename")))
+
+
 # -- random numbers ---------------------------------------------------------------------------
 
 
@@ -248,6 +254,15 @@ def model_save(model, prefix, iteration):
 @register("model_load")
 def model_load(prefix, iteration):
     return model_to_r(persistence.load_model(str(prefix[0]), int(iteration[0])))
+
+
+def _one_string(x: Any, name: str) -> str:
+    """A character vector of length one (a file name), checked before any file is touched."""
+    if getattr(x, "typeof", None) != ri.RTYPES.STRSXP or len(x) != 1 or x[0] is ri.NA_Character:
+        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
+                           f"{convert.describe_r(x)}. Expected one file name (a character "
+                           f"string).")
+    return str(x[0])
 
 
 @register("nd_save")
