@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ModelFileError, MXValueError
 from . import model_files, ndarray_file
-from .atomic import atomic_write_bytes, resolve_path
+from .atomic import atomic_write_files, resolve_path
 from .bounded_read import hash_file, open_regular
 from .state_file import decode, load_state, state_path
 
@@ -37,8 +37,8 @@ def sha256(data: bytes) -> str:
 
 
 def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict[str, str]]:
-    """Write ``<prefix>-symbol.json`` and ``<prefix>-%04d.params`` atomically (as
-    ``mx.model.save``); return each file's name and SHA-256 for the sidecar.
+    """Write ``<prefix>-symbol.json`` and ``<prefix>-%04d.params`` as one atomic pair (as
+    ``mx.model.save``); return each file's name, SHA-256 (and size) for the sidecar.
 
     Raises:
         CheckpointWriteError: a file could not be written (names the path).
@@ -47,8 +47,7 @@ def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict
     params_file = model_files.params_path(prefix, iteration)
     symbol_text = model.symbol.tojson().encode()
     params = model_files.dumps_params(model.arg_params, model.aux_params)
-    atomic_write_bytes(symbol_file, symbol_text)
-    atomic_write_bytes(params_file, params)
+    atomic_write_files([(symbol_file, symbol_text), (params_file, params)])
     return {"symbol": {"name": os.path.basename(symbol_file), "sha256": sha256(symbol_text)},
             "params": {"name": os.path.basename(params_file), "sha256": sha256(params),
                        "size": len(params)}}

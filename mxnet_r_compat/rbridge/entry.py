@@ -247,13 +247,15 @@ def model_last():
 
 @register("model_save")
 def model_save(model, prefix, iteration):
-    persistence.save_model(model_from_r(model), str(prefix[0]), int(iteration[0]))
+    persistence.save_model(model_from_r(model), _one_string(prefix, "prefix"),
+                           _one_number(iteration, "iteration"))
     return None
 
 
 @register("model_load")
 def model_load(prefix, iteration):
-    return model_to_r(persistence.load_model(str(prefix[0]), int(iteration[0])))
+    return model_to_r(persistence.load_model(_one_string(prefix, "prefix"),
+                                             _one_number(iteration, "iteration")))
 
 
 def _one_string(x: Any, name: str) -> str:
@@ -263,6 +265,15 @@ def _one_string(x: Any, name: str) -> str:
                            f"{convert.describe_r(x)}. Expected one file name (a character "
                            f"string).")
     return str(x[0])
+
+
+def _one_number(x: Any, name: str) -> Any:
+    """A numeric vector of length one, as a Python number (whole-number checks follow)."""
+    if getattr(x, "typeof", None) not in (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP) or len(x) != 1 \
+            or x[0] is ri.NA_Integer or (x.typeof == ri.RTYPES.REALSXP and np.isnan(x[0])):
+        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
+                           f"{convert.describe_r(x)}. Expected a whole number such as 10.")
+    return x[0]
 
 
 @register("nd_save")
