@@ -33,8 +33,8 @@ def median_us(fn, calls: int, repeats: int = 5) -> float:
 
 def training_env():
     from mxnet_r_compat import mx
-    from mxnet_r_compat.env import TrainEnv
-    from mxnet_r_compat.model import FeedForwardModel
+    from mxnet_r_compat.training.env import TrainEnv
+    from mxnet_r_compat.training.model import FeedForwardModel
     env = TrainEnv()
     sym = mx.symbol.LinearRegressionOutput(
         mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1, name="fc1"))
@@ -57,7 +57,7 @@ def main() -> None:
     rlib.setup()
     import rpy2.rinterface as ri
 
-    from mxnet_r_compat.rbridge.rtrain import REnv, RCallback
+    from mxnet_r_compat.rbridge.rtrain import RCallback, REnv
     env = training_env()
     ns = ri.baseenv["asNamespace"](ri.StrSexpVector(["mxnet"]))
     rmetric = session.evalr("mxnet::mx.metric.rmse")

@@ -22,7 +22,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent

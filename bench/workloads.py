@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
 
 HERE = Path(__file__).resolve().parent
@@ -43,8 +42,9 @@ def per_epoch(fit, short: int, long: int, reps: int) -> dict:
 # -- ours ---------------------------------------------------------------------------------------
 
 def _ours():
-    from mxnet_r_compat import model, mx
-    return model, mx
+    from mxnet_r_compat import mx
+    from mxnet_r_compat.training import fit as fit_mod
+    return fit_mod, mx
 
 
 def mlp_symbol(mx):
@@ -58,30 +58,30 @@ def mlp_symbol(mx):
 
 
 def ours_tutorial(spec: dict) -> dict:
-    model, mx = _ours()
+    fit_mod, mx = _ours()
     trx, try_, tex, tey = boston()
     lro = mx.symbol.LinearRegressionOutput(
         mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1))
 
     def fit(epochs: int):
         mx.set.seed(0)
-        return model.create(lro, trx, try_, eval_data={"data": tex, "label": tey},
-                            num_round=epochs, array_batch_size=20, learning_rate=2e-6,
-                            momentum=0.9, eval_metric=mx.metric.rmse, array_layout="rowmajor",
-                            verbose=False)
+        return fit_mod.create(lro, trx, try_, eval_data={"data": tex, "label": tey},
+                              num_round=epochs, array_batch_size=20, learning_rate=2e-6,
+                              momentum=0.9, eval_metric=mx.metric.rmse, array_layout="rowmajor",
+                              verbose=False)
     return per_epoch(fit, spec["short"], spec["long"], spec["reps"])
 
 
 def ours_mlp(spec: dict) -> dict:
-    model, mx = _ours()
+    fit_mod, mx = _ours()
     X, y = mlp_data()
     net = mlp_symbol(mx)
 
     def fit():
         mx.set.seed(0)
-        model.create(net, X, y, num_round=1, array_batch_size=spec["batch"], learning_rate=0.1,
-                     momentum=0.9, eval_metric=mx.metric.accuracy, array_layout="rowmajor",
-                     verbose=False)
+        fit_mod.create(net, X, y, num_round=1, array_batch_size=spec["batch"], learning_rate=0.1,
+                       momentum=0.9, eval_metric=mx.metric.accuracy, array_layout="rowmajor",
+                       verbose=False)
     times = timed(fit, spec["reps"])
     return {"samples_per_s": X.shape[0] / statistics.median(times), "times": times}
 
@@ -130,11 +130,13 @@ def ours_callback(spec: dict) -> dict:
     real training (Boston, batch 1: 169 batches an epoch) of a batch.end callback that reads
     the metric, over the same training without it (which then runs fused)."""
     import callback_cost as cc
+
     from mxnet_r_compat.rbridge import rlib, session
     session.start([], handle_sigint=False)
     rlib.setup()
-    from mxnet_r_compat.rbridge.rtrain import RCallback, REnv
     import rpy2.rinterface as ri
+
+    from mxnet_r_compat.rbridge.rtrain import RCallback, REnv
 
     calls = spec["calls"]
     env = cc.training_env()
@@ -168,7 +170,7 @@ def training_marginal(spec: dict, py_cb, trivial_src: str, realistic_src: str) -
     """(fit with the callback - fit without) / batches, medians over reps; R callbacks go
     through the R entry point (rtrain.fit_from_r), as mx.model.FeedForward.create does."""
     from mxnet_r_compat.rbridge import session
-    model, mx = _ours()
+    fit_mod, mx = _ours()
     trx, try_, _, _ = boston()
     lro = mx.symbol.LinearRegressionOutput(
         mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1))
@@ -177,9 +179,9 @@ def training_marginal(spec: dict, py_cb, trivial_src: str, realistic_src: str) -
 
     def fit_py(cb):
         mx.set.seed(0)
-        model.create(lro, trx, try_, num_round=epochs, array_batch_size=1, learning_rate=2e-6,
-                     momentum=0.9, eval_metric=mx.metric.rmse, array_layout="rowmajor",
-                     verbose=False, batch_end_callback=cb)
+        fit_mod.create(lro, trx, try_, num_round=epochs, array_batch_size=1, learning_rate=2e-6,
+                       momentum=0.9, eval_metric=mx.metric.rmse, array_layout="rowmajor",
+                       verbose=False, batch_end_callback=cb)
     base = statistics.median(timed(lambda: fit_py(None), reps))
     out = {"Python callback": (statistics.median(timed(lambda: fit_py(py_cb), reps)) - base)
            / batches * 1e6}

@@ -1,4 +1,4 @@
-"""The fused path (native/fused.c, mxnet_r_compat/fused.py) against the per-kernel path.
+"""The fused path (native/fused.c, mxnet_r_compat/engine/fused.py) against the per-kernel path.
 
 The fused path must be an exact replacement: for every network, optimizer,
 metric, device count and data layout it accepts, training gives bit-identical
@@ -16,13 +16,14 @@ import warnings
 import numpy as np
 import pytest
 
-from mxnet_r_compat import devices, fused, mx
-from mxnet_r_compat import metric as metric_mod
-from mxnet_r_compat import model as model_mod
-from mxnet_r_compat import random as random_mod
+from mxnet_r_compat import mx
 from mxnet_r_compat._lib import NativeError, ffi, fptr, lib
-from mxnet_r_compat.executor import simple_bind
+from mxnet_r_compat.engine import devices, fused
+from mxnet_r_compat.engine.executor import simple_bind
 from mxnet_r_compat.io import ArrayIter
+from mxnet_r_compat.learn import metric as metric_mod
+from mxnet_r_compat.learn import random as random_mod
+from mxnet_r_compat.training import fit
 
 f32 = np.float32
 
@@ -57,7 +58,7 @@ def slow(monkeypatch):
     def off():
         monkeypatch.setattr(fused.FusedEpochs, "create", classmethod(lambda cls, t: None))
         monkeypatch.setattr(devices.DeviceGroup, "fused_plan", lambda self, opt=None: None)
-        import mxnet_r_compat.executor as ex_mod
+        import mxnet_r_compat.engine.executor as ex_mod
         monkeypatch.setattr(ex_mod, "_compile", lambda *a: None)
     return off
 
@@ -80,7 +81,7 @@ def record_training(net, X, y, *, seed=3, **kw):
         return True
 
     kw.setdefault("array_layout", "rowmajor")
-    model = model_mod.create(net, X, y, verbose=False, epoch_end_callback=epoch_end, **kw)
+    model = fit.create(net, X, y, verbose=False, epoch_end_callback=epoch_end, **kw)
     opt, it = state["opt"], state["it"]
     return {
         "params": {k: v.copy() for k, v in model.arg_params.items()},
@@ -260,7 +261,7 @@ def test_a_bad_class_label_fails_at_the_same_batch_with_the_same_message(slow, d
         it = ArrayIter(X, y, batch_size=16)  # an iterator's labels are not checked up front
         nb = []
         with pytest.raises(NativeError) as err:
-            model_mod.create(mlp(), it, None, num_round=1, verbose=False,
+            fit.create(mlp(), it, None, num_round=1, verbose=False,
                              train_end_callback=lambda i, n, env: nb.append(env.nbatch))
         return str(err.value), nb
     fast = run()
@@ -276,7 +277,7 @@ def test_nonfinite_stop_is_the_same(slow, data):
         random_mod.set_seed(0)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            m = model_mod.create(mlp(head="LinearRegressionOutput", out=1), X, y * 1e18,
+            m = fit.create(mlp(head="LinearRegressionOutput", out=1), X, y * 1e18,
                                  num_round=3, array_batch_size=16, learning_rate=10.0,
                                  momentum=0.9, verbose=False, array_layout="rowmajor",
                                  eval_metric=mx.metric.rmse)
@@ -422,7 +423,7 @@ def test_all_finite():
     ("adadelta", {}),
 ])
 def test_update_dispatch_equals_the_optimizer_update(name, kw):
-    from mxnet_r_compat import optimizer as opt_mod
+    from mxnet_r_compat.learn import optimizer as opt_mod
     rs = np.random.default_rng(5)
     w0 = rs.standard_normal(37).astype(f32)
     grads = [rs.standard_normal(37).astype(f32) for _ in range(3)]

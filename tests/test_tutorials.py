@@ -145,8 +145,8 @@ def test_shape_of_the_run(r_run):
 
 
 def test_checkpoints_are_written_and_loadable(r_run):
-    from mxnet_r_compat.persistence import load_model
-    from mxnet_r_compat.symbol import load
+    from mxnet_r_compat.graph.symbol import load
+    from mxnet_r_compat.training.persistence import load_model
 
     _, cwd = r_run
     expected = ["boston-symbol.json"] + [f"boston-{k:04d}.params" for k in range(1, 11)]

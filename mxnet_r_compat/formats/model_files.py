@@ -14,8 +14,12 @@ import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import resolve_path
-from .ndarray_file import (dumps_ndarray_list, load_ndarray_list, loads_ndarray_list,
-                           save_ndarray_list)
+from .ndarray_file import (
+    dumps_ndarray_list,
+    load_ndarray_list,
+    loads_ndarray_list,
+    save_ndarray_list,
+)
 
 _KINDS = ("arg:", "aux:")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._lib import NULL, check, fptr, lib
-from . import Binding, Kernel, Op, Param, register
+from .registry import Binding, Kernel, Op, Param, register
 
 ACT_TYPES = {"relu": 0, "sigmoid": 1, "tanh": 2, "softrelu": 3, "softsign": 4}
 

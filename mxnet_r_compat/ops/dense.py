@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._lib import NULL, check, fptr, lib
-from . import Binding, Kernel, Op, Param, prod, register, require_same
+from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
 
 class FullyConnected(Op):

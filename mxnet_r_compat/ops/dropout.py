@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._lib import NULL, check, fptr, lib
-from . import Binding, Kernel, Op, Param, register
+from .registry import Binding, Kernel, Op, Param, register
 
 
 class Dropout(Op):

@@ -7,7 +7,7 @@ divides by the batch size: the trainer's ``rescale_grad = 1/batch`` does.
 from __future__ import annotations
 
 from .._lib import NULL, check, fptr, lib
-from . import Binding, Kernel, Op, Param, prod, register, require_same
+from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
 REGRESSION_KINDS = {"LinearRegressionOutput": 0, "LogisticRegressionOutput": 1,
                     "MAERegressionOutput": 2}
@@ -106,6 +106,12 @@ class SoftmaxOutput(_LossOutput):
         if label is not None and prod(label) != prod(expected):
             require_same(self.name, "label", label, expected)
         return [data, label or expected], [data], []
+
+    def class_labels(self, p):
+        """Class-index labels, except with multi_output or preserve_shape (label per position)."""
+        if p.get("multi_output") or p.get("preserve_shape"):
+            return None
+        return 1, (float(p["ignore_label"]) if p.get("use_ignore") else None)
 
     def bind(self, p, b: Binding) -> Kernel:
         return _SoftmaxKernel(p, b)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._lib import NULL, check, ffi, fptr, lib
-from . import Binding, Kernel, Op, Param, prod, register, require_same
+from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
 
 class Flatten(Op):
@@ -49,6 +49,10 @@ class Concat(Op):
 
     def arguments(self, p):
         return [f"arg{i}" for i in range(p["num_args"])]
+
+    def complete_params(self, params, n_inputs):
+        """``num_args`` defaults to the number of inputs given (as in MXNet R)."""
+        return params if "num_args" in params else {**params, "num_args": n_inputs}
 
     def infer_shape(self, p, ins):
         if any(s is None for s in ins):

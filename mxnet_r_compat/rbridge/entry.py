@@ -14,13 +14,17 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import io, persistence, random
-from .. import model as model_mod
-from .. import optimizer as opt_mod
-from ..env import TrainEnv
+from .. import io
 from ..errors import CallbackError, MXShapeError, MXValueError
 from ..formats import ndarray_file
-from ..symbol import Group, Variable, create
+from ..graph.compose import compose
+from ..graph.symbol import Group, Variable, create, load, load_json
+from ..learn import optimizer as opt_mod
+from ..learn import random
+from ..training import model as model_mod
+from ..training import params as params_mod
+from ..training import persistence
+from ..training.env import TrainEnv
 from . import convert, rsymbol, rtrain
 from .export import error_message, register
 from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
@@ -158,13 +162,11 @@ def sym_infer_shape(sym, shapes):
 
 @register("sym_load_json")
 def sym_load_json(text):
-    from ..symbol import load_json
     return rsymbol.symbol_to_r(load_json(str(text[0])))
 
 
 @register("sym_load")
 def sym_load(filename):
-    from ..symbol import load
     return rsymbol.symbol_to_r(load(_one_string(filename, "filename")))
 
 
@@ -209,7 +211,7 @@ def init_params(symbol, input_shape, output_shape, initializer):
     shapes = {k: tuple(int(d) for d in reversed(list(v)))
               for part in (input_shape, output_shape) for k, v in convert.named_list(part).items()}
     names_in = set(convert.named_list(input_shape))
-    arg, aux = model_mod.init_params(
+    arg, aux = params_mod.init_params(
         rsymbol.symbol_from_r(symbol), {k: v for k, v in shapes.items() if k in names_in},
         {k: v for k, v in shapes.items() if k not in names_in},
         rtrain.initializer_from_r(initializer))
@@ -408,4 +410,4 @@ def sym_apply(sym, inputs, name):
         else [""] * len(values)
     base, *given = rsymbol.load_shared([rsymbol.json_of(sym)]
                                        + [rsymbol.json_of(v) for v in values])
-    return rsymbol.symbol_to_r(rsymbol.compose(base, keys, given, convert.scalar(name)))
+    return rsymbol.symbol_to_r(compose(base, keys, given, convert.scalar(name)))

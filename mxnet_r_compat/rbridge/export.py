@@ -250,21 +250,3 @@ def fill_bridge(bridge_env: Any) -> None:
             done = (fn, export(fn, name))
             _EXPORTED[name] = done
         assign(name, done[1], envir=bridge_env)
-
-
-@register("bridge_info")
-def bridge_info() -> Any:
-    """R: ``mxnet:::.py("bridge_info")``: named character vector of versions and paths.
-
-    Fields: package (mxnet_r_compat version), python, rpy2, rpy2_mode ("API" or "ABI"), R
-    (``R.version.string``) and rlib (where the R package is installed).
-    """
-    import rpy2.rinterface as ri
-
-    from . import rlib
-
-    fields = session.info()
-    fields["rlib"] = rlib.installed_libdir() or ""
-    out = ri.StrSexpVector(list(fields.values()))
-    out.names = ri.StrSexpVector(list(fields))
-    return out

@@ -22,10 +22,12 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import callbacks
-from ..callbacks import checkpoint
 from ..errors import MXTypeError, MXValueError
-from . import convert, session
+from ..training import callbacks
+from ..training.callbacks import checkpoint
+from ..training.callbacks.every import COLUMNS
+from . import convert
+from .closures import call_r_closure, closure_arity_problem, ns_function
 from .export import register
 
 RT = convert.RT
@@ -48,17 +50,6 @@ FACTORIES: dict[str, Callable[..., Any]] = {
 #: (kind, argument) -> how many arguments that R function is called with, and its role.
 R_FUNCTIONS = {("every", "fun"): (1, "function(stats)"),
                ("lr.scheduler", "fun"): (2, "function(iteration, lr)")}
-
-_NS: dict[str, Any] = session.hold_r_objects({})
-
-
-def _ns(name: str) -> Any:
-    """A function of the mxnet namespace, cached."""
-    if name not in _NS:
-        ns = ri.baseenv["asNamespace"](ri.StrSexpVector(["mxnet"]))
-        _NS[name] = ri.baseenv["get"](ri.StrSexpVector([name]), envir=ns)
-    return _NS[name]
-
 
 # -- R values -> Python -----------------------------------------------------------------------
 
@@ -84,30 +75,6 @@ def result_from_r(res: Any) -> Any:
     return res
 
 
-def closure_arity_problem(closure: Any, n: int) -> str | None:
-    """Why an R function cannot be called with ``n`` positional arguments, from its
-    ``formals()``; None when it can (or for a primitive, which cannot be inspected).
-    A ``verbose`` formal does not count: the trainer passes it by name when accepted.
-
-    Example (R closure ``function(iteration, nbatch) TRUE``, n = 3):
-        "is called with 3 arguments but takes (iteration, nbatch)"
-    """
-    info = session.call_r(_ns(".mx_formals"), closure)
-    if convert.is_null(info):
-        return None
-    fields = convert.named_list(info)
-    names = convert.strings(fields["names"]) or []
-    required = [bool(v) for v in fields["required"]] if names else []
-    if "..." in names:
-        positional = n
-    else:
-        positional = len([a for a in names if a != "verbose"])
-    needed = [a for a, req in zip(names, required) if req and a not in ("...", "verbose")]
-    if positional < n or len(needed) > n:
-        return f"is called with {n} arguments but takes ({', '.join(names)})"
-    return None
-
-
 class RFunction:
     """An R function called by a callback object (``fun`` of every / lr.scheduler).
 
@@ -120,11 +87,10 @@ class RFunction:
         self.closure, self.what, self.encode, self.via = closure, what, encode, via
 
     def __call__(self, *args: Any) -> Any:
-        from .rtrain import call_r_closure
         encoded = tuple(self.encode(*args))
         if self.via is None:
             return result_from_r(call_r_closure(self.closure, encoded, self.what))
-        return result_from_r(call_r_closure(_ns(self.via), (self.closure, *encoded), self.what))
+        return result_from_r(call_r_closure(ns_function(self.via), (self.closure, *encoded), self.what))
 
     def arity_problem(self, n: int) -> str | None:
         return closure_arity_problem(self.closure, n)
@@ -246,7 +212,6 @@ def data_frame(columns: dict[str, list[Any]], classes: Sequence[str] = ()) -> An
 
 def rows_to_r(rows: list[dict[str, Any]]) -> Any:
     """mx.callback.every's rows as an R data.frame (columns: callbacks.every.COLUMNS)."""
-    from ..callbacks.every import COLUMNS
     return data_frame({c: [r[c] for r in rows] for c in COLUMNS})
 
 

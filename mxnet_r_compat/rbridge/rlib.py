@@ -276,3 +276,19 @@ def invoke_callback(
         err.condition = res  # type: ignore[attr-defined]
         raise err
     return res
+
+
+@export.register("bridge_info")
+def bridge_info() -> Any:
+    """R: ``mxnet:::.py("bridge_info")``: named character vector of versions and paths.
+
+    Fields: package (mxnet_r_compat version), python, rpy2, rpy2_mode ("API" or "ABI"), R
+    (``R.version.string``) and rlib (where the R package is installed).
+    """
+    import rpy2.rinterface as ri
+
+    fields = session.info()
+    fields["rlib"] = installed_libdir() or ""
+    out = ri.StrSexpVector(list(fields.values()))
+    out.names = ri.StrSexpVector(list(fields))
+    return out

@@ -27,16 +27,22 @@ from typing import Any
 import numpy as np
 import rpy2.rinterface as ri
 
-from .. import context, io, lr_scheduler
-from .. import initializer as init_mod
-from .. import metric as metric_mod
-from .. import model as model_mod
-from .. import optimizer as opt_mod
-from ..env import TrainEnv
-from ..errors import CallbackError, MXError, MXTypeError, MXValueError, invalid_value
-from ..executor import Executor
-from ..symbol import Symbol
+from .. import io
+from ..engine import context
+from ..engine.executor import Executor
+from ..errors import CallbackError, MXTypeError, MXValueError, invalid_value
+from ..graph.symbol import Symbol
+from ..learn import initializer as init_mod
+from ..learn import lr_scheduler
+from ..learn import metric as metric_mod
+from ..learn import optimizer as opt_mod
+from ..training import fit
+from ..training import model as model_mod
+from ..training import predict as predict_mod
+from ..training.env import TrainEnv
 from . import convert, rsymbol, session
+from .closures import call_r_closure, closure_arity_problem, ns_function
+from .rcallbacks import extras_to_r, slot_from_r
 
 RT = convert.RT
 
@@ -47,7 +53,6 @@ RT = convert.RT
 def model_to_r(model: model_mod.FeedForwardModel) -> Any:
     """An R ``MXFeedForwardModel`` list (symbol, arg.params, aux.params), plus what a trained
     model carries: history, callback.time, stop.reason (rcallbacks.extras_to_r)."""
-    from .rcallbacks import extras_to_r
 
     return convert.make_list({
         "symbol": rsymbol.symbol_to_r(model.symbol),
@@ -158,52 +163,6 @@ def ctx_from_r(x: Any):
     if x.typeof == RT.VECSXP:
         return [ctx_from_r(c) for c in x]
     raise MXTypeError("ctx must be mx.context or list of mx.context")
-
-
-# -- calling R closures -----------------------------------------------------------------------
-
-
-def _ns_function(name: str) -> Any:
-    cached = _NS_CACHE.get(name)
-    if cached is None:
-        cached = _NS_CACHE[name] = ri.baseenv["get"](ri.StrSexpVector([name]),
-                                                      envir=_pkg_namespace())
-    return cached
-
-
-_NS_CACHE: dict[str, Any] = session.hold_r_objects({})
-
-
-class RClosureError(MXError):
-    """An R function called by the trainer signalled an error.
-
-    Attributes:
-        condition: the R condition object.
-        reason: the R condition's message.
-    """
-
-    def __init__(self, message: str, reason: str, condition: Any) -> None:
-        super().__init__(message)
-        self.reason, self.condition = reason, condition
-
-
-def call_r_closure(fn: Any, args: tuple, what: str) -> Any:
-    """Call an R function from the trainer through ``.mx_call_safely`` (R/callback.R).
-
-    Raises:
-        RClosureError: it signalled an R error (message: "<what> failed: <R message>").
-        KeyboardInterrupt: Ctrl-C while it ran.
-    """
-    res = session.call_r(_ns_function(".mx_call_safely"), fn, ri.ListSexpVector(list(args)))
-    if res.typeof == RT.VECSXP:
-        classes = convert.r_class(res)
-        if "mx_r_interrupt" in classes:
-            raise KeyboardInterrupt(f"interrupted in {what}")
-        if "mx_r_error" in classes:
-            f = convert.named_list(res)
-            reason = str(f["message"][0])
-            raise RClosureError(f"{what} failed: {reason}", reason, f["condition"])
-    return res
 
 
 # -- optimizer, initializer, metric -----------------------------------------------------------
@@ -328,7 +287,7 @@ class REnv:
         # iteration, the call's nbatch, env$nbatch, has train.metric, its count and sum
         self.nums = ri.FloatSexpVector([0.0] * 6)
         self.nums_view = np.asarray(self.nums.memoryview())
-        self.call = _ns_function(".mx_call_callback")
+        self.call = ns_function(".mx_call_callback")
         self.versions: dict[str, int] = {}
         self.r_interrupted = False  # an R callback was interrupted by R's own Ctrl-C handler
         self.python_sigints = 0  # SIGINTs Python's handler saw since the first R callback
@@ -337,7 +296,7 @@ class REnv:
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
         env_id = convert.HANDLES.add(train_env)
-        session.call_r(_ns_function(".mx_env_bind"), self.env, ri.StrSexpVector(LAZY_FIELDS),
+        session.call_r(ns_function(".mx_env_bind"), self.env, ri.StrSexpVector(LAZY_FIELDS),
                        env_id)
 
     def count_sigints(self) -> None:
@@ -407,7 +366,7 @@ def env_field_to_r(env: TrainEnv, name: str) -> Any:
     if value is None:
         return ri.NULL
     if name in ("train.data", "eval.data") and isinstance(value, io.DataIter):
-        return session.call_r(_ns_function(".mx_dataiter"), convert.HANDLES.add(value))
+        return session.call_r(ns_function(".mx_dataiter"), convert.HANDLES.add(value))
     if name in ("input.shape", "output.shape"):
         return convert.make_list({k: convert.r_shape(v) for k, v in value.items()})
     if name == "params.index":
@@ -503,7 +462,6 @@ class RCallback:
 
     def arity_problem(self, n: int) -> str | None:
         """For the dry run (callbacks/dry_run.py): can the closure take n arguments?"""
-        from .rcallbacks import closure_arity_problem
 
         return closure_arity_problem(self.closure, n)
 
@@ -537,10 +495,6 @@ def _decision_from_r(res: Any) -> dict[str, Any]:
 # -- fit / predict ----------------------------------------------------------------------------
 
 
-def _pkg_namespace():
-    return ri.baseenv["asNamespace"](ri.StrSexpVector(["mxnet"]))
-
-
 #: R callback arguments -> keywords of model.create. Besides MXNet's two, the trainer's other
 #: slots (hooks.py) can be given through `...`.
 SLOTS = {f"{s}.callback": f"{s.replace('.', '_')}_callback"
@@ -549,7 +503,7 @@ SLOTS = {f"{s}.callback": f"{s.replace('.', '_')}_callback"
 
 #: Other keywords of model.create that R may pass through `...` (e.g. check.finite).
 _CREATE_ARGS = {name.replace("_", "."): name
-                for name in inspect.signature(model_mod.create).parameters
+                for name in inspect.signature(fit.create).parameters
                 if name not in ("env", "plugins", "kwargs") and "_" in name}
 
 _FIT_ARGS = ("symbol", "X", "y", "ctx", "begin.round", "num.round", "optimizer", "initializer",
@@ -562,7 +516,6 @@ _FIT_ARGS = ("symbol", "X", "y", "ctx", "begin.round", "num.round", "optimizer",
 def _callbacks_from_r(value: Any, slot: str, renv: REnv) -> Any:
     """An R callback argument: NULL, a function, a callback object such as
     mx.callback.early.stopping() (rcallbacks.py), or a list of those (called in order)."""
-    from .rcallbacks import slot_from_r
 
     return slot_from_r(value, slot, lambda closure: RCallback(closure, slot, renv))
 
@@ -611,7 +564,7 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
              if k not in _FIT_ARGS and k not in SLOTS}
     opt = get("optimizer")
     with _recorded_warnings() as caught, _second_interrupt_ends_training():
-        model = model_mod.create(
+        model = fit.create(
             symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
             begin_round=convert.scalar(get("begin.round"), 1),
             num_round=convert.scalar(get("num.round"), 10),
@@ -674,7 +627,7 @@ def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:
     """``predict(model, X, ...)`` from R; returns an R array ``c(outputs..., n)``."""
     m = model_from_r(model)
     x_iter = iter_from_r(X)
-    out = model_mod.predict(
+    out = predict_mod.predict(
         m, x_iter if x_iter is not None else data_from_r(X, "X"),
         ctx=ctx_from_r(kw.get("ctx", ri.NULL)),
         array_batch_size=convert.scalar(kw.get("array.batch.size", ri.NULL), 128),

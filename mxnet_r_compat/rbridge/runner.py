@@ -160,7 +160,7 @@ def _prepare(args: Sequence[str], path: str) -> None:
 
 
 def _version() -> int:
-    from mxnet_r_compat import __version__
+    from .._version import __version__
 
     try:
         session.start()

@@ -494,7 +494,7 @@ def info() -> dict[str, str]:
     """
     from rpy2.rinterface_lib import openrlib
 
-    from mxnet_r_compat import __version__
+    from .._version import __version__
 
     out = {
         "package": __version__,

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.env import TrainEnv
-from mxnet_r_compat.model import FeedForwardModel
-from mxnet_r_compat.optimizer import SGD
+from mxnet_r_compat.learn.optimizer import SGD
+from mxnet_r_compat.training.env import TrainEnv
+from mxnet_r_compat.training.model import FeedForwardModel
 
 NET = mx.symbol.LinearRegressionOutput(
     mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1, name="fc"), name="lro")

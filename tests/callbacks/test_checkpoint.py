@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks import checkpoint
 from mxnet_r_compat.errors import CallbackError, MXValueError
+from mxnet_r_compat.training.callbacks import checkpoint
 
 
 def files(directory) -> list[str]:

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks import callback_problems
 from mxnet_r_compat.errors import CallbackError
+from mxnet_r_compat.training.callbacks import callback_problems
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks.every import COLUMNS
 from mxnet_r_compat.errors import CallbackError, MXValueError
+from mxnet_r_compat.training.callbacks.every import COLUMNS
 
 
 def test_blocks_of_k_across_epochs_and_the_rest_at_the_end(fit):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks.base import maximizing
 from mxnet_r_compat.errors import MXValueError
+from mxnet_r_compat.training.callbacks.base import maximizing
 
 
 @pytest.mark.parametrize(("metric", "maximize"), [

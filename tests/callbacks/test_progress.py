@@ -6,8 +6,8 @@ import io
 import re
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks import ProgressBar
 from mxnet_r_compat.io import DataIter
+from mxnet_r_compat.training.callbacks import ProgressBar
 
 LINE = re.compile(r"^\[(\d)\] 4/4 batches  \d+ samples/s  \d+\.\ds  train-rmse=[0-9.e-]+$")
 

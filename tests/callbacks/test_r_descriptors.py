@@ -41,8 +41,8 @@ def run_py(code: str, tmp_path: Path) -> list[str]:
         rlib.setup()
         session.evalr("suppressPackageStartupMessages(library(mxnet))")
         import rpy2.rinterface as ri
-        from mxnet_r_compat.rbridge import rcallbacks
-        from mxnet_r_compat import callbacks
+        from mxnet_r_compat.rbridge import closures, rcallbacks
+        from mxnet_r_compat.training import callbacks
         """) + textwrap.dedent(code))
     return run([sys.executable, str(script)], tmp_path).splitlines()
 
@@ -226,7 +226,7 @@ def test_arity_of_r_closures(tmp_path):
                      "function(iteration, nbatch) TRUE",
                      "function(iteration, nbatch, env, extra) TRUE",
                      "function(iteration, nbatch, env, extra = 1) TRUE", "sum"]:
-            print(rcallbacks.closure_arity_problem(session.evalr(code), 3))
+            print(closures.closure_arity_problem(session.evalr(code), 3))
     """, tmp_path)
     assert out == ["None", "None", "None", "None",
                    "is called with 3 arguments but takes (iteration, nbatch)",

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.callbacks import CallbackWarning
 from mxnet_r_compat.errors import CallbackError, MXValueError
+from mxnet_r_compat.training.callbacks import CallbackWarning
 
 
 def flaky(log):

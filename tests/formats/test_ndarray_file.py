@@ -12,8 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mxnet_r_compat.errors import ModelFileError, MXValueError
-from mxnet_r_compat.formats.ndarray_file import (dumps_ndarray_list, load_ndarray_list,
-                                                 loads_ndarray_list, save_ndarray_list)
+from mxnet_r_compat.formats.ndarray_file import (
+    dumps_ndarray_list,
+    load_ndarray_list,
+    loads_ndarray_list,
+    save_ndarray_list,
+)
 
 # Spec section 15's example: an R matrix of dim c(3, 2) holding 1:6, saved as "a".
 # R's column-major bytes are C order of the backend shape (2, 3).

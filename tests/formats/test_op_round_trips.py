@@ -12,8 +12,8 @@ import pytest
 from mxnet_r_compat import mx
 from mxnet_r_compat.errors import ModelFileError, MXValueError
 from mxnet_r_compat.formats import atomic, params_path
-from mxnet_r_compat.model import FeedForwardModel
 from mxnet_r_compat.ops import OPS
+from mxnet_r_compat.training.model import FeedForwardModel
 
 RNG = np.random.default_rng(5)
 X2 = RNG.normal(size=(7, 4)).astype(np.float32)

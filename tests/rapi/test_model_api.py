@@ -207,7 +207,7 @@ def test_serialize_round_trip_through_saverds(r):
 
 
 def test_save_load_round_trip_and_python_reads_the_files(r):
-    from mxnet_r_compat.persistence import load_model
+    from mxnet_r_compat.training.persistence import load_model
 
     assert r["files"] == "saved-0003.params saved-symbol.json"
     assert r["load.class"] == "MXFeedForwardModel"

@@ -215,7 +215,7 @@ def test_array_iterator_pads_with_the_previous_batch(r):
 
 
 def test_shuffle_happens_once_from_the_core_random_stream(r):
-    from mxnet_r_compat import random
+    from mxnet_r_compat.learn import random
 
     random.set_seed(7)
     assert r.nums("shuffle.order") == [float(i) for i in random.shuffle_order(50)]

@@ -18,7 +18,7 @@ from mxnet_r_compat import mx
 from mxnet_r_compat.errors import CallbackError, MXError, MXShapeError, MXTypeError, MXValueError
 from mxnet_r_compat.io import DataConversionWarning
 
-from .conftest import R_PREAMBLE, linreg, parse_cases, softmax_net
+from .conftest import R_PREAMBLE, parse_cases, softmax_net
 
 FINITE = (r"Expected finite numbers: remove or impute the missing values, or pass "
           r"check\.finite=FALSE")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.trainer import NonFiniteWarning
+from mxnet_r_compat.training.trainer import NonFiniteWarning
 
 from .conftest import R_PREAMBLE
 

@@ -12,11 +12,10 @@ import threading
 import time
 
 import numpy as np
-import pytest
 
 from mxnet_r_compat import mx
 from mxnet_r_compat._lib import ffi, fptr, lib
-from mxnet_r_compat.random import get_state
+from mxnet_r_compat.learn.random import get_state
 
 from .conftest import softmax_net
 

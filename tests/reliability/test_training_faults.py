@@ -18,7 +18,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,7 @@ from mxnet_r_compat import mx
 from mxnet_r_compat.errors import CallbackError, CheckpointWriteError
 from mxnet_r_compat.formats import atomic
 
-from .conftest import CHILD_TIMEOUT, R_PREAMBLE, child_env
+from .conftest import R_PREAMBLE, child_env
 
 READY_TIMEOUT = 60.0   # child start-up (R: ~1 s; a loaded CI machine is slower)
 SIGNAL_DEADLINE = 20.0  # after the signal, the child must have ended

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mxnet_r_compat import mx, resume
+from mxnet_r_compat import mx
+from mxnet_r_compat.training import resume
 
 from .common import assert_same_weights, train
 

@@ -10,15 +10,22 @@ import warnings
 
 import pytest
 
-from mxnet_r_compat import model as model_mod
-from mxnet_r_compat import mx, resume
-from mxnet_r_compat.errors import (CallbackError, CheckpointWriteError, ModelFileError,
-                                   MXShapeError, MXValueError)
+from mxnet_r_compat import mx
+from mxnet_r_compat.errors import (
+    CallbackError,
+    CheckpointWriteError,
+    ModelFileError,
+    MXShapeError,
+    MXValueError,
+)
 from mxnet_r_compat.formats import atomic
 from mxnet_r_compat.formats.state_file import load_state, save_state, state_path
-from mxnet_r_compat.optimizer import Optimizer
+from mxnet_r_compat.learn.optimizer import Optimizer
+from mxnet_r_compat.training import fit, resume
+from mxnet_r_compat.training import model as model_mod
 
 from .common import OPTIMIZERS, VX, VY, X, Y, assert_same_weights, net, train, values
+
 
 @pytest.fixture
 def prefix(tmp_path) -> str:
@@ -178,7 +185,7 @@ def test_checkpoint_period_in_r_and_python_spelling(prefix):
     train(5, checkpoint=prefix, checkpoint_period=2)
     assert resume.checkpoint_epochs(prefix) == [2, 4]
     mx.set.seed(1)
-    model_mod.create(net(), X, Y, array_layout="rowmajor", num_round=3, verbose=False,
+    fit.create(net(), X, Y, array_layout="rowmajor", num_round=3, verbose=False,
                      checkpoint=prefix + "_r", **{"checkpoint.period": 3})  # as R passes it
     assert resume.checkpoint_epochs(prefix + "_r") == [3]
 

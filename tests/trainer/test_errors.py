@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
+from mxnet_r_compat.engine.executor import simple_bind
 from mxnet_r_compat.errors import MXError, MXShapeError, MXTypeError, MXValueError
-from mxnet_r_compat.executor import simple_bind
 from mxnet_r_compat.io import DataIter
 
 

@@ -7,7 +7,7 @@ import gc
 import numpy as np
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.executor import simple_bind
+from mxnet_r_compat.engine.executor import simple_bind
 
 
 def test_kernel_state_buffers_stay_alive(bn_net):

@@ -165,7 +165,7 @@ def test_early_stop_message(train, stderr_lines):
 
 
 def test_batch_number_prints_as_r_double(stderr_lines):
-    from mxnet_r_compat.env import TrainEnv
+    from mxnet_r_compat.training.env import TrainEnv
     env = TrainEnv()
     env.metric = mx.metric.rmse
     env.train_metric = np.array([2.0, 5.0])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.devices import slice_ranges
+from mxnet_r_compat.engine.devices import slice_ranges
 
 
 @pytest.mark.parametrize("batch, n, expected", [
@@ -123,7 +123,7 @@ def test_dropout_on_several_devices_is_reproducible(monkeypatch):
         return np.concatenate([v.ravel() for v in model.arg_params.values()])
 
     threaded = [run() for _ in range(4)]
-    from mxnet_r_compat import devices
+    from mxnet_r_compat.engine import devices
     monkeypatch.setattr(devices.DeviceGroup, "run", lambda self, fn: [fn(e) for e in self.execs])
     in_order = run()
     for weights in threaded:

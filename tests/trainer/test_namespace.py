@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
+from mxnet_r_compat.api.rnames import R_API
 from mxnet_r_compat.errors import MXTypeError
-from mxnet_r_compat.rnames import R_API
 
 # The names the issue lists, plus the ones the tutorials use.
 R_NAMES = [

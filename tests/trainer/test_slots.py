@@ -10,7 +10,7 @@ import pytest
 
 from mxnet_r_compat import mx
 from mxnet_r_compat.errors import CallbackError
-from mxnet_r_compat.trainer import NonFiniteWarning
+from mxnet_r_compat.training.trainer import NonFiniteWarning
 
 NET = mx.symbol.LinearRegressionOutput(
     mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1, name="fc"), name="lro")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat import symbol as symbol_mod
 from mxnet_r_compat.errors import MXError, MXShapeError, MXTypeError, MXValueError
+from mxnet_r_compat.graph import symbol as symbol_mod
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_automatic_names_count_per_operator_type(fresh_names):
 
 
 def test_mlp_symbol_names_its_label_after_the_output_op(fresh_names):
-    from mxnet_r_compat.mlp import mlp_symbol
+    from mxnet_r_compat.training.mlp import mlp_symbol
     net = mlp_symbol([10], 2)
     assert net.arguments()[-1] == "softmaxoutput0_label"
     assert net.arguments()[1:3] == ["fullyconnected0_weight", "fullyconnected0_bias"]

@@ -1,5 +1,5 @@
 # callbacks_extra.R: callbacks beyond MXNet R (issue 8).
-# py: mxnet_r_compat.callbacks (one Python object per callback), rbridge/rcallbacks.py
+# py: mxnet_r_compat.training.callbacks (one Python object per callback), rbridge/rcallbacks.py
 #
 # Each constructor returns a small R object of class "mx.py.callback", list(kind =, args =),
 # that names the Python implementation. Pass it like any callback, alone or in a list with

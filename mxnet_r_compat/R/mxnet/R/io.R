@@ -1,5 +1,5 @@
 # io.R: data iterators (spec section 11). The iterator itself is the Python ArrayIter
-# (mxnet_r_compat/io.py), held through a handle (handle.R); the R object is a list of
+# (mxnet_r_compat/io/), held through a handle (handle.R); the R object is a list of
 # methods, used as MXNet R's Rcpp iterator was: it$reset(), it$iter.next(), it$value(),
 # it$num.pad().
 # py: mxnet_r_compat.rbridge.entry (iter_create, iter_call, iter_extract)

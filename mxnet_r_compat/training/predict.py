@@ -1,0 +1,97 @@
+"""Prediction: ``predict(model, X)`` and the checks that X fits the model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import io
+from ..engine import context
+from ..engine.executor import Executor
+from ..errors import MXShapeError, MXValueError, invalid_shape
+from .checks import check_batch_size
+
+if TYPE_CHECKING:
+    from .model import FeedForwardModel
+
+
+def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
+            array_layout: str = "auto", allow_extra_params: bool = False) -> np.ndarray:
+    """Run the model on ``X``; returns the first output, samples first ``(n, ...)``.
+
+    Example:
+        >>> preds = predict(model, test_x)   # doctest: +SKIP
+    """
+    context.normalize(ctx)
+    check_batch_size(array_batch_size)
+    it = _prediction_iter(model, X, array_batch_size, array_layout)
+    it.reset()
+    if not it.iter_next():
+        raise MXValueError("Cannot predict on empty iterator")
+    data = it.value()["data"]
+    ex = Executor(model.symbol, {"data": data.shape}, grad_names=())
+    ex.copy_params_from(model.arg_params, model.aux_params, allow_extra=allow_extra_params)
+    outputs = []
+    while True:
+        np.copyto(ex.arg_arrays["data"], it.value()["data"])
+        out = ex.forward(is_train=False)[0]
+        keep = out.shape[0] - it.num_pad()
+        outputs.append(out[:keep].copy())
+        if not it.iter_next():
+            break
+    it.reset()
+    return np.concatenate(outputs, axis=0)
+
+
+def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -> io.DataIter:
+    if isinstance(X, io.DataIter):
+        return X
+    X = io.as_data(X, "X")
+    if X.size == 0:
+        raise MXValueError("Cannot predict on empty iterator")
+    if layout == "auto" and X.ndim == 2 and not _fits(model, X.shape[0]) \
+            and not _fits(model, X.shape[1]):
+        _check_features(model, X, "auto")
+    if layout == "auto":
+        layout = io.select_layout_predict(X, lambda n: _fits(model, n))
+    data = io.to_backend(X, layout)
+    _check_features(model, X, layout)
+    return io.init_iter(data, None, min(data.shape[0], batch_size), is_train=False)
+
+
+def _fits(model: FeedForwardModel, n_features: int) -> bool:
+    try:
+        shapes = model.symbol.infer_shape(data=(1, n_features))
+    except (MXShapeError, ValueError):
+        return False
+    if shapes is None:
+        return False
+    return all(model.arg_params[k].shape == s for k, s in shapes[0].items() if k in model.arg_params)
+
+
+def _check_features(model: FeedForwardModel, X: np.ndarray, layout: str) -> None:
+    """X (as the caller passed it) has the feature count the model was trained with."""
+    if X.ndim != 2:
+        return
+    n = X.shape[0] if layout == "colmajor" else X.shape[1]
+    if layout != "auto" and _fits(model, n):
+        return
+    want = _expected_features(model)
+    expected = (f"{want} features per sample, as the model was trained with"
+                if want is not None else
+                "a feature count that fits the model's parameters "
+                f"({', '.join(f'{k}: {v.shape}' for k, v in model.arg_params.items())})")
+    if layout == "auto":
+        got = f"{io.describe(X)}: neither {X.shape[1]} (rows as samples) nor {X.shape[0]} " \
+              f"(columns as samples) features per sample fit the model"
+    else:
+        got = f"{io.describe(X)} with {n} features per sample (array.layout=\"{layout}\")"
+    raise invalid_shape("X", got, expected)
+
+
+def _expected_features(model: FeedForwardModel) -> int | None:
+    """The one feature count the model accepts, found among its parameter extents."""
+    sizes = sorted({d for v in model.arg_params.values() for d in v.shape})
+    fits = [n for n in sizes if _fits(model, n)]
+    return fits[0] if len(fits) == 1 else None
