@@ -117,7 +117,8 @@ def atomic_write_files(files: Sequence[tuple[str | os.PathLike[str], bytes]]) ->
     Example:
         >>> import tempfile
         >>> folder = tempfile.mkdtemp()
-        >>> atomic_write_files([(os.path.join(folder, "a"), b"1"), (os.path.join(folder, "b"), b"2")])
+        >>> a, b = os.path.join(folder, "a"), os.path.join(folder, "b")
+        >>> atomic_write_files([(a, b"1"), (b, b"2")])
         >>> sorted(os.listdir(folder))
         ['a', 'b']
     """

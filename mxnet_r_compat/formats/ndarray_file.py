@@ -314,8 +314,10 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
         return (values.astype("<u4") << 16).view("<f4").astype(np.float32)
     if flag == 7:  # bool: any non-zero byte is true
         return (values != 0).astype(np.float32)
-    # A file's buffer is private and writable: float32 data is used in place.
-    return values.astype(np.float32, copy=not isinstance(raw, bytearray))
+    # A file's buffer is private and writable: float32 data is used in place. Values beyond
+    # float32's range become +-inf, as in MXNet's own conversion (no warning for that).
+    with np.errstate(over="ignore"):
+        return values.astype(np.float32, copy=not isinstance(raw, bytearray))
 
 
 def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:

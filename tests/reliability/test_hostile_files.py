@@ -8,7 +8,8 @@ what the refusal cost: the growth of its peak RSS and the bytes it read (``rchar
 /proc/self/io), both measured after a warm-up that ran the same call on good files. The
 bounds asserted are those of docs/RELIABILITY.md ("Hostile files"): under 50 MB more
 memory and under 1 MB read (a file whose size is within the limits but whose JSON would be
-too costly to parse is read, up to the 8 MiB limit of symbol files). A hang (a FIFO opened for reading) ends at the child timeout.
+too costly to parse is read, up to the 8 MiB limit of symbol files). A hang (a FIFO opened
+for reading) ends at the child timeout.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -113,7 +113,8 @@ LOAD_CASES = [
     ("symbol file of 6 GB", "sparse('bad-symbol.json', b'{\"nodes\": [')",
      r"ModelFileError: Invalid symbol JSON: the symbol file '.*bad-symbol\.json' has "
      r"6442450944 bytes, more than the limit of 8388608"),
-    ("symbol file costly to parse", "open('bad-symbol.json', 'w').write('[' + '[],' * 2000000 + '[]]')",
+    ("symbol file costly to parse",
+     "open('bad-symbol.json', 'w').write('[' + '[],' * 2000000 + '[]]')",
      r"ModelFileError: Invalid symbol JSON: the symbol file '.*' would take about \d+ MiB to "
      r"parse .* the limit is 32 MiB"),
     ("params file is a FIFO", "fifo('bad-0001.params')",
@@ -152,7 +153,8 @@ ND_CASES = [  # mx.nd.load in R; load_ndarray_list in Python
      r"ModelFileError: Invalid NDArray file format: '.*w\.nd' is a FIFO"),
     ("mx.nd.load of 6 GB, bad magic", "sparse('w.nd')",
      r"ModelFileError: Invalid NDArray file format: bad header magic"),
-    ("mx.nd.load, a name of 4 GB", "sparse('w.nd', GOOD_HEADER + struct.pack('<iQQ', 0, 1, 1 << 32))",
+    ("mx.nd.load, a name of 4 GB",
+     "sparse('w.nd', GOOD_HEADER + struct.pack('<iQQ', 0, 1, 1 << 32))",
      r"ModelFileError: Invalid NDArray file format: name 0 has 4294967296 bytes; all names "
      r"together may have at most 8388608"),
 ]
