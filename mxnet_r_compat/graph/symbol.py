@@ -288,6 +288,9 @@ def create(op_name: str, *args: Symbol, name: str | None = None, attr: dict | No
     if any(not isinstance(a, Symbol) for a in args):
         raise MXValueError("Non Symbol parameters is only accepted via key=value style.")
     params = op.complete_params(params, len(args) or len(named_inputs))
+    for key, value in params.items():
+        if key in op.params:
+            op.params[key].check_value(op.name, key, value)
     attrs = {k: format_param(v) for k, v in params.items()}
     node_name = name or _auto_name(op.name)
     node = Node(op.name, node_name, {**attrs, **(attr or {})})

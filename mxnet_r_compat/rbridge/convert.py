@@ -32,13 +32,16 @@ def r_class(x: Any) -> list[str]:
     return list(x.do_slot("class")) if "class" in list(x.list_attrs()) else []
 
 
-def as_numpy(x: Any) -> np.ndarray:
+def as_numpy(x: Any, arg: str = "x") -> np.ndarray:
     """An R numeric/integer/logical vector or array as numpy, in R's dim order (F order).
 
     Doubles are viewed without copying; integers and logicals become float64 with NA → NaN.
+    A bit64 ``integer64`` vector (doubles holding int64 bits) is converted to its values.
     """
     dims = r_dims(x) or (len(x),)
-    if x.typeof == RT.REALSXP:
+    if x.typeof == RT.REALSXP and "integer64" in r_class(x):
+        flat = _integer64_values(x, arg)
+    elif x.typeof == RT.REALSXP:
         flat = np.asarray(x.memoryview())
     elif x.typeof in (RT.INTSXP, RT.LGLSXP):
         raw = np.asarray(x.memoryview())
@@ -49,9 +52,36 @@ def as_numpy(x: Any) -> np.ndarray:
     return flat.reshape(dims, order="F")
 
 
-def to_backend(x: Any) -> np.ndarray:
+_INT64_NA = np.iinfo(np.int64).min  # bit64's NA_integer64_
+_EXACT_LIMIT = 2 ** 53  # larger integers are not all representable as doubles
+
+
+def _integer64_values(x: Any, arg: str) -> np.ndarray:
+    """The values of a bit64 ``integer64`` vector as float64 (NA → NaN): read as doubles,
+    its int64 bits were numbers near 1e-314. Values beyond 2^53 would be rounded: refused."""
+    from ..errors import invalid_argument
+
+    bits = np.asarray(x.memoryview()).view(np.int64)
+    missing = bits == _INT64_NA
+    too_big = (np.abs(bits) > _EXACT_LIMIT) & ~missing
+    if too_big.any():
+        flat = bits.ravel(order="K")  # R's element order
+        first = int(np.flatnonzero(too_big.ravel(order="K"))[0])
+        dims = r_dims(x)
+        kind = "matrix" if dims and len(dims) == 2 else "array"
+        what = (f"a {' x '.join(map(str, dims))} integer64 {kind}" if dims
+                else f"an integer64 vector of length {len(x)}")
+        raise invalid_argument(arg, f"{what} holding {int(flat[first])} (element {first + 1})",
+                               "integers within +-2^53, which doubles hold exactly (or convert "
+                               "it with as.numeric() first)")
+    values = bits.astype(np.float64)
+    values[missing] = np.nan
+    return values
+
+
+def to_backend(x: Any, arg: str = "x") -> np.ndarray:
     """An R array as a backend array (R dims reversed), zero-copy for doubles."""
-    return as_numpy(x).T
+    return as_numpy(x, arg).T
 
 
 def from_backend(a: np.ndarray, cls: str | None = None) -> Any:
@@ -101,6 +131,44 @@ def scalar(x: Any, default: Any = None) -> Any:
             return None
         return v
     return x
+
+
+class RLiteral:
+    """An R value without a Python counterpart (``NA``, ``NaN``), kept as itself so that a
+    message shows what the user passed (``learning.rate=NA``) instead of ``None``.
+
+    Example:
+        >>> f"lr={RLiteral('NA')!r}"
+        'lr=NA'
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def value(x: Any, default: Any = None) -> Any:
+    """Like :func:`scalar`, but an ``NA`` or ``NaN`` becomes an :class:`RLiteral` rather than
+    None: for values that are checked and reported (hyper-parameters, counts, the fields of
+    a callback's answer), where NA must not read as "not given".
+
+    Example:
+        >>> value(ri.FloatSexpVector([float("nan")]))
+        NaN
+    """
+    if not is_null(x) and x.typeof in (RT.STRSXP, RT.REALSXP, RT.INTSXP, RT.LGLSXP) \
+            and len(x) == 1:
+        v = x[0]
+        if v is ri.NA_Logical or v is ri.NA_Integer or v is ri.NA_Character or \
+                (x.typeof == RT.REALSXP and np.isnan(v)):
+            return RLiteral(r_literal(x))
+    return scalar(x, default)
 
 
 def strings(x: Any) -> list[str] | None:

@@ -95,7 +95,7 @@ def sym_create(op, inputs, params, name):
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "
                          "not both")
-    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v)
+    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v, str(op[0]))
              for k, v in convert.named_list(params).items()}
     node_name = convert.scalar(name)
     if positional:

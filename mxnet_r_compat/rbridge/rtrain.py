@@ -30,7 +30,14 @@ import rpy2.rinterface as ri
 from .. import io
 from ..engine import context
 from ..engine.executor import Executor
-from ..errors import CallbackError, MXTypeError, MXValueError, invalid_value
+from ..errors import (
+    CallbackError,
+    MXTypeError,
+    MXValueError,
+    invalid_argument,
+    invalid_shape,
+    invalid_value,
+)
 from ..graph.symbol import Symbol
 from ..learn import initializer as init_mod
 from ..learn import lr_scheduler
@@ -82,9 +89,9 @@ def data_from_r(x: Any, arg: str) -> np.ndarray:
     if convert.is_null(x):
         raise invalid_value(arg, "NULL", "a numeric matrix or array")
     if x.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
-        raise invalid_value(arg, f"an R {convert._type_name(x)}",
-                            "a numeric matrix or array (data.frames: use data.matrix())")
-    a = convert.as_numpy(x)
+        raise invalid_argument(arg, convert.describe_r(x),
+                               "a numeric matrix or array (data.frames: use data.matrix())")
+    a = convert.as_numpy(x, arg)
     return a if a.ndim == 2 else a.T
 
 
@@ -93,8 +100,26 @@ def label_from_r(y: Any) -> np.ndarray | None:
     if convert.is_null(y):
         return None
     if y.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
-        raise invalid_value("y", f"an R {convert._type_name(y)}", "a numeric vector or matrix")
-    return convert.to_backend(y)
+        raise invalid_argument("y", convert.describe_r(y), "a numeric vector or matrix")
+    return convert.to_backend(y, "y")
+
+
+def check_array_labels(x: Any, y: np.ndarray | None, layout: Any) -> None:
+    """For an R array of 3 or more dimensions the samples are its LAST dimension (MXNet R;
+    array.layout only applies to matrices). The trainer sees the array in backend order and
+    would say "its first dimension", so the label count is checked here in R's terms."""
+    dims = convert.r_dims(x) if getattr(x, "typeof", None) in (RT.REALSXP, RT.INTSXP,
+                                                                RT.LGLSXP) else None
+    if y is None or dims is None or len(dims) < 3:
+        return
+    count = y.shape[0] if y.ndim else 1
+    if count != dims[-1]:
+        note = f'; array.layout="{layout}" only applies to matrices' \
+            if layout in ("rowmajor", "colmajor") else ""
+        raise invalid_shape("y", f"{count} labels ({io.describe(y)})",
+                            f"one label per sample: X has {dims[-1]} samples (dim(X) is "
+                            f"c({', '.join(map(str, dims))}): in an array of {len(dims)} "
+                            f"dimensions the samples are the last one{note})")
 
 
 #: R classes that is.mx.dataiter() accepts (R/io.R).
@@ -182,7 +207,7 @@ def _value_from_r(value: Any) -> Any:
     if "MXLRScheduler" in classes:
         return scheduler_from_r(value)
     if value.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP):
-        return convert.scalar(value) if len(value) == 1 else [v for v in value]
+        return convert.value(value) if len(value) == 1 else [v for v in value]
     return value
 
 
@@ -223,6 +248,7 @@ def initializer_from_r(x: Any):
                                  ri.BoolSexpVector([allow_unknown])),
                              f"the initializer (for `{name}`)")
         return None if convert.is_null(res) else np.ascontiguousarray(convert.to_backend(res))
+    r_initializer.label = "the R initializer function"  # type: ignore[attr-defined]
     return r_initializer
 
 
@@ -486,7 +512,7 @@ def _decision_from_r(res: Any) -> dict[str, Any]:
     out = {}
     for key, value in convert.named_list(res).items():
         if value.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP) and len(value) == 1:
-            out[key] = convert.scalar(value)
+            out[key] = convert.value(value)  # NA stays NA: list(stop = NA) is an error
         else:
             out[key] = value  # the trainer reports it as an invalid value
     return out
@@ -548,6 +574,9 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
     symbol = rsymbol.symbol_from_r(get("symbol"))
     x_iter = iter_from_r(get("X"))
     x_data = x_iter if x_iter is not None else data_from_r(get("X"), "X")
+    y = label_from_r(get("y"))
+    if x_iter is None:
+        check_array_labels(get("X"), y, convert.scalar(get("array.layout"), "auto"))
     eval_data = _eval_data_from_r(get("eval.data"))
     metric = metric_from_r(get("eval.metric"))
     fixed = {"symbol": get("symbol"), "ctx": get("ctx"), "metric": get("eval.metric"),
@@ -565,12 +594,12 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
     opt = get("optimizer")
     with _recorded_warnings() as caught, _second_interrupt_ends_training():
         model = fit.create(
-            symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
-            begin_round=convert.scalar(get("begin.round"), 1),
-            num_round=convert.scalar(get("num.round"), 10),
+            symbol, x_data, y=y, ctx=ctx_from_r(get("ctx")),
+            begin_round=convert.value(get("begin.round"), 1),
+            num_round=convert.value(get("num.round"), 10),
             optimizer=optimizer_from_r(opt) if not convert.is_null(opt) else "sgd",
             initializer=initializer_from_r(get("initializer")), eval_data=eval_data,
-            eval_metric=metric, array_batch_size=convert.scalar(get("array.batch.size"), 128),
+            eval_metric=metric, array_batch_size=convert.value(get("array.batch.size"), 128),
             array_layout=convert.scalar(get("array.layout"), "auto"),
             kvstore=convert.scalar(get("kvstore"), "local"),
             verbose=convert.scalar(get("verbose"), True),
@@ -630,7 +659,7 @@ def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:
     out = predict_mod.predict(
         m, x_iter if x_iter is not None else data_from_r(X, "X"),
         ctx=ctx_from_r(kw.get("ctx", ri.NULL)),
-        array_batch_size=convert.scalar(kw.get("array.batch.size", ri.NULL), 128),
+        array_batch_size=convert.value(kw.get("array.batch.size", ri.NULL), 128),
         array_layout=convert.scalar(kw.get("array.layout", ri.NULL), "auto"),
         allow_extra_params=convert.scalar(kw.get("allow.extra.params", ri.NULL), False))
     return convert.from_backend(out)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 
-from ..errors import MXTypeError, invalid_value
+from ..errors import ModelFileError, MXTypeError, invalid_value
 from ..formats import atomic, model_files
 from ..graph.symbol import load
+from . import pair_check
 from .model import FeedForwardModel
 
 
@@ -50,11 +51,18 @@ def _checked_prefix(prefix: object) -> str:
 
 
 def load_model(prefix: str, iteration: int):
-    """Read the model saved under ``prefix`` at ``iteration``.
+    """Read the model saved under ``prefix`` at ``iteration``; a symbol and params file that
+    do not belong together are refused here (training/pair_check.py), not later in predict.
 
     Example:
         >>> model = load_model("boston", 10)   # doctest: +SKIP
     """
+    prefix = _checked_prefix(prefix)
+    params_file = model_files.params_path(prefix, iteration)  # checks `iteration`
     symbol = load(symbol_path(prefix))
     arg_params, aux_params = model_files.load_params(prefix, iteration)
+    problem = pair_check.mismatch(symbol, arg_params, aux_params)
+    if problem is not None:
+        raise ModelFileError(f"'{symbol_path(prefix)}' and '{params_file}' do not belong "
+                             f"together: {problem}. Were they saved by different runs?")
     return FeedForwardModel(symbol, arg_params, aux_params)
