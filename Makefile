@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export LANG := C.UTF-8
 export RPY2_CFFI_MODE := API
 
-.PHONY: setup build test test-py sanitize leakcheck demo demo-py bench bench-setup golden clean
+.PHONY: setup build test sanitize leakcheck demo demo-py bench bench-setup golden clean
 
 setup:
 	@bash tools/setup.sh

@@ -57,7 +57,8 @@ def main() -> None:
     rlib.setup()
     import rpy2.rinterface as ri
 
-    from mxnet_r_compat.rbridge.rtrain import RCallback, REnv
+    from mxnet_r_compat.rbridge.callback_adapter import RCallback
+    from mxnet_r_compat.rbridge.renv import REnv
     env = training_env()
     ns = ri.baseenv["asNamespace"](ri.StrSexpVector(["mxnet"]))
     rmetric = session.evalr("mxnet::mx.metric.rmse")

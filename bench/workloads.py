@@ -136,7 +136,8 @@ def ours_callback(spec: dict) -> dict:
     rlib.setup()
     import rpy2.rinterface as ri
 
-    from mxnet_r_compat.rbridge.rtrain import RCallback, REnv
+    from mxnet_r_compat.rbridge.callback_adapter import RCallback
+    from mxnet_r_compat.rbridge.renv import REnv
 
     calls = spec["calls"]
     env = cc.training_env()
@@ -168,7 +169,7 @@ def ours_callback(spec: dict) -> dict:
 
 def training_marginal(spec: dict, py_cb, trivial_src: str, realistic_src: str) -> dict:
     """(fit with the callback - fit without) / batches, medians over reps; R callbacks go
-    through the R entry point (rtrain.fit_from_r), as mx.model.FeedForward.create does."""
+    through the R entry point (rbridge/rtrain.py fit_from_r), as mx.model.FeedForward.create does."""
     from mxnet_r_compat.rbridge import session
     fit_mod, mx = _ours()
     trx, try_, _, _ = boston()

@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .._lib import fptr, lib
+from .._lib import lib
 from ..errors import MXShapeError
+from ..io.validation import all_finite
 from ..learn.metric import Metric
 from ..learn.optimizer import Optimizer
 from .executor import Executor
@@ -211,10 +212,10 @@ class DeviceGroup:
             return None
         ex = self.execs[0]
         for _, name in self.param_index:
-            if not _all_finite(ex.arg_arrays[name]):
+            if not all_finite(ex.arg_arrays[name]):
                 return f"parameter `{name}`"
         for ex in self.execs:
-            if not _all_finite(ex.outputs[0]):
+            if not all_finite(ex.outputs[0]):
                 return "the network's output"
         return None
 
@@ -228,13 +229,6 @@ class DeviceGroup:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
-
-
-def _all_finite(a: np.ndarray) -> bool:
-    """np.isfinite(a).all() without the temporary array (float32 C-contiguous a)."""
-    if a.dtype != np.float32 or not a.flags.c_contiguous:
-        return bool(np.isfinite(a).all())
-    return bool(lib.mxc_all_finite(fptr(a), a.size))
 
 
 def _mean(arrays: list[np.ndarray]) -> np.ndarray:

@@ -10,7 +10,6 @@ supply become variables ``<name>_<argument>`` (``fc1_weight``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -342,8 +341,3 @@ def load(filename: str) -> Symbol:
         >>> net = load("boston-symbol.json")   # doctest: +SKIP
     """
     return load_json(read_symbol_file(filename))
-
-
-def symbol_from_json_dict(d: dict) -> Symbol:
-    """Same as :func:`load_json` for an already decoded JSON object."""
-    return load_json(json.dumps(d))

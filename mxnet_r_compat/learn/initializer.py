@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._args import number
 from ..errors import MXValueError, invalid_argument, invalid_value
 from ..ops import Shape, prod
 from .random import rnorm, runif
@@ -44,7 +45,7 @@ def uniform(scale: float) -> Initializer:
         >>> init = uniform(0.01); init("fc_weight", (2, 3)).shape
         (2, 3)
     """
-    scale = _positive("scale", scale)
+    scale = number("scale", scale, "a positive number", ok=lambda v: v > 0)
 
     def init(name, shape, ctx=None, allow_unknown=False):
         if name.endswith("weight"):
@@ -60,7 +61,7 @@ def normal(sd: float) -> Initializer:
         >>> normal(0.1)("w_weight", (4,)).dtype
         dtype('float32')
     """
-    sd = _positive("sd", sd)
+    sd = number("sd", sd, "a positive number", ok=lambda v: v > 0)
 
     def init(name, shape, ctx=None, allow_unknown=False):
         if name.endswith("weight"):
@@ -86,7 +87,7 @@ def Xavier(rnd_type: str = "uniform", factor_type: str = "avg",  # noqa: N802 (M
     if factor_type not in ("avg", "in", "out"):
         raise MXValueError(f"Not supported factor type: {factor_type!r}. "
                            f"Expected \"avg\", \"in\" or \"out\".")
-    magnitude = _positive("magnitude", magnitude)
+    magnitude = number("magnitude", magnitude, "a positive number", ok=lambda v: v > 0)
 
     def init(name, shape, ctx=None, allow_unknown=False):
         if not name.endswith("weight"):
@@ -150,21 +151,12 @@ def _checked(initializer: Initializer, name: str, shape: Shape, value) -> np.nda
         return array
     if array.ndim == 1 and array.size == prod(shape):
         return array.reshape(shape)
-    raise invalid_argument("initializer", f"{describe(initializer)} returned an array of shape "
-                        f"{array.shape} (R dim {_r_dim(array.shape)}) for the parameter "
-                        f"`{name}`", f"shape {shape} (R dim {_r_dim(shape)}), the parameter's "
-                        f"shape")
+    raise invalid_argument("initializer", f"{describe(initializer)} returned an array of "
+                           f"shape {array.shape} (R dim {_r_dim(array.shape)}) for the "
+                           f"parameter `{name}`", f"shape {shape} (R dim {_r_dim(shape)}), the "
+                           f"parameter's shape")
 
 
 def _r_dim(shape: tuple) -> str:
     return "c(" + ", ".join(str(d) for d in reversed(shape)) + ")"
 
-
-def _positive(arg: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise invalid_value(arg, value, "a positive number") from None
-    if not v > 0 or math.isinf(v):
-        raise invalid_value(arg, value, "a positive number")
-    return v

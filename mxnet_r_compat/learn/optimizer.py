@@ -8,14 +8,12 @@ use, as they did on their way into MXNet's update operators.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .._args import normalize_kwargs
+from .._args import normalize_kwargs, number
 from .._lib import NULL, check, fptr, lib
 from ..errors import MXValueError, invalid_value
 from ..ops import format_param
@@ -24,12 +22,6 @@ from ..ops import format_param
 def _as_backend_float(value: float) -> float:
     """A double as MXNet R's backend receives it (6 significant digits)."""
     return float(format_param(float(value)))
-
-
-def _number(arg: str, value: Any, expected: str, ok: Callable[[float], bool]) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not ok(float(value)):
-        raise invalid_value(arg, value, expected)
-    return float(value)
 
 
 class Optimizer:
@@ -45,12 +37,12 @@ class Optimizer:
 
     def __init__(self, learning_rate: float = 0.01, wd: float = 0.0, rescale_grad: float = 1.0,
                  clip_gradient: float = -1.0, lr_scheduler: Callable | None = None) -> None:
-        self.lr = _number("learning.rate", learning_rate, "a number >= 0", lambda v: v >= 0)
-        self.wd = _number("wd", wd, "a number >= 0", lambda v: v >= 0)
-        self.rescale_grad = _number("rescale.grad", rescale_grad, "a finite number",
-                                    math.isfinite)
-        self.clip_gradient = _number("clip_gradient", clip_gradient,
-                                     "a number (negative disables clipping)", math.isfinite)
+        self.lr = number("learning.rate", learning_rate, "a number >= 0",
+                         ok=lambda v: v >= 0, finite=False)
+        self.wd = number("wd", wd, "a number >= 0", ok=lambda v: v >= 0, finite=False)
+        self.rescale_grad = number("rescale.grad", rescale_grad, "a finite number")
+        self.clip_gradient = number("clip_gradient", clip_gradient,
+                                    "a number (negative disables clipping)")
         if lr_scheduler is not None and not callable(lr_scheduler):
             raise invalid_value("lr_scheduler", lr_scheduler, "a scheduler such as "
                                 "mx.lr_scheduler.FactorScheduler(...) or NULL")
@@ -169,8 +161,8 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, wd=0.0, rescale_grad=1.0,
                  clip_gradient=-1.0, lr_scheduler=None) -> None:
         super().__init__(learning_rate, wd, rescale_grad, clip_gradient, lr_scheduler)
-        self.momentum = _number("momentum", momentum, "0 <= momentum < 1",
-                                lambda v: 0 <= v < 1)
+        self.momentum = number("momentum", momentum, "0 <= momentum < 1",
+                               ok=lambda v: 0 <= v < 1, finite=False)
         self.n_states = 1 if self.momentum != 0 else 0
 
     def _step(self, w, g, state):
@@ -206,9 +198,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0.0,
                  rescale_grad=1.0, clip_gradient=-1.0, lr_scheduler=None) -> None:
         super().__init__(learning_rate, wd, rescale_grad, clip_gradient, lr_scheduler)
-        self.beta1 = _number("beta1", beta1, "0 <= beta1 < 1", lambda v: 0 <= v < 1)
-        self.beta2 = _number("beta2", beta2, "0 <= beta2 < 1", lambda v: 0 <= v < 1)
-        self.epsilon = _number("epsilon", epsilon, "a number > 0", lambda v: v > 0)
+        self.beta1 = number("beta1", beta1, "0 <= beta1 < 1", ok=lambda v: 0 <= v < 1, finite=False)
+        self.beta2 = number("beta2", beta2, "0 <= beta2 < 1", ok=lambda v: 0 <= v < 1, finite=False)
+        self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
 
     def _step(self, w, g, state):
         h = self.hyper
@@ -227,9 +219,11 @@ class RMSProp(Optimizer):
                  lr_scheduler=None) -> None:
         super().__init__(learning_rate, wd, rescale_grad, clip_gradient, lr_scheduler)
         self.centered = bool(centered)
-        self.gamma1 = _number("gamma1", gamma1, "0 <= gamma1 < 1", lambda v: 0 <= v < 1)
-        self.gamma2 = _number("gamma2", gamma2, "0 <= gamma2 < 1", lambda v: 0 <= v < 1)
-        self.epsilon = _number("epsilon", epsilon, "a number > 0", lambda v: v > 0)
+        self.gamma1 = number("gamma1", gamma1, "0 <= gamma1 < 1",
+                             ok=lambda v: 0 <= v < 1, finite=False)
+        self.gamma2 = number("gamma2", gamma2, "0 <= gamma2 < 1",
+                             ok=lambda v: 0 <= v < 1, finite=False)
+        self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
         self.n_states = 3 if self.centered else 1
 
     def _step(self, w, g, state):
@@ -255,7 +249,7 @@ class AdaGrad(Optimizer):
     def __init__(self, learning_rate=0.05, epsilon=1e-8, wd=0.0, rescale_grad=1.0,
                  clip_gradient=-1.0, lr_scheduler=None) -> None:
         super().__init__(learning_rate, wd, rescale_grad, clip_gradient, lr_scheduler)
-        self.epsilon = _number("epsilon", epsilon, "a number > 0", lambda v: v > 0)
+        self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
 
     def _step(self, w, g, state):
         h = self.hyper
@@ -273,8 +267,8 @@ class AdaDelta(Optimizer):
     def __init__(self, rho=0.90, epsilon=1e-5, wd=0.0, rescale_grad=1.0,
                  clip_gradient=-1.0) -> None:
         super().__init__(1.0, wd, rescale_grad, clip_gradient, None)
-        self.rho = _number("rho", rho, "0 <= rho < 1", lambda v: 0 <= v < 1)
-        self.epsilon = _number("epsilon", epsilon, "a number > 0", lambda v: v > 0)
+        self.rho = number("rho", rho, "0 <= rho < 1", ok=lambda v: 0 <= v < 1, finite=False)
+        self.epsilon = number("epsilon", epsilon, "a number > 0", ok=lambda v: v > 0, finite=False)
 
     def _step(self, w, g, state):
         h = self.hyper

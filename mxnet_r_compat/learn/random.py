@@ -16,6 +16,7 @@ import threading
 
 import numpy as np
 
+from .._args import is_number
 from .._lib import check, ffi, fptr, lib
 from ..errors import MXTypeError, invalid_value
 
@@ -55,7 +56,8 @@ def _shape(shape) -> tuple[int, ...]:
 
 
 def _number(fn: str, arg: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """MXNet R's own type error for a non-numeric argument of mx.runif/mx.rnorm."""
+    if not is_number(value):
         raise MXTypeError(f"{fn} only accept numeric {arg}")
     return float(value)
 

@@ -24,10 +24,14 @@ from ..learn import random
 from ..training import model as model_mod
 from ..training import params as params_mod
 from ..training import persistence
+from ..training import predict as predict_mod
 from ..training.env import TrainEnv
-from . import convert, rsymbol, rtrain
+from . import convert, rsymbol
 from .export import error_message, register
-from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
+from .rdata import data_from_r, label_from_r
+from .renv import env_field_to_r
+from .rtrain import fit_from_r, predict_from_r
+from .rvalues import initializer_from_r, model_from_r, model_to_r, optimizer_from_r
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
@@ -214,28 +218,18 @@ def init_params(symbol, input_shape, output_shape, initializer):
     arg, aux = params_mod.init_params(
         rsymbol.symbol_from_r(symbol), {k: v for k, v in shapes.items() if k in names_in},
         {k: v for k, v in shapes.items() if k not in names_in},
-        rtrain.initializer_from_r(initializer))
+        initializer_from_r(initializer))
     return convert.make_list({"arg.params": convert.params_to_r(arg),
                               "aux.params": convert.params_to_r(aux)})
 
 
 @register("select_layout")
 def select_layout(X, y, model):
-    x = rtrain.data_from_r(X, "X")
+    x = data_from_r(X, "X")
     if convert.is_null(model):
-        return with_warnings(io.select_layout_train, x, rtrain.label_from_r(y))
+        return with_warnings(io.select_layout_train, x, label_from_r(y))
     m = model_from_r(model)
-    return with_warnings(io.select_layout_predict, x, lambda n: _fits(m, n))
-
-
-def _fits(m: model_mod.FeedForwardModel, n_features: int) -> bool:
-    """Does data of shape (1, n_features) give the model's parameter shapes? (spec 3)"""
-    try:
-        shapes = m.symbol.infer_shape(data=(1, n_features))
-    except (MXShapeError, MXValueError):
-        return False
-    return shapes is not None and all(
-        m.arg_params[k].shape == s for k, s in shapes[0].items() if k in m.arg_params)
+    return with_warnings(io.select_layout_predict, x, lambda n: predict_mod.fits(m, n))
 
 
 @register("model_last")
@@ -320,14 +314,14 @@ def iter_create(data, label, batch_size, shuffle):
         raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
                            "a numeric vector or matrix with one entry (column) per sample.")
     it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
-                      rtrain.label_from_r(label), convert.scalar(batch_size),
+                      label_from_r(label), convert.scalar(batch_size),
                       shuffle=bool(convert.scalar(shuffle, False)))
     return convert.HANDLES.add(it)
 
 
 @register("iter_init")
 def iter_init(X, y, batch_size, is_train):
-    y_backend = rtrain.label_from_r(y)
+    y_backend = label_from_r(y)
     it = io.init_iter(np.ascontiguousarray(convert.to_backend(X), np.float32), y_backend,
                       int(convert.scalar(batch_size)), bool(convert.scalar(is_train)))
     return convert.HANDLES.add(it)
@@ -365,7 +359,7 @@ def updater_create(optimizer):
     if optimizer.typeof == convert.RT.STRSXP or "MXOptimizer" not in convert.r_class(optimizer):
         raise MXValueError("Invalid value for argument `optimizer`. Expected an optimizer from "
                            "mx.opt.create() or mx.opt.sgd(), mx.opt.adam(), ...")
-    return convert.HANDLES.add(rtrain.optimizer_from_r(optimizer))
+    return convert.HANDLES.add(optimizer_from_r(optimizer))
 
 
 @register("updater_update")
@@ -400,7 +394,7 @@ def updater_update(h, weights, grads):
 
 @register("env_field")
 def env_field(h, name):
-    return rtrain.env_field_to_r(convert.HANDLES.get(h, TrainEnv), str(name[0]))
+    return env_field_to_r(convert.HANDLES.get(h, TrainEnv), str(name[0]))
 
 
 @register("sym_apply")

@@ -48,7 +48,7 @@ from typing import Any, TypeVar
 
 from mxnet_r_compat.errors import MXError
 
-from . import session
+from . import interrupts, session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,16 +117,16 @@ def export(fn: Callable[..., Any], name: str) -> Any:
     import rpy2.rinterface as ri
 
     def entry(*args: Any, **kwargs: Any) -> Any:
-        session.enter_python()
+        interrupts.enter_python()
         try:
             return to_sexp(fn(*args, **kwargs), name)
         except KeyboardInterrupt:
-            session.note_interrupt()
+            interrupts.note_interrupt()
             return _interrupt_marker()
         except BaseException as e:  # every failure must reach R as an R error
             return error_marker(e)
         finally:
-            session.leave_python()
+            interrupts.leave_python()
 
     entry.__name__ = entry.__qualname__ = f"mxnet_entry_{name}"
     closure = ri.rternalize(entry, signature=False)

@@ -32,7 +32,7 @@ import time
 import traceback
 from collections.abc import Sequence
 
-from . import session
+from . import interrupts, session
 
 USAGE = """\
 usage: {prog} [--help] [--version] FILE.R [ARGS...]
@@ -143,7 +143,7 @@ def _main(argv: list[str]) -> int:
             return 3
         return run_file(path)
     except KeyboardInterrupt:
-        return _halt(session.INTERRUPT_EXIT_STATUS)
+        return _halt(interrupts.INTERRUPT_EXIT_STATUS)
 
 
 def _prepare(args: Sequence[str], path: str) -> None:
@@ -195,7 +195,7 @@ def run_file(path: str) -> int:
     hook = session.r_interrupt_hook()
     for i in range(1, len(exprs) + 1):
         try:
-            with session.in_r():
+            with interrupts.in_r():
                 # Evaluated with no closure frame above the expression, so errors and sys.call()
                 # look exactly as at R's top level (source() would add `eval(ei, envir)`).
                 handler, expr = helpers["toplevel_statements"](exprs, i, hook)

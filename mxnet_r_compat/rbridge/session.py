@@ -24,13 +24,10 @@ What :func:`start` sets up (shared notes RPY2_NOTES.md, sections 1, 3.3 and 7):
   ``Warning message:`` blocks after each top-level expression (see runner.py).
 * **quit()/q().** ``quit(status = n)`` ends the process with status ``n`` after R's own clean-up
   (``.Last``, finalizers, temp dir), as in Rscript. (Left to rpy2, R would call ``exit(0)``.)
-* **Ctrl-C.** rpy2's default loses SIGINT during a busy R loop (notes, trap 2.4.7). Here a stack
-  records whether R or Python is innermost. When R is innermost the handler sets
-  ``R_interrupts_pending`` so R unwinds at its next check; otherwise it raises KeyboardInterrupt.
-  Every Python→R call runs inside :func:`in_r`, which resets the flag on the way out and turns an
-  interrupted R evaluation into KeyboardInterrupt. A watcher thread ends the process with status
-  130 on a second Ctrl-C while the first is still unhandled (R inside BLAS, Python inside C), so
-  Ctrl-C twice always works.
+* **Ctrl-C.** The handler of interrupts.py is installed: R unwinds at its next check when it is
+  innermost, Python raises KeyboardInterrupt otherwise, and a second Ctrl-C while the first is
+  still unhandled ends the process with status 130. :func:`call_r` and :func:`evalr` run inside
+  :func:`interrupts.in_r`.
 
 Example:
     >>> from mxnet_r_compat.rbridge import session
@@ -48,13 +45,12 @@ import importlib.metadata
 import logging
 import os
 import shutil
-import signal
-import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
+
+from . import interrupts
 
 APT_INSTALL = (
     "sudo apt-get install -y --no-install-recommends "
@@ -64,11 +60,6 @@ PIP_INSTALL = (
     "RPY2_CFFI_MODE=API .venv/bin/pip install --no-cache-dir "
     "'rpy2-rinterface==3.6.5' 'rpy2-robjects==3.6.6'"
 )
-INTERRUPT_EXIT_STATUS = 130
-
-_R = "r"  # markers on the interrupt stack: who runs innermost
-_PY = "py"
-
 
 class RSetupError(RuntimeError):
     """R or rpy2 is missing or unusable; the message says how to install it."""
@@ -79,10 +70,6 @@ class _State:
 
     def __init__(self) -> None:
         self.started = False
-        self.stack: list[str] = []  # innermost last: _R while R runs, _PY while Python runs under R
-        self.interrupted = False  # a Ctrl-C is pending for the innermost in_r()/export() frame
-        self.sigint_handled = 0  # SIGINTs whose Python-level handler ran (read by the watcher)
-        self.sigint_sockets: tuple[socket.socket, socket.socket] | None = None
         self.r_holders: list[Any] = []  # containers of R objects, emptied at exit (hold_r_objects)
 
 
@@ -156,7 +143,7 @@ def start(
     Args:
         args: the script arguments, returned by ``commandArgs(trailingOnly = TRUE)``.
         script: path of the script being run; appears as ``--file=<script>`` in ``commandArgs()``.
-        handle_sigint: install the Ctrl-C design of this module (leave True unless the host
+        handle_sigint: install the Ctrl-C handler of interrupts.py (leave True unless the host
             program owns SIGINT; only possible from the main thread).
 
     Raises:
@@ -196,7 +183,7 @@ def start(
     atexit.register(_forget_r_objects)  # registered after rpy2's endr(), so it runs before it
     ri.evalr("options(warn = 1, keep.source = FALSE, showErrorCalls = TRUE)")
     if handle_sigint and threading.current_thread() is threading.main_thread():
-        _install_sigint_handler()
+        interrupts.install_sigint_handler()
     _st.started = True
 
 
@@ -277,147 +264,22 @@ def _quit(saveact: int, status: int, runlast: int) -> None:
     os._exit(int(status))
 
 
-# --------------------------------------------------------------------------- Ctrl-C
-
-
-def _install_sigint_handler() -> None:
-    signal.signal(signal.SIGINT, _on_sigint)
-    reader, writer = socket.socketpair()
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-    _st.sigint_sockets = (reader, writer)  # keep both ends open for the life of the process
-    threading.Thread(target=_watch_sigint, args=(reader,), name="mxnet-sigint", daemon=True).start()
-
-
-def note_sigint_handled() -> None:
-    """Count a Ctrl-C that another Python handler took (the trainer's: finish the batch).
-
-    The watcher thread sees every SIGINT through the wakeup fd; without this it would
-    believe the first Ctrl-C was never handled and end the process at the next one.
-    """
-    _st.sigint_handled += 1
-
-
-def _on_sigint(signum: int, frame: object) -> None:
-    _st.sigint_handled += 1
-    if _st.stack and _st.stack[-1] == _R:
-        from rpy2.rinterface_lib import openrlib
-
-        _st.interrupted = True
-        openrlib.rlib.R_interrupts_pending = 1  # R unwinds at its next R_CheckUserInterrupt()
-    else:
-        raise KeyboardInterrupt
-
-
-def _watch_sigint(reader: socket.socket) -> None:
-    """Count SIGINTs at the C level; a second one while the first is unhandled ends the process.
-
-    Python runs its signal handlers only between bytecodes, so a SIGINT arriving while R sits in
-    BLAS (or Python in a C loop) waits; R acts on ``R_interrupts_pending`` only at its checks.
-    """
-    from rpy2.rinterface_lib import openrlib
-
-    received = 0
-    while True:
-        try:
-            data = reader.recv(64)
-        except OSError:
-            return
-        if not data:
-            return
-        for signum in data:
-            if signum != signal.SIGINT:
-                continue
-            received += 1
-            unhandled = _st.sigint_handled < received - 1
-            r_ignoring = _st.interrupted and openrlib.rlib.R_interrupts_pending != 0
-            if received > 1 and (unhandled or r_ignoring):
-                os.write(2, b"\nmxnet: interrupted again while busy; exiting\n")
-                os._exit(INTERRUPT_EXIT_STATUS)
-
-
 def r_interrupt_hook() -> Any:
-    """An R function that records an R-level interrupt for the enclosing :func:`in_r`.
+    """An R function that records an R-level interrupt for the enclosing :func:`interrupts.in_r`.
 
     R's own SIGINT handler (active while R waits in ``Sys.sleep``, ``select`` or ``readline``)
     sets ``R_interrupts_pending`` without Python seeing the signal; the R error that follows
     would look like any other. The runner installs this function as a calling handler for
     ``interrupt`` conditions around each top-level expression, so such an interrupt still ends
-    the script as an interrupt (status 130).
+    the script as an interrupt (status 130). Built once (interrupts.py) and kept referenced.
     """
     if "interrupt_hook" not in _r_objects:
-        import rpy2.rinterface as ri
-
-        true = ri.BoolSexpVector([True])
-
-        def hook(*_: Any) -> Any:
-            _st.interrupted = True
-            return true
-
-        _r_objects["interrupt_hook"] = ri.rternalize(hook)  # kept referenced (trap 2.4.1)
+        _r_objects["interrupt_hook"] = interrupts.r_interrupt_function()
     return _r_objects["interrupt_hook"]
 
 
-def note_interrupt() -> None:
-    """Record a KeyboardInterrupt that Python swallowed on its way back into R.
-
-    export() calls it when an entry point was interrupted: R then unwinds (``.py()`` re-signals
-    the interrupt) and the enclosing :func:`in_r` raises KeyboardInterrupt again.
-    """
-    _st.interrupted = True
-
-
-class _InR:
-    """Context manager for one Python→R call; see :func:`in_r`."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        _st.stack.append(_R)
-
-    def __exit__(
-        self,
-        etype: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> Literal[False]:
-        _st.stack.pop()
-        if not _st.interrupted:
-            return False
-        from rpy2.rinterface_lib import embedded, openrlib
-
-        rlib = openrlib.rlib
-        unprocessed = rlib.R_interrupts_pending != 0
-        _st.interrupted = False
-        rlib.R_interrupts_pending = 0  # a stale flag aborts the process at exit (notes 3.3)
-        if etype is None and not unprocessed:
-            return False  # R caught the interrupt itself (tryCatch(interrupt = ...)) and went on
-        if etype is not None and not issubclass(etype, embedded.RRuntimeError):
-            return False  # already a KeyboardInterrupt (inner frame) or another Python error
-        raise KeyboardInterrupt("interrupted while R was running") from None
-
-
-_IN_R = _InR()
-
-
-def in_r() -> _InR:
-    """Mark a Python→R call so that Ctrl-C interrupts R cleanly.
-
-    Use it around every call into R made from Python. Inside, Ctrl-C makes R unwind at its next
-    interrupt check; on exit the pending flag is always reset and an interrupted evaluation
-    raises KeyboardInterrupt (an R interrupt that R code caught itself is not re-raised).
-
-    Example:
-        >>> with in_r():
-        ...     r = evalr("sum(1:10)")
-        >>> r[0]
-        55
-    """
-    return _IN_R
-
-
 def call_r(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call an R function (an rpy2 Sexp closure) inside :func:`in_r`.
+    """Call an R function (an rpy2 Sexp closure) inside :func:`interrupts.in_r`.
 
     Named arguments keep their R spelling: ``call_r(f, x, **{"num.round": n})``. An R error
     raises rpy2's ``RRuntimeError`` (R has already printed it on stderr); Ctrl-C raises
@@ -427,12 +289,12 @@ def call_r(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         >>> call_r(evalr("function(a, b = 1) a + b"), 1, b=2)[0]
         3.0
     """
-    with _IN_R:
+    with interrupts.IN_R:
         return fn(*args, **kwargs)
 
 
 def evalr(code: str) -> Any:
-    """Evaluate R source text in the global environment inside :func:`in_r`.
+    """Evaluate R source text in the global environment inside :func:`interrupts.in_r`.
 
     Example:
         >>> evalr("R.version$major")[0]
@@ -440,18 +302,8 @@ def evalr(code: str) -> Any:
     """
     import rpy2.rinterface as ri
 
-    with _IN_R:
+    with interrupts.IN_R:
         return ri.evalr(code)
-
-
-def enter_python() -> None:
-    """Push a Python frame on the interrupt stack (export() does this around every entry)."""
-    _st.stack.append(_PY)
-
-
-def leave_python() -> None:
-    """Pop the frame pushed by :func:`enter_python`."""
-    _st.stack.pop()
 
 
 # --------------------------------------------------------------------------- object lifetime

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._args import whole_number
 from ..console import message
 from ..errors import MXTypeError, invalid_value
 from .persistence import save_model
@@ -75,7 +76,7 @@ def log_train_metric(period: int, logger: MetricLogger | None = None) -> Callabl
     Example:
         >>> logger = MetricLogger(); cb = log_train_metric(5, logger)
     """
-    period = _whole("period", period)
+    period = whole_number("period", period)
     if logger is not None and not isinstance(logger, MetricLogger):
         raise MXTypeError("Invalid mx.metric.logger.")
 
@@ -105,7 +106,8 @@ def log_speedometer(batch_size: int, frequency: int = 50) -> Callable:
     Example:
         >>> cb = log_speedometer(128, frequency=10)
     """
-    batch_size, frequency = _whole("batch.size", batch_size), _whole("frequency", frequency)
+    batch_size = whole_number("batch.size", batch_size)
+    frequency = whole_number("frequency", frequency)
 
     def callback(iteration, nbatch, env, verbose=True):
         count = env.count
@@ -134,7 +136,7 @@ def save_checkpoint(prefix: str, period: int = 1) -> Callable:
     Example:
         >>> cb = save_checkpoint("boston")   # writes boston-symbol.json, boston-0001.params...
     """
-    period = _whole("period", period)
+    period = whole_number("period", period)
     if not isinstance(prefix, str) or not prefix:
         raise invalid_value("prefix", prefix, "a non-empty file name prefix")
 
@@ -159,7 +161,7 @@ def early_stop(train_metric: float | None = None, eval_metric: float | None = No
         >>> cb = early_stop(bad_steps=3)     # patience of 3 epochs on the validation metric
     """
     if bad_steps is not None:
-        bad_steps = _whole("bad.steps", bad_steps)
+        bad_steps = whole_number("bad.steps", bad_steps)
     state = {"best_score": None, "best_iter": 1, "first": None}
 
     def worse(value, best):
@@ -193,10 +195,3 @@ def early_stop(train_metric: float | None = None, eval_metric: float | None = No
         return True
     callback.state = state  # exposed for exact resume
     return callback
-
-
-def _whole(arg: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or value != int(value) or value < 1:
-        raise invalid_value(arg, value, "a whole number >= 1")
-    return int(value)

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from .. import io
+from .._args import number, shown
 from ..errors import MXValueError, invalid_argument, invalid_shape, invalid_value
 from ..graph.roles import shared_names
 from ..graph.symbol import Symbol
@@ -149,27 +150,14 @@ def check_hyperparameters(kwargs: dict) -> None:
             raise invalid_value(key.replace("_", "."), float(value), "a finite number")
 
 
-def _whole(value) -> bool:
-    numeric = isinstance(value, (int, float, np.integer, np.floating))
-    return numeric and not isinstance(value, bool) and bool(np.isfinite(value)) \
-        and value == int(value)
-
-
-def _shown(value):
-    """R passes whole numbers as doubles: show 2.0 as 2, as R prints it."""
-    return int(value) if _whole(value) else value
-
-
 def check_rounds(begin_round, num_round) -> None:
     for arg, value in (("begin.round", begin_round), ("num.round", num_round)):
-        if not _whole(value):
-            raise invalid_value(arg, value, "a whole number")
+        number(arg, value, "a whole number", whole=True)
     if num_round < begin_round:
-        raise invalid_value("num.round", _shown(num_round),
-                            f"num.round >= begin.round ({_shown(begin_round)}); num.round is the "
+        raise invalid_value("num.round", shown(num_round),
+                            f"num.round >= begin.round ({shown(begin_round)}); num.round is the "
                             f"index of the last epoch, not a count")
 
 
 def check_batch_size(value) -> None:
-    if not _whole(value) or value < 1:
-        raise invalid_value("array.batch.size", _shown(value), "a whole number >= 1")
+    number("array.batch.size", value, "a whole number >= 1", low=1, whole=True, as_r=True)

@@ -50,17 +50,23 @@ def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -
     X = io.as_data(X, "X")
     if X.size == 0:
         raise MXValueError("Cannot predict on empty iterator")
-    if layout == "auto" and X.ndim == 2 and not _fits(model, X.shape[0]) \
-            and not _fits(model, X.shape[1]):
+    if layout == "auto" and X.ndim == 2 and not fits(model, X.shape[0]) \
+            and not fits(model, X.shape[1]):
         _check_features(model, X, "auto")
     if layout == "auto":
-        layout = io.select_layout_predict(X, lambda n: _fits(model, n))
+        layout = io.select_layout_predict(X, lambda n: fits(model, n))
     data = io.to_backend(X, layout)
     _check_features(model, X, layout)
     return io.init_iter(data, None, min(data.shape[0], batch_size), is_train=False)
 
 
-def _fits(model: FeedForwardModel, n_features: int) -> bool:
+def fits(model: FeedForwardModel, n_features: int) -> bool:
+    """Does data of shape ``(1, n_features)`` give the model's parameter shapes?
+
+    Example:
+        >>> fits(model, 13)   # doctest: +SKIP  (the Boston model takes 13 features)
+        True
+    """
     try:
         shapes = model.symbol.infer_shape(data=(1, n_features))
     except (MXShapeError, ValueError):
@@ -75,7 +81,7 @@ def _check_features(model: FeedForwardModel, X: np.ndarray, layout: str) -> None
     if X.ndim != 2:
         return
     n = X.shape[0] if layout == "colmajor" else X.shape[1]
-    if layout != "auto" and _fits(model, n):
+    if layout != "auto" and fits(model, n):
         return
     want = _expected_features(model)
     expected = (f"{want} features per sample, as the model was trained with"
@@ -93,5 +99,5 @@ def _check_features(model: FeedForwardModel, X: np.ndarray, layout: str) -> None
 def _expected_features(model: FeedForwardModel) -> int | None:
     """The one feature count the model accepts, found among its parameter extents."""
     sizes = sorted({d for v in model.arg_params.values() for d in v.shape})
-    fits = [n for n in sizes if _fits(model, n)]
-    return fits[0] if len(fits) == 1 else None
+    fitting = [n for n in sizes if fits(model, n)]
+    return fitting[0] if len(fitting) == 1 else None

@@ -143,7 +143,7 @@ def test_plot_method_draws_a_png(tmp_path):
 
 def test_descriptors_become_python_objects(tmp_path):
     out = run_py("""
-        class Closure:   # stands for rtrain.RCallback
+        class Closure:   # stands for callback_adapter.RCallback
             def __init__(self, closure):
                 self.closure = closure
             def __call__(self, iteration, nbatch, env):

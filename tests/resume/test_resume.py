@@ -20,8 +20,9 @@ from mxnet_r_compat.errors import (
 )
 from mxnet_r_compat.formats import atomic
 from mxnet_r_compat.formats.state_file import load_state, save_state, state_path
+from mxnet_r_compat.learn import random as random_mod
 from mxnet_r_compat.learn.optimizer import Optimizer
-from mxnet_r_compat.training import fit, resume
+from mxnet_r_compat.training import fit, restore, resume
 from mxnet_r_compat.training import model as model_mod
 
 from .common import OPTIMIZERS, VX, VY, X, Y, assert_same_weights, net, train, values
@@ -65,9 +66,9 @@ def test_each_restored_part_is_needed(part, prefix, monkeypatch):
     full = train(6)
     train(3, checkpoint=prefix)
     if part == "random stream":
-        monkeypatch.setattr(resume.rng_mod, "set_state", lambda state: None)
+        monkeypatch.setattr(random_mod, "set_state", lambda state: None)
     elif part == "iterator order":
-        monkeypatch.setattr(resume, "_restore_iterator", lambda *args: None)
+        monkeypatch.setattr(restore, "_restore_iterator", lambda *args: None)
     else:
         monkeypatch.setattr(Optimizer, "load_state_dict", lambda self, state: None)
     resumed = train(6, seed=99, resume=prefix)

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from ... import _args
 from ...errors import invalid_value
 
 MODES = ("auto", "min", "max")
@@ -135,19 +136,9 @@ def improves(value: float | None, best: float | None, maximize: bool, min_delta:
     return value > best + min_delta if maximize else value < best - min_delta
 
 
-def number(arg: str, value: Any, *, low: float | None = None, high: float | None = None,
-           whole: bool = False, allow_none: bool = False, expected: str = "") -> Any:
-    """Validate a numeric argument (R passes doubles: 3 arrives as 3.0)."""
-    if value is None and allow_none:
-        return None
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and math.isfinite(value))
-    ok = ok and (low is None or value >= low) and (high is None or value <= high)
-    ok = ok and (not whole or float(value).is_integer())
-    if not ok:
-        shown = int(value) if isinstance(value, float) and value.is_integer() else value
-        raise invalid_value(arg, shown, expected or "a number")  # R's 0 arrives as 0.0
-    return int(value) if whole else float(value)
+#: The shared numeric validator (_args.py), showing a whole double as R prints it: R passes 0
+#: as 0.0, and the message says ``patience=0``.
+number = partial(_args.number, as_r=True)
 
 
 def flag(arg: str, value: Any) -> bool:

@@ -106,7 +106,7 @@
 #' it (a `verbose` or `...` formal). Batch callbacks are called without it, as in MXNet R.
 #' Errors and interrupts are returned, never printed: the condition object for an error,
 #' `.mx_r_interrupt` for Ctrl-C. Python turns them into CallbackError / KeyboardInterrupt
-#' (rlib.invoke_callback, rtrain.RCallback).
+#' (rlib.invoke_callback, callback_adapter.RCallback).
 #'
 #' @param cb The callback, `function(iteration, nbatch, env, verbose)`.
 #' @param iteration Epoch number (1-based).
