@@ -31,21 +31,19 @@ import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import atomic_writer, resolve_path
-from .bounded_read import open_regular, read_exactly
+from .bounded_read import open_regular
+from .ndarray_reader import MAX_NDIM, BytesSource, FileSource, Reader, format_error
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
 V3_MAGIC = 0xF993FACA
-MAX_NDIM = 32
 MAX_ARRAYS = 100_000  # arrays in one file; a real model has at most a few thousand
 MAX_NAME_BYTES = 8 * 1024 * 1024  # all names of one file together
-_SMALL_READ = 64  # header fields are read as bytes, array data into a private buffer
 
 _DENSE, _ROW_SPARSE, _CSR, _UNDEFINED = 0, 1, 2, -1
 _SPARSE_NAMES = {_ROW_SPARSE: "row_sparse", _CSR: "csr"}
 _SPARSE_NUM_AUX = {_ROW_SPARSE: 1, _CSR: 2}
-_DEV_TYPES = {1, 2, 3, 5}  # cpu, gpu, cpu_pinned, cpu_shared
 _BFLOAT16 = 12
 # MXNet dtype flag -> (name, numpy dtype of the stored bytes, all little-endian).
 _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
@@ -178,7 +176,7 @@ def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], l
         ([array([0., 1., 2.], dtype=float32)], None)
     """
     resolved = resolve_path(path)
-    handle, size = open_regular(resolved, _format_error)
+    handle, size = open_regular(resolved, format_error)
     with handle:
         return read_ndarray_list(handle, size, resolved)
 
@@ -193,7 +191,7 @@ def read_ndarray_list(handle: BinaryIO, size: int, source: str,
         >>> read_ndarray_list(io.BytesIO(data), len(data), "<bytes>")
         ([array([1., 1.], dtype=float32)], None)
     """
-    return _parse(_Reader(_FileSource(handle, size, source), source))
+    return _parse(Reader(FileSource(handle, size, source), source))
 
 
 def loads_ndarray_list(data: bytes, source: str = "<bytes>",
@@ -208,7 +206,7 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
         >>> loads_ndarray_list(dumps_ndarray_list({"a": np.zeros(2, np.float32)}))
         ([array([0., 0.], dtype=float32)], ['a'])
     """
-    return _parse(_Reader(_BytesSource(memoryview(bytes(data))), source))
+    return _parse(Reader(BytesSource(memoryview(bytes(data))), source))
 
 
 def check_header(handle: BinaryIO, size: int, source: str) -> None:
@@ -220,15 +218,11 @@ def check_header(handle: BinaryIO, size: int, source: str) -> None:
         >>> data = dumps_ndarray_list([])
         >>> check_header(io.BytesIO(data), len(data), "<bytes>")
     """
-    _read_header(_Reader(_FileSource(handle, size, source), source))
+    _read_header(Reader(FileSource(handle, size, source), source))
     handle.seek(0)
 
 
-def _format_error(detail: str) -> ModelFileError:
-    return ModelFileError(f"Invalid NDArray file format: {detail}")
-
-
-def _parse(reader: _Reader) -> tuple[list[np.ndarray], list[str] | None]:
+def _parse(reader: Reader) -> tuple[list[np.ndarray], list[str] | None]:
     count = _read_header(reader)
     records = [_read_record(reader, index) for index in range(count)]
     names = _read_names(reader, count)
@@ -241,7 +235,7 @@ def _parse(reader: _Reader) -> tuple[list[np.ndarray], list[str] | None]:
     return [array for array, _ in records], names
 
 
-def _read_header(reader: _Reader) -> int:
+def _read_header(reader: Reader) -> int:
     """Magic, reserved word and array count; the count is bounded by the bytes left."""
     if reader.remaining < 24:
         raise reader.error(f"{reader.remaining} bytes are too few for the 24-byte header", 0)
@@ -256,7 +250,7 @@ def _read_header(reader: _Reader) -> int:
     return count
 
 
-def _read_names(reader: _Reader, count: int) -> list[str] | None:
+def _read_names(reader: Reader, count: int) -> list[str] | None:
     name_count = reader.u64()
     if name_count not in (0, count):
         raise reader.error(f"name count {name_count} is neither 0 nor the array count {count}")
@@ -277,7 +271,7 @@ def _read_names(reader: _Reader, count: int) -> list[str] | None:
     return names if name_count else None
 
 
-def _read_record(reader: _Reader, index: int) -> tuple[np.ndarray, str | None]:
+def _read_record(reader: Reader, index: int) -> tuple[np.ndarray, str | None]:
     """Read one array record; return (array, None) or (placeholder, sparse type name)."""
     start = reader.pos
     magic = reader.u32()
@@ -303,7 +297,7 @@ def _read_record(reader: _Reader, index: int) -> tuple[np.ndarray, str | None]:
     return _read_dense_data(reader, index, shape), None
 
 
-def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.ndarray:
+def _read_dense_data(reader: Reader, index: int, shape: tuple[int, ...]) -> np.ndarray:
     flag = reader.i32()
     if flag not in _DTYPES:
         raise reader.error(f"array {index} has unknown dtype flag {flag}")
@@ -320,7 +314,7 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
         return values.astype(np.float32, copy=not isinstance(raw, bytearray))
 
 
-def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
+def _skip_sparse(reader: Reader, index: int, stype: int) -> None:
     """Walk over a sparse record (layout of spec 15) so that the names can still be read."""
     storage_shape = reader.shape(index, numpy_shape=False)
     if reader.shape(index, numpy_shape=False) is None:
@@ -346,106 +340,3 @@ def _product(shape: tuple[int, ...]) -> int:
 
 def _empty() -> np.ndarray:
     return np.zeros((0,), dtype=np.float32)
-
-
-class _BytesSource:
-    """Bytes in memory, read by slicing (no copy)."""
-
-    def __init__(self, data: memoryview) -> None:
-        self.data = data
-        self.size = len(data)
-
-    def read(self, pos: int, size: int) -> memoryview:
-        return self.data[pos:pos + size]
-
-    def skip(self, size: int) -> None:
-        pass
-
-
-class _FileSource:
-    """An open regular file of known size, read forward in the order the parser asks."""
-
-    def __init__(self, handle: BinaryIO, size: int, path: str) -> None:
-        self.handle = handle
-        self.size = size
-        self.path = path
-
-    def read(self, pos: int, size: int) -> bytes | bytearray:
-        if size <= _SMALL_READ:
-            data = self.handle.read(size)
-            if len(data) == size:
-                return data
-        else:
-            return read_exactly(self.handle, size, _format_error, f"'{self.path}'")
-        raise _format_error(f"'{self.path}' ended at byte {pos + len(data)} of {self.size} "
-                            f"(it shrank while being read?)")
-
-    def skip(self, size: int) -> None:
-        self.handle.seek(size, os.SEEK_CUR)
-
-
-class _Reader:
-    """Bounds-checked little-endian reads from a source; every failure is a ModelFileError."""
-
-    def __init__(self, source: _BytesSource | _FileSource, name: str) -> None:
-        self.src = source
-        self.source = name
-        self.pos = 0
-
-    @property
-    def remaining(self) -> int:
-        return self.src.size - self.pos
-
-    def error(self, detail: str, offset: int | None = None) -> ModelFileError:
-        where = self.pos if offset is None else offset
-        return _format_error(f"{detail} (file '{self.source}', byte offset {where})")
-
-    def require(self, size: int, what: str) -> None:
-        if size > self.remaining:
-            raise self.error(f"{what} needs {size} bytes but only {self.remaining} remain")
-
-    def take(self, size: int, what: str) -> memoryview | bytes | bytearray:
-        self.require(size, what)
-        chunk = self.src.read(self.pos, size)
-        self.pos += size
-        return chunk
-
-    def skip(self, size: int, what: str) -> None:
-        self.require(size, what)
-        self.src.skip(size)
-        self.pos += size
-
-    def _unpack(self, fmt: str, what: str) -> int:
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt), what))[0]
-
-    def u32(self) -> int:
-        return self._unpack("<I", "a uint32")
-
-    def i32(self) -> int:
-        return self._unpack("<i", "an int32")
-
-    def u64(self) -> int:
-        return self._unpack("<Q", "a uint64")
-
-    def shape(self, index: int, numpy_shape: bool) -> tuple[int, ...] | None:
-        """Read a TShape (int32 ndim + int64 dims); None for an empty ("none") array.
-
-        ndim -1 is "unknown" in every version; ndim 0 is empty in V1/V2 but a
-        scalar (one element) in numpy-shape mode (V3).
-        """
-        start = self.pos
-        ndim = self.i32()
-        if ndim == -1 or (ndim == 0 and not numpy_shape):
-            return None
-        if not 0 <= ndim <= MAX_NDIM:
-            raise self.error(f"array {index} has ndim {ndim} (expected 0..{MAX_NDIM})", start)
-        dims = struct.unpack(f"<{ndim}q", self.take(8 * ndim, f"array {index} shape"))
-        if any(d < 0 for d in dims):
-            raise self.error(f"array {index} has a negative dimension in {dims}", start)
-        return dims
-
-    def context(self, index: int) -> None:
-        start = self.pos
-        dev_type, _dev_id = self.i32(), self.i32()
-        if dev_type not in _DEV_TYPES:
-            raise self.error(f"array {index} has unknown device type {dev_type}", start)

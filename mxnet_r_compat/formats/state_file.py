@@ -43,6 +43,7 @@ import numpy as np
 from ..errors import ModelFileError, invalid_value
 from .atomic import atomic_write_bytes, resolve_path
 from .bounded_read import check_json_cost, open_regular
+from .zip_bounds import check_directory_size
 
 FORMAT = "mxnet_r_compat.state"
 VERSION = 1
@@ -55,9 +56,6 @@ MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 DTYPES = frozenset({"<f4", "<f8", "<i8", "<i4", "|u1", "|b1"})
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 _DATE = (1980, 1, 1, 0, 0, 0)
-_EOCD = struct.Struct("<4s6xHI6x")  # signature, entries, central directory size
-_ZIP64_LOCATOR = struct.Struct("<4s4xQ4x")  # signature, offset of the ZIP64 record
-_ZIP64_RECORD = struct.Struct("<4s36xQ8x")  # signature, central directory size
 _TAGS = ("__array__", "__scalar__", "__bytes__", "__float__", "__tuple__", "__items__")
 
 
@@ -168,7 +166,7 @@ def _load(stream: BinaryIO, size: int, source: str,
         return ModelFileError(f"Invalid resume state file '{source}': {detail}")
 
     try:
-        _check_directory_size(stream, size, fail)
+        check_directory_size(stream, size, MAX_DIRECTORY_BYTES, fail)
         archive = zipfile.ZipFile(stream)
         members = _check_members(archive, size, fail)
         text = _read(archive, members, MANIFEST, MAX_MANIFEST_BYTES, fail)
@@ -187,42 +185,6 @@ def _load(stream: BinaryIO, size: int, source: str,
             struct.error, NotImplementedError, OverflowError, RuntimeError, TypeError) as exc:
         raise fail(f"{type(exc).__name__}: {exc}") from None
     return manifest, arrays
-
-
-def _check_directory_size(stream: BinaryIO, size: int, fail) -> None:
-    """Bound the central directory before zipfile reads it into memory.
-
-    The writer adds no archive comment, so the end-of-archive record is the file's last
-    22 bytes (preceded by the ZIP64 locator and record when the archive needed them).
-    """
-    if size < _EOCD.size:
-        raise fail(f"{size} bytes are too few for a zip archive")
-    stream.seek(size - _EOCD.size)
-    signature, entries, directory = _EOCD.unpack(stream.read(_EOCD.size))
-    if signature != b"PK\x05\x06":
-        raise fail("no end-of-archive record in its last 22 bytes (not a resume state file, "
-                   "or truncated)")
-    if directory == 0xFFFFFFFF or entries == 0xFFFF:
-        directory = _zip64_directory_size(stream, size, fail)
-    if directory > MAX_DIRECTORY_BYTES:
-        raise fail(f"its central directory has {directory} bytes, more than the limit of "
-                   f"{MAX_DIRECTORY_BYTES}")
-    stream.seek(0)
-
-
-def _zip64_directory_size(stream: BinaryIO, size: int, fail) -> int:
-    locator_at = size - _EOCD.size - _ZIP64_LOCATOR.size
-    if locator_at < 0:
-        raise fail("its ZIP64 end-of-archive locator is missing")
-    stream.seek(locator_at)
-    signature, record_at = _ZIP64_LOCATOR.unpack(stream.read(_ZIP64_LOCATOR.size))
-    if signature != b"PK\x06\x07" or record_at > locator_at - _ZIP64_RECORD.size:
-        raise fail("its ZIP64 end-of-archive locator is damaged")
-    stream.seek(record_at)
-    signature, directory = _ZIP64_RECORD.unpack(stream.read(_ZIP64_RECORD.size))
-    if signature != b"PK\x06\x06":
-        raise fail("its ZIP64 end-of-archive record is damaged")
-    return directory
 
 
 def _check_members(archive: zipfile.ZipFile, size: int, fail) -> dict[str, zipfile.ZipInfo]:

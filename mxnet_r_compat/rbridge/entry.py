@@ -31,7 +31,14 @@ from .export import error_message, register
 from .rdata import data_from_r, label_from_r
 from .renv import env_field_to_r
 from .rtrain import fit_from_r, predict_from_r
-from .rvalues import initializer_from_r, model_from_r, model_to_r, optimizer_from_r
+from .rvalues import (
+    initializer_from_r,
+    model_from_r,
+    model_to_r,
+    one_number,
+    one_string,
+    optimizer_from_r,
+)
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
@@ -171,7 +178,7 @@ def sym_load_json(text):
 
 @register("sym_load")
 def sym_load(filename):
-    return rsymbol.symbol_to_r(load(_one_string(filename, "filename")))
+    return rsymbol.symbol_to_r(load(one_string(filename, "filename")))
 
 
 # -- random numbers ---------------------------------------------------------------------------
@@ -243,33 +250,15 @@ def model_last():
 
 @register("model_save")
 def model_save(model, prefix, iteration):
-    persistence.save_model(model_from_r(model), _one_string(prefix, "prefix"),
-                           _one_number(iteration, "iteration"))
+    persistence.save_model(model_from_r(model), one_string(prefix, "prefix"),
+                           one_number(iteration, "iteration"))
     return None
 
 
 @register("model_load")
 def model_load(prefix, iteration):
-    return model_to_r(persistence.load_model(_one_string(prefix, "prefix"),
-                                             _one_number(iteration, "iteration")))
-
-
-def _one_string(x: Any, name: str) -> str:
-    """A character vector of length one (a file name), checked before any file is touched."""
-    if getattr(x, "typeof", None) != ri.RTYPES.STRSXP or len(x) != 1 or x[0] is ri.NA_Character:
-        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
-                           f"{convert.describe_r(x)}. Expected one file name (a character "
-                           f"string).")
-    return str(x[0])
-
-
-def _one_number(x: Any, name: str) -> Any:
-    """A numeric vector of length one, as a Python number (whole-number checks follow)."""
-    if getattr(x, "typeof", None) not in (ri.RTYPES.REALSXP, ri.RTYPES.INTSXP) or len(x) != 1 \
-            or x[0] is ri.NA_Integer or (x.typeof == ri.RTYPES.REALSXP and np.isnan(x[0])):
-        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
-                           f"{convert.describe_r(x)}. Expected a whole number such as 10.")
-    return x[0]
+    return model_to_r(persistence.load_model(one_string(prefix, "prefix"),
+                                             one_number(iteration, "iteration")))
 
 
 @register("nd_save")

@@ -37,7 +37,6 @@ from .base import (
     writable_problem,
 )
 
-
 _MANIFEST_LIMIT = 8 * 1024 * 1024  # a manifest is a few hundred bytes per kept checkpoint
 
 
