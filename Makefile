@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export LANG := C.UTF-8
 export RPY2_CFFI_MODE := API
 
-.PHONY: setup build test sanitize leakcheck demo demo-py bench bench-setup golden clean
+.PHONY: setup build lint test sanitize leakcheck demo demo-py bench bench-setup golden clean
 
 setup:
 	@bash tools/setup.sh
@@ -14,7 +14,12 @@ build: setup
 	$(VENV)/bin/pip install -q -e '.[r,dev]'
 	@touch $(VENV)/.mxnet_r_compat-installed
 
-test: setup
+# ruff (rules in pyproject.toml) and mypy on the whole package (it ships py.typed).
+lint: setup
+	$(VENV)/bin/ruff check mxnet_r_compat tests bench r_examples
+	$(VENV)/bin/mypy mxnet_r_compat
+
+test: setup lint
 	$(PY) -m pytest -q
 	@$(MAKE) --no-print-directory sanitize
 
@@ -33,7 +38,7 @@ demo: setup
 demo-py: setup
 	$(PY) r_examples/callback_function.py
 
-# Ours, a numpy baseline and real MXNet 1.9.1 side by side; ratios and issue 7's targets
+# Ours, a numpy baseline and real MXNet 1.9.1 side by side; ratios and the targets
 # (bench/run.py). The MXNet venv (.venv-mxnet) is made once by bench-setup.
 bench: setup bench-setup
 	$(PY) bench/run.py

@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, mlp_data, timed
 
 HERE = Path(__file__).resolve().parent
 f32 = np.float32
@@ -93,7 +93,7 @@ def callback(mx, spec: dict) -> dict:
     epochs, reps = spec["epochs"], spec["reps"]
 
     def cb(param):
-        name, value = param.eval_metric.get()
+        _, value = param.eval_metric.get()
         return value > 0
 
     metric = mx.metric.create("rmse")

@@ -10,6 +10,8 @@ other initial weights): it is a speed reference, checked only to learn.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 f32 = np.float32
@@ -29,7 +31,7 @@ def train_mlp(X: np.ndarray, y: np.ndarray, batch: int, epochs: int = 1, lr: flo
     """784-128(relu)-64(relu)-10 softmax; returns (weights, mean batch accuracy)."""
     rs = np.random.default_rng(seed)
     sizes = [X.shape[1], *hidden, classes]
-    W = [rs.uniform(-0.01, 0.01, (o, i)).astype(f32) for i, o in zip(sizes, sizes[1:])]
+    W = [rs.uniform(-0.01, 0.01, (o, i)).astype(f32) for i, o in itertools.pairwise(sizes)]
     b = [np.zeros(o, f32) for o in sizes[1:]]
     vW, vb = [np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]
     order = rs.permutation(X.shape[0])

@@ -11,7 +11,7 @@ after a warm-up; the machine's load is recorded before and after each workload,
 because the 2 cores are shared. Ours and numpy use --threads BLAS threads
 (default 1: a shared 2-core machine punishes a second BLAS thread whenever the other
 core is busy). MXNet runs with its defaults and again with one thread
-(OMP_NUM_THREADS=1), and the faster of the two is the baseline. Targets (issue 7) are
+(OMP_NUM_THREADS=1), and the faster of the two is the baseline. Targets (bench/RESULTS.md) are
 checked on ratios measured in this run; nothing here is a test, and `make test`
 asserts no timings.
 """
@@ -169,7 +169,8 @@ def run(args) -> dict:
                  "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])}
     export_boston()
     env = ours_env(args.threads)
-    say = (lambda *a: print(*a, file=sys.stderr, flush=True))
+    def say(*a):
+        print(*a, file=sys.stderr, flush=True)
 
     say("tutorial: per-epoch time (Boston, FC(1), batch 20, validation every epoch)")
     tut = {"ours": worker(OURS_PY, "workloads.py", {"impl": "ours", "workload": "tutorial",

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from common import boston, mlp_data, timed  # noqa: E402 (bench/ is on sys.path)
+from common import boston, mlp_data, timed
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

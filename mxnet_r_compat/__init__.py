@@ -13,7 +13,7 @@ from typing import Any
 
 from ._version import __version__
 
-__all__ = ["mx", "__version__"]
+__all__ = ["__version__", "mx"]
 
 
 def __getattr__(name: str) -> Any:

@@ -23,7 +23,7 @@ ctypes.CDLL(
 
 from ._native import ffi, lib  # noqa: E402  (must follow the BLAS preload)
 
-__all__ = ["ffi", "lib", "fptr", "check", "NULL"]
+__all__ = ["NULL", "check", "ffi", "fptr", "lib"]
 
 NULL = ffi.NULL
 

@@ -44,7 +44,8 @@ def _r_double(x: float) -> str:
     digits = mantissa.replace("-", "").replace(".", "").rstrip("0") or "0"
     nsig, exp = len(digits), int(exp_text)
     sci_mantissa = digits[0] + ("." + digits[1:] if nsig > 1 else "")
-    sci = ("-" if x < 0 else "") + sci_mantissa + "e" + ("-" if exp < 0 else "+") + "%02d" % abs(exp)
+    sign = "-" if x < 0 else ""
+    sci = sign + sci_mantissa + "e" + ("-" if exp < 0 else "+") + "%02d" % abs(exp)
     decimals = max(0, nsig - 1 - exp)
     fixed = "%.*f" % (decimals, x)
     return fixed if len(fixed) <= len(sci) else sci

@@ -70,7 +70,7 @@ def invalid_value(arg: str, received: object, expected: str) -> MXValueError:
     Example:
         >>> str(invalid_value("momentum", -0.1, "0 <= momentum < 1"))
         'Invalid value for argument `momentum`. Received: momentum=-0.1. Expected 0 <= momentum < 1.'
-    """
+    """  # noqa: E501 (a doctest output is one line)
     return MXValueError(
         f"Invalid value for argument `{arg}`. Received: {arg}={received!r}. Expected {expected}."
     )
@@ -97,7 +97,7 @@ class CheckpointWriteError(MXError, OSError):
         >>> raise CheckpointWriteError("Cannot write '/ro/model-0001.params': Read-only file system")
         Traceback (most recent call last):
         mxnet_r_compat.errors.CheckpointWriteError: Cannot write '/ro/model-0001.params': ...
-    """
+    """  # noqa: E501 (a doctest output is one line)
 
     def __str__(self) -> str:
         # OSError would print "[Errno N] strerror: 'filename'" once errno is set.
@@ -113,7 +113,7 @@ def invalid_argument(arg: str, received: str, expected: str) -> MXValueError:
         >>> str(invalid_argument("X", "a 20 x 3 matrix with 1 NA/NaN value (row 4, column 2)",
         ...                      "finite numbers"))
         'Invalid value for argument `X`. Received: a 20 x 3 matrix with 1 NA/NaN value (row 4, column 2). Expected finite numbers.'
-    """
+    """  # noqa: E501 (a doctest output is one line)
     return MXValueError(f"Invalid value for argument `{arg}`. Received: {received}. "
                         f"Expected {expected}.")
 
@@ -124,6 +124,6 @@ def invalid_shape(arg: str, received: str, expected: str) -> MXShapeError:
     Example:
         >>> str(invalid_shape("y", "15 labels", "one label per sample of X (20 samples)"))
         'Invalid value for argument `y`. Received: 15 labels. Expected one label per sample of X (20 samples).'
-    """
+    """  # noqa: E501 (a doctest output is one line)
     return MXShapeError(f"Invalid value for argument `{arg}`. Received: {received}. "
                         f"Expected {expected}.")

@@ -1,4 +1,4 @@
-# Callbacks beyond MXNet R (issue 8) on BostonHousing:
+# Callbacks beyond MXNet R (docs/CALLBACKS.md) on BostonHousing:
 #   early stopping that restores the best epoch, the 3 best checkpoints, a CSV log,
 #   a progress bar, and the learning curves saved to a PNG.
 # Run: .venv/bin/mxnet-rscript r_examples/callbacks_beyond.R [OUTPUT_DIR]

@@ -1,4 +1,4 @@
-"""Callbacks beyond MXNet R (issue 8) on BostonHousing, in Python.
+"""Callbacks beyond MXNet R (docs/CALLBACKS.md) on BostonHousing, in Python.
 
 Early stopping that restores the best epoch, the 3 best checkpoints, a CSV log, a
 progress bar, and the learning curves saved to a PNG (needs matplotlib).

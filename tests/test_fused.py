@@ -4,7 +4,7 @@ The fused path must be an exact replacement: for every network, optimizer,
 metric, device count and data layout it accepts, training gives bit-identical
 weights, metric histories, optimizer counters, iterator state and env fields,
 and it raises the same errors. Each comparison runs the same training twice,
-once with the fused path switched off (``slow`` fixture). Plus the C pieces on
+once with the fused path switched off (``fused.enabled(False)``). Plus the C pieces on
 their own: the graph against the Python kernels and against finite
 differences, numpy-exact metrics, the finiteness scan and the update dispatch.
 """
@@ -18,7 +18,7 @@ import pytest
 
 from mxnet_r_compat import mx
 from mxnet_r_compat._lib import NativeError, ffi, fptr, lib
-from mxnet_r_compat.engine import devices, fused
+from mxnet_r_compat.engine import fused
 from mxnet_r_compat.engine.executor import simple_bind
 from mxnet_r_compat.io import ArrayIter
 from mxnet_r_compat.learn import metric as metric_mod
@@ -50,17 +50,6 @@ def data():
     X = rs.standard_normal((203, 7)).astype(f32)
     y = rs.integers(0, 5, 203).astype(f32)
     return X, y
-
-
-@pytest.fixture
-def slow(monkeypatch):
-    """Switch the fused path off (the trainer then runs kernel by kernel, as before)."""
-    def off():
-        monkeypatch.setattr(fused.FusedEpochs, "create", classmethod(lambda cls, t: None))
-        monkeypatch.setattr(devices.DeviceGroup, "fused_plan", lambda self, opt=None: None)
-        import mxnet_r_compat.engine.executor as ex_mod
-        monkeypatch.setattr(ex_mod, "_compile", lambda *a: None)
-    return off
 
 
 def record_training(net, X, y, *, seed=3, **kw):
@@ -110,10 +99,10 @@ def assert_same(a, b, path="run"):
         assert a == b or (a != a and b != b), f"{path}: {a!r} != {b!r}"
 
 
-def compare(slow, net_fn, X, y, **kw):
+def compare(net_fn, X, y, **kw):
     fast = record_training(net_fn(), X, y, **kw)
-    slow()
-    ref = record_training(net_fn(), X, y, **kw)
+    with fused.enabled(False):
+        ref = record_training(net_fn(), X, y, **kw)
     assert_same(fast, ref)
     return fast
 
@@ -146,49 +135,49 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_training_is_bit_identical_to_the_per_kernel_path(slow, data, case):
+def test_training_is_bit_identical_to_the_per_kernel_path(data, case):
     net_fn, kw = CASES[case]
     X, y = data
     if "eval_metric" in kw and "optimizer" not in kw:
         kw = {**kw, "eval_data": {"data": X[:61], "label": y[:61]}}
-    compare(slow, net_fn, X, y, **kw)
+    compare(net_fn, X, y, **kw)
 
 
 @pytest.mark.parametrize("metric", ["rmse", "mse", "mae"])
 @pytest.mark.parametrize("head", ["LinearRegressionOutput", "LogisticRegressionOutput",
                                   "MAERegressionOutput"])
-def test_regression_heads_and_metrics(slow, data, metric, head):
+def test_regression_heads_and_metrics(data, metric, head):
     X, _ = data
     Y = np.random.default_rng(1).uniform(0, 1, (203, 3)).astype(f32)
-    compare(slow, lambda: mlp("tanh", out=3, head=head), X, Y, num_round=2,
+    compare(lambda: mlp("tanh", out=3, head=head), X, Y, num_round=2,
             array_batch_size=24, learning_rate=0.1, momentum=0.5,
             eval_metric=getattr(mx.metric, metric), eval_data={"data": X[:50], "label": Y[:50]})
 
 
-def test_dropout_draws_the_same_masks(slow, data):
+def test_dropout_draws_the_same_masks(data):
     X, y = data
-    compare(slow, lambda: mlp(dropout=0.4), X, y, num_round=2, array_batch_size=16,
+    compare(lambda: mlp(dropout=0.4), X, y, num_round=2, array_batch_size=16,
             eval_metric=mx.metric.accuracy, ctx=[mx.cpu(0), mx.cpu(1)],
             eval_data={"data": X[:40], "label": y[:40]})
 
 
 @pytest.mark.parametrize("layout", ["float64 rows", "float32 columns (R matrix)",
                                     "float64 columns", "3-d data"])
-def test_data_is_read_in_place_whatever_its_layout(slow, data, layout):
+def test_data_is_read_in_place_whatever_its_layout(data, layout):
     X, y = data
     kw = dict(num_round=2, array_batch_size=16, eval_metric=mx.metric.accuracy)
     if layout == "float64 rows":
-        compare(slow, mlp, X.astype(np.float64), y, **kw)
+        compare(mlp, X.astype(np.float64), y, **kw)
     elif layout == "3-d data":
         X3 = np.random.default_rng(2).standard_normal((203, 2, 4)).astype(f32)
-        compare(slow, lambda: mlp(flatten=True), X3, y, **kw)
+        compare(lambda: mlp(flatten=True), X3, y, **kw)
     else:
         dtype = f32 if layout.startswith("float32") else np.float64
         XF = np.asfortranarray(X.astype(dtype))  # (samples, features) seen as an R matrix
-        compare(slow, mlp, XF, y, **kw)
+        compare(mlp, XF, y, **kw)
 
 
-def test_padding_when_every_batch_is_short(slow, data):
+def test_padding_when_every_batch_is_short(data):
     """An ArrayIter with a batch larger than the data: each batch keeps buffer rows."""
     X, y = data
 
@@ -198,18 +187,18 @@ def test_padding_when_every_batch_is_short(slow, data):
         return record_training(mlp(), it, None, num_round=3, learning_rate=0.1,
                                eval_metric=mx.metric.accuracy)
     fast = run()
-    slow()
-    assert_same(fast, run())
+    with fused.enabled(False):
+        assert_same(fast, run())
 
 
-def test_chunked_runs_keep_the_padding_rule(slow, data, monkeypatch):
+def test_chunked_runs_keep_the_padding_rule(data, monkeypatch):
     """Runs cut into chunks of 2 batches (203 = 12 * 16 + 11: the last batch is short)."""
     X, y = data
     monkeypatch.setattr(fused, "CHUNK_SAMPLES", 32)
-    compare(slow, mlp, X, y, num_round=2, array_batch_size=16, learning_rate=0.1,
+    compare(mlp, X, y, num_round=2, array_batch_size=16, learning_rate=0.1,
             eval_metric=mx.metric.accuracy)
     monkeypatch.setattr(fused, "CHUNK_SAMPLES", 16 * 11)  # a chunk would start at the last batch
-    compare(slow, mlp, X, y, num_round=2, array_batch_size=16, learning_rate=0.1)
+    compare(mlp, X, y, num_round=2, array_batch_size=16, learning_rate=0.1)
 
 
 def test_the_fused_path_is_taken(data, monkeypatch):
@@ -227,6 +216,18 @@ def test_the_fused_path_is_taken(data, monkeypatch):
     assert runs == [13, 2, 13, 2]  # per epoch: 13 training batches, 2 validation batches
 
 
+def test_the_switch_turns_the_fused_path_off_and_back_on(data, monkeypatch):
+    X, y = data
+    monkeypatch.setattr(fused.Plan, "run", lambda *a: pytest.fail("fused run while off"))
+    with fused.enabled(False):
+        assert not fused.is_enabled()
+        record_training(mlp(), X, y, num_round=1, array_batch_size=16,
+                        eval_metric=mx.metric.accuracy)
+        assert simple_bind(mlp(), {"data": (4, 7)}).graph is None
+    assert fused.is_enabled()
+    assert simple_bind(mlp(), {"data": (4, 7)}).graph is not None
+
+
 def test_batch_callbacks_and_custom_metrics_keep_the_per_batch_loop(data, monkeypatch):
     X, y = data
     monkeypatch.setattr(fused.Plan, "run", lambda *a: pytest.fail("fused run with a callback"))
@@ -238,20 +239,20 @@ def test_batch_callbacks_and_custom_metrics_keep_the_per_batch_loop(data, monkey
     record_training(mlp(), X, y, num_round=1, array_batch_size=50, eval_metric=custom)
 
 
-def test_an_lr_scheduler_keeps_per_update_calls(slow, data):
+def test_an_lr_scheduler_keeps_per_update_calls(data):
     X, y = data
     sched = lambda: mx.lr_scheduler.FactorScheduler(step=3, factor=0.5)  # noqa: E731
     fast = record_training(mlp(), X, y, num_round=2, array_batch_size=32, learning_rate=0.1,
                            lr_scheduler=sched(), eval_metric=mx.metric.accuracy,
                            eval_data={"data": X[:40], "label": y[:40]})
-    slow()
-    ref = record_training(mlp(), X, y, num_round=2, array_batch_size=32, learning_rate=0.1,
-                          lr_scheduler=sched(), eval_metric=mx.metric.accuracy,
-                          eval_data={"data": X[:40], "label": y[:40]})
+    with fused.enabled(False):
+        ref = record_training(mlp(), X, y, num_round=2, array_batch_size=32, learning_rate=0.1,
+                              lr_scheduler=sched(), eval_metric=mx.metric.accuracy,
+                              eval_data={"data": X[:40], "label": y[:40]})
     assert_same(fast, ref)
 
 
-def test_a_bad_class_label_fails_at_the_same_batch_with_the_same_message(slow, data):
+def test_a_bad_class_label_fails_at_the_same_batch_with_the_same_message(data):
     X, y = data
     y = y.copy()
     y[100] = 7  # 5 classes
@@ -262,15 +263,15 @@ def test_a_bad_class_label_fails_at_the_same_batch_with_the_same_message(slow, d
         nb = []
         with pytest.raises(NativeError) as err:
             fit.create(mlp(), it, None, num_round=1, verbose=False,
-                             train_end_callback=lambda i, n, env: nb.append(env.nbatch))
+                       train_end_callback=lambda i, n, env: nb.append(env.nbatch))
         return str(err.value), nb
     fast = run()
-    slow()
-    assert fast == run()
+    with fused.enabled(False):
+        assert fast == run()
     assert "SoftmaxOutput backward" in fast[0] and fast[1] == [6]  # batch 7 failed
 
 
-def test_nonfinite_stop_is_the_same(slow, data):
+def test_nonfinite_stop_is_the_same(data):
     X, y = data
 
     def run():
@@ -278,14 +279,14 @@ def test_nonfinite_stop_is_the_same(slow, data):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             m = fit.create(mlp(head="LinearRegressionOutput", out=1), X, y * 1e18,
-                                 num_round=3, array_batch_size=16, learning_rate=10.0,
-                                 momentum=0.9, verbose=False, array_layout="rowmajor",
-                                 eval_metric=mx.metric.rmse)
+                           num_round=3, array_batch_size=16, learning_rate=10.0,
+                           momentum=0.9, verbose=False, array_layout="rowmajor",
+                           eval_metric=mx.metric.rmse)
         msgs = [str(w.message) for w in caught if "non-finite" in str(w.message)]
         return {k: v.copy() for k, v in m.arg_params.items()}, msgs
     fast = run()
-    slow()
-    ref = run()
+    with fused.enabled(False):
+        ref = run()
     assert fast[1] and fast[1] == ref[1]
     assert_same(fast[0], ref[0])
 
@@ -463,7 +464,7 @@ def test_array_iter_gathers_in_c_as_numpy_would(layout):
     assert it.c_batches() is not None
     ref_d = np.zeros((5, *np.shape(data)[1:]), f32)
     ref_l = np.zeros((5, 2), f32)
-    for epoch in range(2):
+    for _ in range(2):
         it.reset()
         for b in range(5):
             assert it.iter_next()

@@ -2,8 +2,8 @@
 
 Each reference below re-states the formula of native/optimizer.h in numpy
 float32, operation by operation in the order the header writes it, and is run
-for several steps in a row with the state carried over. The spec's test
-vectors (shared/spec/MXNET_R_API.md, section 8, from MXNet R-package
+for several steps in a row with the state carried over. The check
+values of docs/MXNET_R_BEHAVIOUR.md, "Optimizers" (from MXNet R-package
 tests/testthat) pin the R-visible numbers: one FullyConnected unit without
 bias, x = (1,2),(3,4),(5,6), y = (5,11,16), w = (1.1,1.8),
 LinearRegressionOutput, rescale = 1, lr = 1, each optimizer's R defaults.
@@ -33,7 +33,8 @@ SPECS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "rmspropalex": ("mxc_rmspropalex_update", ("s", "gbar", "delta"),
                     ("lr", "gamma1", "gamma2", "eps", "wd", "rescale", "clip")),
     "adagrad": ("mxc_adagrad_update", ("h",), ("lr", "eps", "wd", "rescale", "clip")),
-    "adadelta": ("mxc_adadelta_update", ("acc_g", "acc_d"), ("rho", "eps", "wd", "rescale", "clip")),
+    "adadelta": ("mxc_adadelta_update", ("acc_g", "acc_d"),
+                 ("rho", "eps", "wd", "rescale", "clip")),
 }
 
 # Valid hyper-parameters, used where a test varies only one of them.
@@ -210,7 +211,7 @@ def test_clip_zero_zeroes_the_gradient_and_inf_disables_clipping() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# spec section 8 test vectors
+# docs/MXNET_R_BEHAVIOUR.md, "Optimizers" test vectors
 
 X = np.array([[1, 2], [3, 4], [5, 6]], f32)
 Y = np.array([5, 11, 16], f32)

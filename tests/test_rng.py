@@ -1,6 +1,7 @@
 """The RNG (native/rng.c) and the BLAS door (native/blas.c).
 
-RNG oracles: MXNet R's documented values for mx.set.seed(0) (spec section 10),
+RNG oracles: MXNet R's documented values for mx.set.seed(0) (docs/MXNET_R_BEHAVIOUR.md,
+"Initializers, contexts and random numbers"),
 an independent pure-Python MT19937 (init_genrand seeding as std::mt19937), the
 C++ standard's check value (the 10000th output of a default-seeded
 std::mt19937 is 4123659995), and numpy float32 re-statements of libstdc++'s

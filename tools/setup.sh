@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # r-base-dev gives R's headers and link libraries, so rpy2 builds in API mode
-# (r-base-core alone falls back to the slower ABI mode; shared notes 1.2-1.3).
+# (r-base-core alone falls back to the slower ABI mode; docs/RBRIDGE.md, "Installing rpy2").
 APT_PACKAGES=(r-base-core r-base-dev r-cran-mlbench libpcre2-dev python3-venv)
 # gcc's AddressSanitizer/UBSan runtimes for `make sanitize` (tools/sanitize.sh preloads them;
 # they come with gcc, listed so that a missing one is installed rather than failing there).

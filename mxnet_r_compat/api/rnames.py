@@ -122,7 +122,10 @@ def _attach(root: Namespace, dotted: str, obj: Any) -> None:
     parts = dotted.split(".")[1:]
     node: Any = root
     for i, part in enumerate(parts[:-1]):
-        child = node._children.get(part) if isinstance(node, Namespace) else getattr(node, part, None)
+        if isinstance(node, Namespace):
+            child = node._children.get(part)
+        else:
+            child = getattr(node, part, None)
         if child is None:
             child = Namespace("mx." + ".".join(parts[: i + 1]))
             node._children[part] = child

@@ -30,7 +30,7 @@ def cpu(dev_id: int = 0) -> Context:
     Example:
         >>> [cpu(0), cpu(1)]
         [Context(device='cpu', device_id=0, device_typeid=1), Context(device='cpu', device_id=1, device_typeid=1)]
-    """
+    """  # noqa: E501 (a doctest output is one line)
     return Context("cpu", int(dev_id), 1)
 
 

@@ -1,4 +1,5 @@
-"""The devices of one training run: executors, one per slice of the batch (spec 2.1).
+"""The devices of one training run: executors, one per slice of the batch
+(docs/MXNET_R_BEHAVIOUR.md, "Devices").
 
 This is the hot path of training. A :class:`DeviceGroup` binds one executor
 per non-empty device slice, copies a batch in, runs forward and backward
@@ -54,16 +55,18 @@ class DeviceGroup:
         args = symbol.arguments()
         # (argument position, name) of each trained parameter: MXNet's updater indices.
         self.param_index = [(args.index(n), n) for n in self.execs[0].grad_arrays]
-        self._plan: Plan | None | bool = None  # False: some node has no C step
+        self._plan: Plan | None = None
+        self._plan_checked = False  # True once we know whether every node has a C step
         self._loads: dict[tuple, tuple[list, list]] = {}
         self._metric_setup: tuple | None = None  # (metric, label name, _metric_plan's answer)
 
     def fused_plan(self, optimizer: Optimizer | None = None) -> Plan | None:
         """The C plan of these executors (fused.py), with ``optimizer``'s updates when it
         is given and they can run in C; None when the network or the updates cannot."""
+        if not self._plan_checked:
+            self._plan = Plan(self) if Plan.possible(self) else None
+            self._plan_checked = True
         if self._plan is None:
-            self._plan = Plan(self) if Plan.possible(self) else False
-        if self._plan is False:
             return None
         if optimizer is not None and not self._plan.set_optimizer(optimizer):
             return None
@@ -158,7 +161,8 @@ class DeviceGroup:
         for ex in self.execs:
             preds.append(ex.outputs[0])
             labels.append(ex.arg_arrays[label_name] if label_name else None)
-            state = metric.update(labels[-1], preds[-1], state)
+            # A network without a label has no metric (training/checks.py io_shapes).
+            state = metric.update(labels[-1], preds[-1], state)  # type: ignore[arg-type]
         return state, preds, labels
 
     def _metric_in_c(self, metric: Metric, state, label_name: str | None):
@@ -172,6 +176,7 @@ class DeviceGroup:
         if how is None:
             return None
         kind, width, preds, labels = how
+        assert self._plan is not None  # _metric_plan answers only when there is a plan
         self._plan.bind_io("data", label_name, width)
         out = self._plan.metric(kind, state)
         return None if out is None else (out, list(preds), list(labels))

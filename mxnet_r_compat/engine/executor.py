@@ -23,6 +23,7 @@ from ..graph.shape_inference import infer_node_shapes
 from ..graph.symbol import Node, Symbol
 from ..learn import random
 from ..ops import Binding, Kernel, Shape, get_op
+from . import fused
 
 
 def _zeros(shape: Shape) -> np.ndarray:
@@ -43,7 +44,8 @@ class Executor:
         >>> from mxnet_r_compat import mx
         >>> net = mx.symbol.LinearRegressionOutput(
         ...     mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden=1))
-        >>> ex = simple_bind(net, {"data": (4, 3)}, no_grad={"data", "linearregressionoutput0_label"})
+        >>> ex = simple_bind(net, {"data": (4, 3)},
+        ...                  no_grad={"data", "linearregressionoutput0_label"})
         >>> ex.forward(is_train=True); ex.backward()      # doctest: +SKIP
     """
 
@@ -72,7 +74,8 @@ class Executor:
         self._grad_buffers += list(self.grad_arrays.values())
         self._set_head_grads()
         self.outputs = [self._entry(n, i) for n, i in symbol.outputs_]
-        self.graph = _compile(self._kernels, self._grad_buffers, self._head_grads)
+        self.graph = _compile(self._kernels, self._grad_buffers, self._head_grads) \
+            if fused.is_enabled() else None
         self._failed = ffi.new("int64_t *")
         self._last_train = False
 
@@ -92,7 +95,8 @@ class Executor:
 
     def _entry(self, node: Node, index: int) -> np.ndarray:
         if node.op is None:
-            return self.arg_arrays.get(node.name, self.aux_arrays.get(node.name))
+            arrays = self.arg_arrays if node.name in self.arg_arrays else self.aux_arrays
+            return arrays[node.name]
         return self._node_out[id(node)][index]
 
     def _entry_grad(self, node: Node, index: int) -> np.ndarray | None:
@@ -101,6 +105,7 @@ class Executor:
         return self._node_grad[id(node)][index]
 
     def _bind(self, node: Node) -> Kernel:
+        assert node.op is not None  # only operator nodes are bound
         op = get_op(node.op)
         p = node.params
         n_args = len(op.arguments(p))

@@ -1,4 +1,4 @@
-"""The fused training path (issue 7): a batch, or a run of batches, in one C call.
+"""The fused training path (docs/ARCHITECTURE.md): a batch, or a run of batches, in one C call.
 
 :class:`Plan` ties a :class:`~mxnet_r_compat.devices.DeviceGroup`'s compiled
 graphs (one per device), the gradient sum over devices and the optimizer's
@@ -9,7 +9,8 @@ gathered in C straight from the iterator's source array (float32 or float64,
 any strides: an R matrix is read in place), and a built-in metric is computed
 in C, bit-identical to its numpy definition.
 
-What stays exactly as in the per-batch loop (spec 4 and 4.1): the order of
+What stays exactly as in the per-batch loop (docs/MXNET_R_BEHAVIOUR.md, "Training loop" and
+"Callback environment"): the order of
 forward, backward, sum, updates and metric; the padded last batch (its extra
 rows are those the previous batch left); the optimizer's counters and state;
 and what ``env`` holds when the run ends (``nbatch``, ``train.metric``,
@@ -19,6 +20,8 @@ is cut into chunks so Ctrl-C is seen within a fraction of a second.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -27,6 +30,39 @@ from .._lib import check, ffi, fptr, lib
 from ..io import ArrayIter
 
 CHUNK_SAMPLES = 16384  # samples per C call in a run: bounds how late Ctrl-C is seen
+
+_enabled = [True]
+
+
+def is_enabled() -> bool:
+    """Whether networks bound from now on may use the fused C path (see :func:`enabled`).
+
+    Example:
+        >>> is_enabled()
+        True
+    """
+    return _enabled[0]
+
+
+@contextmanager
+def enabled(on: bool) -> Iterator[None]:
+    """Switch the fused C path on or off for the networks bound inside the block.
+
+    Off, every network runs kernel by kernel, one Python call per operator and batch (the
+    reference the fused path must match bit for bit, and a way to rule it out when debugging).
+    The setting is read when a network is bound (training start, prediction); the previous
+    setting comes back when the block ends.
+
+    Example:
+        >>> with enabled(False):
+        ...     model = create(net, X, y, num_round=1)   # doctest: +SKIP  (kernel by kernel)
+    """
+    before = _enabled[0]
+    _enabled[0] = bool(on)
+    try:
+        yield
+    finally:
+        _enabled[0] = before
 
 
 class Plan:
@@ -58,7 +94,7 @@ class Plan:
         self._info = ffi.new("int64_t[]", lib.MXC_RUN_INFO)
         self._metric_state = ffi.new("double[2]")
         self.io: tuple[str, str | None] | None = None
-        self.optimizer = None
+        self.optimizer: Any = None  # an Optimizer once set_optimizer() accepted one
         self._opt_key: Any = None
         self._quick: Any = None
         if optimizer is not None:
@@ -88,8 +124,8 @@ class Plan:
         kind, hp = spec
         ups = ffi.new("mxc_update[]", max(1, len(states)))
         k = 0
-        for d, ex in enumerate(execs):
-            for i, n in index:
+        for ex in execs:
+            for _, n in index:
                 u, st = ups[k], states[k]
                 u.kind, u.n = kind, ex.arg_arrays[n].size
                 u.w, u.g = fptr(ex.arg_arrays[n], writable=True), fptr(ex.grad_arrays[n])

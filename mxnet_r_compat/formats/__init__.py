@@ -13,17 +13,10 @@ failed writes raise :class:`~mxnet_r_compat.errors.CheckpointWriteError`.
 
 from .atomic import atomic_write_bytes, atomic_writer
 from .model_files import dumps_params, load_params, loads_params, params_path, save_params
-from .ndarray_file import (
-                           dumps_ndarray_list,
-                           load_ndarray_list,
-                           loads_ndarray_list,
-                           save_ndarray_list,
-)
+from .ndarray_file import (dumps_ndarray_list, load_ndarray_list, loads_ndarray_list,
+                           save_ndarray_list)
 from .symbol_json import dump_symbol_json, parse_symbol_json
 
-__all__ = [
-    "atomic_write_bytes", "atomic_writer",
-    "dump_symbol_json", "parse_symbol_json",
-    "dumps_ndarray_list", "load_ndarray_list", "loads_ndarray_list", "save_ndarray_list",
-    "dumps_params", "load_params", "loads_params", "params_path", "save_params",
-]
+__all__ = ["atomic_write_bytes", "atomic_writer", "dump_symbol_json", "dumps_ndarray_list",
+           "dumps_params", "load_ndarray_list", "load_params", "loads_ndarray_list",
+           "loads_params", "params_path", "parse_symbol_json", "save_ndarray_list", "save_params"]

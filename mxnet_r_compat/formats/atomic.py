@@ -18,8 +18,8 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Sequence
-from typing import IO, Iterator
+from collections.abc import Iterator, Sequence
+from typing import IO
 
 from ..errors import CheckpointWriteError, invalid_value
 
@@ -219,18 +219,14 @@ def _target_mode(target: str) -> int | None:
 
 def _chmod_quietly(fd: int, mode: int) -> None:
     """Give the temporary file the old target's permissions; best effort."""
-    try:
+    with contextlib.suppress(OSError):
         os.fchmod(fd, mode)
-    except OSError:
-        pass
 
 
 def _remove_quietly(temp_path: str) -> None:
     """Delete the temporary file if it still exists."""
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(temp_path)
-    except OSError:
-        pass
 
 
 def _fsync_directory(directory: str) -> None:

@@ -19,6 +19,7 @@ docs/RELIABILITY.md ("Hostile files") lists the cases and their bounds.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Callable
@@ -47,7 +48,7 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def open_regular(path: str, fail: Fail) -> tuple[BinaryIO, int]:
+def open_regular(path: str, fail: Fail) -> tuple[io.BufferedReader, int]:
     """Open ``path`` for reading if it is a regular file; return ``(handle, size)``.
 
     Args:
@@ -106,14 +107,13 @@ def read_at_most(path: str, limit: int, fail: Fail, what: str = "the file") -> b
     return data
 
 
-def read_exactly(handle: BinaryIO, size: int, fail: Fail, what: str) -> bytearray:
+def read_exactly(handle: io.BufferedIOBase, size: int, fail: Fail, what: str) -> bytearray:
     """Read ``size`` bytes into a new (writable) buffer; a short read calls ``fail``.
 
     The caller has already checked ``size`` against the file's size, so the buffer
     is never larger than the file.
 
     Example:
-        >>> import io
         >>> read_exactly(io.BytesIO(b"abc"), 2, ModelFileError, "two bytes")
         bytearray(b'ab')
     """
@@ -134,7 +134,7 @@ def hash_file(handle: BinaryIO, digest, limit: int) -> int:
     chunks of :data:`CHUNK_BYTES`; return how many bytes were read.
 
     Example:
-        >>> import hashlib, io
+        >>> import hashlib
         >>> hash_file(io.BytesIO(b"abc"), hashlib.sha256(), 10)
         3
     """

@@ -36,7 +36,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict[str, str]]:
+def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict[str, Any]]:
     """Write ``<prefix>-symbol.json`` and ``<prefix>-%04d.params`` as one atomic pair (as
     ``mx.model.save``); return each file's name, SHA-256 (and size) for the sidecar.
 

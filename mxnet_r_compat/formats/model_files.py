@@ -1,4 +1,5 @@
-"""The ``.params`` half of ``mx.model.save`` / ``mx.model.load`` (spec section 5).
+"""The ``.params`` half of ``mx.model.save`` / ``mx.model.load`` (docs/MXNET_R_BEHAVIOUR.md,
+"Prediction and model files").
 
 A model's parameters live in ``sprintf("%s-%04d.params", prefix, iteration)``,
 an NDArray list file whose names are ``arg:<name>`` for each argument, in
@@ -14,12 +15,8 @@ import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import resolve_path
-from .ndarray_file import (
-    dumps_ndarray_list,
-    load_ndarray_list,
-    loads_ndarray_list,
-    save_ndarray_list,
-)
+from .ndarray_file import (dumps_ndarray_list, load_ndarray_list, loads_ndarray_list,
+                           save_ndarray_list)
 
 _KINDS = ("arg:", "aux:")
 

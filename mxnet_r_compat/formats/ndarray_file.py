@@ -1,4 +1,5 @@
-"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``), spec section 15.
+"""MXNet's NDArray list file (``mx.nd.save`` / ``mx.nd.load`` / ``.params``),
+docs/MXNET_R_BEHAVIOUR.md, "NDArray files".
 
 Writing produces exactly the bytes of MXNet R 1.9 for float32 CPU arrays: the
 list header (magic 0x112, reserved 0, count), one version-2 record per array,
@@ -22,10 +23,10 @@ has no 0-d arrays.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from typing import BinaryIO, Union
 
 import numpy as np
 
@@ -56,7 +57,7 @@ _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
 
 # --- writing ----------------------------------------------------------------------------------
 
-ArraysLike = Union[Sequence[np.ndarray], Mapping[str, np.ndarray], np.ndarray]
+ArraysLike = Sequence[np.ndarray] | Mapping[str, np.ndarray] | np.ndarray
 
 
 def save_ndarray_list(path: str | os.PathLike[str], arrays: ArraysLike,
@@ -181,12 +182,11 @@ def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], l
         return read_ndarray_list(handle, size, resolved)
 
 
-def read_ndarray_list(handle: BinaryIO, size: int, source: str,
+def read_ndarray_list(handle: io.BufferedIOBase, size: int, source: str,
                       ) -> tuple[list[np.ndarray], list[str] | None]:
     """Parse an NDArray list file from an open file of ``size`` bytes, from its start.
 
     Example:
-        >>> import io
         >>> data = dumps_ndarray_list([np.ones(2, np.float32)])
         >>> read_ndarray_list(io.BytesIO(data), len(data), "<bytes>")
         ([array([1., 1.], dtype=float32)], None)
@@ -209,12 +209,11 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
     return _parse(Reader(BytesSource(memoryview(bytes(data))), source))
 
 
-def check_header(handle: BinaryIO, size: int, source: str) -> None:
+def check_header(handle: io.BufferedIOBase, size: int, source: str) -> None:
     """Check the list header of an open file (magic, array count) from its first 24 bytes
     and rewind it: a file that is not an NDArray list is refused without reading on.
 
     Example:
-        >>> import io
         >>> data = dumps_ndarray_list([])
         >>> check_header(io.BytesIO(data), len(data), "<bytes>")
     """
@@ -226,7 +225,7 @@ def _parse(reader: Reader) -> tuple[list[np.ndarray], list[str] | None]:
     count = _read_header(reader)
     records = [_read_record(reader, index) for index in range(count)]
     names = _read_names(reader, count)
-    for index, (array, sparse) in enumerate(records):
+    for index, (_, sparse) in enumerate(records):
         if sparse is not None:
             label = f" ('{names[index]}')" if names else ""
             raise ModelFileError(f"Cannot load array {index}{label} from '{reader.source}': "
@@ -315,7 +314,8 @@ def _read_dense_data(reader: Reader, index: int, shape: tuple[int, ...]) -> np.n
 
 
 def _skip_sparse(reader: Reader, index: int, stype: int) -> None:
-    """Walk over a sparse record (layout of spec 15) so that the names can still be read."""
+    """Walk over a sparse record (layout of docs/MXNET_R_BEHAVIOUR.md, "NDArray files") so that the
+    names can still be read."""
     storage_shape = reader.shape(index, numpy_shape=False)
     if reader.shape(index, numpy_shape=False) is None:
         return

@@ -8,9 +8,9 @@ a failure is a :class:`~mxnet_r_compat.errors.ModelFileError` naming the byte of
 
 from __future__ import annotations
 
+import io
 import os
 import struct
-from typing import BinaryIO
 
 from ..errors import ModelFileError
 from .bounded_read import read_exactly
@@ -47,7 +47,7 @@ class BytesSource:
 class FileSource:
     """An open regular file of known size, read forward in the order the parser asks."""
 
-    def __init__(self, handle: BinaryIO, size: int, path: str) -> None:
+    def __init__(self, handle: io.BufferedIOBase, size: int, path: str) -> None:
         self.handle = handle
         self.size = size
         self.path = path

@@ -36,7 +36,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Mapping
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -278,7 +278,7 @@ def _read_array(archive: zipfile.ZipFile, members: dict, name: str, entry: dict,
             raise fail(f"array '{name}' does not match its manifest entry (dtype {stored.str}, "
                        f"shape {shape})")
         array = np.empty(entry["shape"], dtype=dtype)
-        body = memoryview(array.reshape(-1).view(np.uint8))
+        body = array.reshape(-1).view(np.uint8).data
         got = _read_into(stream, body)
         if got != body.nbytes or stream.read(1):  # reading to the end checks the CRC-32
             raise fail(f"array '{name}' has {got + len(stream.read())} data bytes; expected "
@@ -288,13 +288,15 @@ def _read_array(archive: zipfile.ZipFile, members: dict, name: str, entry: dict,
     return array
 
 
-def _read_into(stream: BinaryIO, body: memoryview) -> int:
+def _read_into(stream: IO[bytes], body: memoryview) -> int:
+    """Fill ``body`` from ``stream`` a MiB at a time; returns how many bytes were read."""
     done = 0
     while done < body.nbytes:
-        got = stream.readinto(body[done:done + (1 << 20)])
-        if not got:
+        chunk = stream.read(min(1 << 20, body.nbytes - done))
+        if not chunk:
             break
-        done += got
+        body[done:done + len(chunk)] = chunk
+        done += len(chunk)
     return done
 
 

@@ -1,4 +1,5 @@
-"""MXNet's symbol JSON (``<prefix>-symbol.json``), spec section 13: parse and dump.
+"""MXNet's symbol JSON (``<prefix>-symbol.json``), docs/MXNET_R_BEHAVIOUR.md, "Symbols and their
+JSON": parse and dump.
 
 :func:`parse_symbol_json` turns any MXNet 0.x/1.x file into one normalised,
 validated graph dict; :func:`dump_symbol_json` writes such a graph in the
@@ -208,7 +209,7 @@ def _counts_from_row_ptr(row_ptr: object, nodes: list[dict]) -> list[int]:
     if not isinstance(row_ptr, list) or len(row_ptr) != len(nodes) + 1 or \
             not all(_is_int(v) for v in row_ptr) or row_ptr[0] != 0:
         raise _error(f"`node_row_ptr` must be {len(nodes) + 1} integers starting at 0")
-    counts = [b - a for a, b in zip(row_ptr, row_ptr[1:])]
+    counts = [b - a for a, b in itertools.pairwise(row_ptr)]
     for index, (node, count) in enumerate(zip(nodes, counts)):
         if not 1 <= count <= MAX_OUTPUTS or (node["op"] == "null" and count != 1):
             raise _error(f"node {index} ('{node['name']}') has {count} outputs by `node_row_ptr`"

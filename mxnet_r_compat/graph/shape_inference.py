@@ -36,6 +36,7 @@ def infer_node_shapes(symbol: Symbol, known: dict[str, Shape]
 
 def _infer_node(node: Node, var_shapes: dict[str, Shape],
                 out_shapes: dict[int, list[Shape | None]]) -> None:
+    assert node.op is not None  # variables have no shape rule
     op = get_op(node.op)
     p = node.params
     n_args = len(op.arguments(p))

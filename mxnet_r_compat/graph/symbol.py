@@ -1,4 +1,5 @@
-"""Symbols: the network graph, built by composing operators (spec section 13).
+"""Symbols: the network graph, built by composing operators (docs/MXNET_R_BEHAVIOUR.md, "Symbols and
+their JSON").
 
 A :class:`Symbol` is a list of output entries ``(node, index)``. Nodes are
 either variables (``op is None``) or operator applications whose ``attrs``
@@ -41,7 +42,7 @@ def reset_name_counters() -> None:
 class Node:
     """One graph node: a variable (``op is None``) or an operator application."""
 
-    __slots__ = ("op", "name", "attrs", "inputs", "_params")
+    __slots__ = ("_params", "attrs", "inputs", "name", "op")
 
     def __init__(self, op: str | None, name: str, attrs: dict[str, str] | None = None,
                  inputs: list[tuple[Node, int]] | None = None) -> None:
@@ -112,7 +113,7 @@ class Symbol:
         return topo_order(self.outputs_)
 
     def _aux_node_ids(self) -> set[int]:
-        ids = set()
+        ids: set[int] = set()
         for node in self.nodes():
             if node.op:
                 ids.update(id(child) for child, _ in node.inputs[node.num_arguments():])
@@ -151,7 +152,7 @@ class Symbol:
 
     def get_internals(self) -> Symbol:
         """Every output of every node, as one group."""
-        entries = []
+        entries: list[tuple[Node, int]] = []
         for node in self.nodes():
             entries.extend((node, i) for i in range(len(node.output_names())))
         return Symbol(entries)
@@ -175,7 +176,8 @@ class Symbol:
         self.outputs_[0][0]._params = None
 
     # -- shapes --------------------------------------------------------------------------
-    def infer_shape(self, **shapes: Shape) -> tuple[dict[str, Shape], list[Shape], dict[str, Shape]] | None:
+    def infer_shape(self, **shapes: Shape
+                    ) -> tuple[dict[str, Shape], list[Shape], dict[str, Shape]] | None:
         """Shapes of arguments, outputs and auxiliary states from some input shapes.
 
         Shapes are backend order (batch first). Returns None when the given shapes
@@ -220,7 +222,8 @@ class Symbol:
         outs = ", ".join(self.outputs())
         return f"<Symbol {self.name or 'group'}: outputs {outs}>"
 
-    # Arithmetic (spec 13) is not implemented: say so instead of failing obscurely.
+    # Arithmetic (docs/MXNET_R_BEHAVIOUR.md, "Symbols and their JSON") is not implemented: say so
+    # instead of failing obscurely.
     def _arith(self, other: Any, op: str, reverse: bool = False) -> Symbol:
         raise MXValueError(f"Symbol arithmetic ({op}) is not supported by mxnet_r_compat; "
                            f"build the network from operators such as FullyConnected.")
@@ -328,7 +331,7 @@ def load_json(text: str | bytes) -> Symbol:
         node = Node(op, entry["name"], entry["attrs"],
                     [(nodes[i], j) for i, j in entry["inputs"]])
         if op is not None:
-            node.params  # validate now
+            _ = node.params  # parsing validates the parameters now
         nodes.append(node)
     return Symbol([(nodes[i], j) for i, j in graph["heads"]])
 

@@ -1,4 +1,4 @@
-"""Data iterators (``mx.io.arrayiter``, spec sections 3 and 11).
+"""Data iterators (``mx.io.arrayiter``, docs/MXNET_R_BEHAVIOUR.md, "Layout" and "Array iterator").
 
 Arrays are backend order here: samples on the first axis. The array
 iterator shuffles once, when it is created, and reuses one batch buffer, so
@@ -101,6 +101,7 @@ class ArrayIter(DataIter):
         self._cursor += 1
         src = self.c_batches()
         if src is not None:
+            assert self._gather is not None  # set by c_batches()
             data_out, label_out = self._gather[2]
             rc = _lib().mxc_batches_gather(src, self._cursor, data_out, label_out)
             if rc:

@@ -168,7 +168,7 @@ def check_not_empty(a: np.ndarray, arg: str) -> None:
         Traceback (most recent call last):
         ...
         mxnet_r_compat.errors.MXValueError: Invalid value for argument `X`. Received: a 0 x 3 matrix. Expected at least one sample with at least one feature.
-    """
+    """  # noqa: E501 (a doctest output is one line)
     if a.ndim == 0 or a.size == 0:
         raise invalid_argument(arg, describe(a) if a.ndim else f"a scalar ({a!r})",
                                "at least one sample with at least one feature")
@@ -183,7 +183,7 @@ def check_finite(a: np.ndarray, arg: str) -> None:
         Traceback (most recent call last):
         ...
         mxnet_r_compat.errors.MXValueError: Invalid value for argument `X`. Received: a 2 x 2 matrix with 1 NA/NaN value and 1 infinite value (the first at row 1, column 2). Expected finite numbers: remove or impute the missing values, or pass check.finite=FALSE to train on them anyway.
-    """
+    """  # noqa: E501 (a doctest output is one line)
     if all_finite(a):
         return
     if a.dtype == np.float64:  # counted as training will see them: rounded to float32
@@ -239,7 +239,7 @@ def check_class_labels(y: np.ndarray, n_classes: int, arg: str, output: str,
         Traceback (most recent call last):
         ...
         mxnet_r_compat.errors.MXValueError: Invalid value for argument `y`. Received: class label 3 at element 2 (1 of 2 labels out of range). Expected class indices 0 <= label < 3: SoftmaxOutput `sm` has 3 outputs, and labels start at 0.
-    """
+    """  # noqa: E501 (a doctest output is one line)
     flat = np.trunc(np.asarray(y, dtype=np.float64).reshape(-1))
     bad = (flat < 0) | (flat >= n_classes) | ~np.isfinite(flat)
     if ignore_label is not None:

@@ -1,4 +1,4 @@
-"""Parameter initialisers (spec section 10).
+"""Parameter initialisers (docs/MXNET_R_BEHAVIOUR.md, "Initializers, contexts and random numbers").
 
 An initialiser is a function ``(name, shape, ctx=None, allow_unknown=False)``
 returning a float32 array or None. Names ending in "weight" are drawn from

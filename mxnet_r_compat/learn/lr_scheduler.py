@@ -1,4 +1,4 @@
-"""Learning-rate schedulers (``mx.lr_scheduler.*``, spec section 9).
+"""Learning-rate schedulers (``mx.lr_scheduler.*``, docs/MXNET_R_BEHAVIOUR.md, "Schedulers").
 
 A scheduler is called with the optimizer before every update and may change
 ``optimizer.lr``. Unlike MXNet R v1.x, where the rate was baked into the
@@ -9,6 +9,7 @@ rate is used by the very next update (docs/COMPATIBILITY.md).
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,11 +87,12 @@ class MultiFactorScheduler:
         >>> sched = MultiFactorScheduler(step=[100, 200], factor_val=0.1, verbose=False)
     """
 
-    def __init__(self, step: Sequence[int], factor_val: float | None = None,
+    def __init__(self, step: Sequence[int] | int, factor_val: float | None = None,
                  stop_factor_lr: float = 1e-8, verbose: bool = True, **kwargs: Any) -> None:
         factor_val = _factor(factor_val, kwargs, "MultiFactorScheduler")
-        steps = [int(s) for s in (step if isinstance(step, (list, tuple)) else [step])]
-        if any(b < a for a, b in zip(steps, steps[1:])):
+        given: list[Any] = list(step) if isinstance(step, (list, tuple)) else [step]
+        steps = [int(s) for s in given]
+        if any(b < a for a, b in itertools.pairwise(steps)):
             raise MXValueError("Schedule step must be an increasing integer list")
         if any(s < 1 for s in steps):
             raise MXValueError("Schedule step must be greater or equal than 1 round")
@@ -102,8 +104,9 @@ class MultiFactorScheduler:
         self.count = 0
 
     def __call__(self, opt: Any) -> None:
-        while self.cur_step_ind < len(self.steps) and opt.num_update > self.steps[self.cur_step_ind]:
-            self.count = self.steps[self.cur_step_ind]
+        steps = self.steps
+        while self.cur_step_ind < len(steps) and opt.num_update > steps[self.cur_step_ind]:
+            self.count = steps[self.cur_step_ind]
             self.cur_step_ind += 1
             _reduce(opt, self.factor, self.stop_factor_lr, self.verbose)
 

@@ -1,4 +1,4 @@
-"""Evaluation metrics (``mx.metric.*``, spec section 7).
+"""Evaluation metrics (``mx.metric.*``, docs/MXNET_R_BEHAVIOUR.md, "Metrics").
 
 A metric is ``init() -> state``, ``update(label, pred, state) -> state`` and
 ``get(state) -> MetricResult``. The state is MXNet R's ``c(count, sum)`` of

@@ -1,4 +1,5 @@
-"""Optimizers (``mx.opt.*``, spec section 8): MXNet R v1.x update rules, run in C.
+"""Optimizers (``mx.opt.*``, docs/MXNET_R_BEHAVIOUR.md, "Optimizers"): MXNet R v1.x update rules,
+run in C.
 
 An optimizer keeps its hyper-parameters, per-weight state arrays (zeros at
 first, owned here, updated in place by C) and MXNet's update counters.
@@ -134,18 +135,19 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """Everything needed to continue bit-for-bit (exact resume)."""
-        sched = self.lr_scheduler
+        save = getattr(self.lr_scheduler, "state_dict", None)
         return {"lr": self.lr, "num_update": self.num_update, "counts": dict(self.counts),
                 "states": {k: [s.copy() for s in v] for k, v in self.states.items()},
-                "lr_scheduler": sched.state_dict() if hasattr(sched, "state_dict") else None}
+                "lr_scheduler": save() if save is not None else None}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.lr, self.num_update = float(state["lr"]), int(state["num_update"])
         self.counts = {int(k): int(v) for k, v in state["counts"].items()}
         self.states = {k: [np.array(s, dtype=np.float32) for s in v]
                        for k, v in state["states"].items()}
-        if state.get("lr_scheduler") is not None and hasattr(self.lr_scheduler, "load_state_dict"):
-            self.lr_scheduler.load_state_dict(state["lr_scheduler"])
+        load = getattr(self.lr_scheduler, "load_state_dict", None)
+        if state.get("lr_scheduler") is not None and load is not None:
+            load(state["lr_scheduler"])
 
 
 def _run(rc: int, name: str) -> None:

@@ -109,13 +109,15 @@ def set_state(state: bytes) -> None:
     """Restore a state returned by :func:`get_state`."""
     size = ffi.sizeof("mxc_rng")
     if not isinstance(state, (bytes, bytearray)) or len(state) != size:
-        raise invalid_value("state", f"<{type(state).__name__} of {len(state) if hasattr(state, '__len__') else '?'} bytes>",
+        length = len(state) if hasattr(state, "__len__") else "?"
+        raise invalid_value("state", f"<{type(state).__name__} of {length} bytes>",
                             f"{size} bytes from get_state()")
     ffi.buffer(current_stream(), size)[:] = state
 
 
 def shuffle_order(n: int) -> np.ndarray:
-    """MXNet R's array-iterator order: n uniforms, then the spec's swap loop.
+    """MXNet R's array-iterator order: n uniforms, then the swap loop of docs/MXNET_R_BEHAVIOUR.md,
+    "Array iterator".
 
     Example:
         >>> sorted(shuffle_order(5).tolist())

@@ -1,4 +1,4 @@
-"""FullyConnected: ``out = flatten(x) . W^T + b`` (spec section 14)."""
+"""FullyConnected: ``out = flatten(x) . W^T + b`` (docs/MXNET_R_BEHAVIOUR.md, "Operators")."""
 
 from __future__ import annotations
 

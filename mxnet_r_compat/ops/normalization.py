@@ -49,7 +49,8 @@ class _BatchNormKernel(Kernel):
     def __init__(self, p, b: Binding) -> None:
         x = b.inputs[0]
         axis = p["axis"] % x.ndim
-        self.outer, self.c, self.inner = prod(x.shape[:axis]), x.shape[axis], prod(x.shape[axis + 1:])
+        self.outer, self.c = prod(x.shape[:axis]), x.shape[axis]
+        self.inner = prod(x.shape[axis + 1:])
         self.p = p
         self.x, self.gamma, self.beta = (fptr(a) for a in b.inputs)
         self.mmean, self.mvar = (fptr(a, writable=True) for a in b.aux)

@@ -1,4 +1,5 @@
-"""Loss (output) layers: the regression outputs and SoftmaxOutput (spec section 14).
+"""Loss (output) layers: the regression outputs and SoftmaxOutput (docs/MXNET_R_BEHAVIOUR.md,
+"Operators").
 
 They start the backward pass and ignore any head gradient. None of them
 divides by the batch size: the trainer's ``rescale_grad = 1/batch`` does.

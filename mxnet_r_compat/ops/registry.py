@@ -48,7 +48,8 @@ def format_param(value: Any) -> str:
         items = [str(int(v)) for v in value]
         return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
     raise MXValueError(f"Cannot use a value of type {type(value).__name__} as an operator "
-                       f"parameter. Received: {value!r}. Expected a number, logical, string or shape.")
+                       f"parameter. Received: {value!r}. Expected a number, logical, string or "
+                       f"shape.")
 
 
 def _format_double(x: float) -> str:

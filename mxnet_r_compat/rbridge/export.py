@@ -1,12 +1,13 @@
 """Python functions exposed to R: one :func:`export`, one registry of entry points.
 
 Every Python function that R can call goes through :func:`export`, which defuses rpy2's traps
-(shared notes 2.4 and 3.2):
+(docs/RBRIDGE.md, "Closures exported to R" and "Errors across
+the boundary"):
 
 * ``rternalize(signature=False)``: R sees ``function(...)``; R wrappers with real formals live in
-  the package's R files and call ``.py("name", ...)`` (trap 2.4.3).
+  the package's R files and call ``.py("name", ...)`` (docs/RBRIDGE.md, "Closures exported to R").
 * The rternalized closure is kept referenced from Python for the life of the process, because R
-  does not keep it alive (trap 2.4.1: the next call would abort the process).
+  does not keep it alive (the next call would abort the process: docs/RBRIDGE.md).
 * Every BaseException becomes an R marker instead of rpy2's silent NULL. KeyboardInterrupt gives
   ``structure(list(), class = "mx_py_interrupt")``; any other exception gives
   ``structure(list(message=, traceback=, type=), class = "mx_py_error")``. ``.py()`` in util.R
@@ -16,7 +17,7 @@ Every Python function that R can call goes through :func:`export`, which defuses
   (a bare ``KeyError: 'x'`` means nothing without its type). The Python traceback travels in the
   condition (``tryCatch(..., error = function(e) cat(e$traceback))``) and is printed on stderr
   when ``MXNET_R_COMPAT_TRACEBACK=1``.
-* Results are converted so R never gets a silent NULL (trap 2.4.2): rpy2 Sexp objects pass
+* Results are converted so R never gets a silent NULL (docs/RBRIDGE.md): rpy2 Sexp objects pass
   through; None → NULL, bool → logical, int → integer (double beyond R's int range),
   float → double, str → character; anything else is an error naming the entry point.
 
@@ -61,7 +62,8 @@ ENTRY_MODULES: list[str] = ["mxnet_r_compat.rbridge.entry", "mxnet_r_compat.rbri
 
 # name -> (fn, R closure), reused when the namespace loads again
 _EXPORTED: dict[str, tuple[Callable[..., Any], Any]] = session.hold_r_objects({})
-# every rternalized closure ever made: R does not keep them alive (trap 2.4.1)
+# every rternalized closure ever made: R does not keep them alive (docs/RBRIDGE.md, "Closures
+# exported to R")
 _KEEP: list[Any] = session.hold_r_objects([])
 _cache: dict[str, Any] = session.hold_r_objects({})  # R objects built once: "null", "interrupt"
 

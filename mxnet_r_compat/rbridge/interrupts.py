@@ -138,7 +138,8 @@ class _InR:
         rlib = openrlib.rlib
         unprocessed = rlib.R_interrupts_pending != 0
         _st.interrupted = False
-        rlib.R_interrupts_pending = 0  # a stale flag aborts the process at exit (notes 3.3)
+        # a stale flag aborts the process at exit (docs/RBRIDGE.md, "Ctrl-C")
+        rlib.R_interrupts_pending = 0
         if etype is None and not unprocessed:
             return False  # R caught the interrupt itself (tryCatch(interrupt = ...)) and went on
         if etype is not None and not issubclass(etype, embedded.RRuntimeError):

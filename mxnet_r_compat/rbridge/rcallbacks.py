@@ -1,4 +1,4 @@
-"""The R side of the callbacks of issue 8 (R/callbacks_extra.R, R/history.R).
+"""The R side of the callbacks beyond MXNet R (docs/CALLBACKS.md; R/callbacks_extra.R, R/history.R).
 
 ``mx.callback.early.stopping(...)`` and the other new constructors return an R
 list of class ``"mx.py.callback"``: ``list(kind =, args =)``. It only *names* a
@@ -90,7 +90,8 @@ class RFunction:
         encoded = tuple(self.encode(*args))
         if self.via is None:
             return result_from_r(call_r_closure(self.closure, encoded, self.what))
-        return result_from_r(call_r_closure(ns_function(self.via), (self.closure, *encoded), self.what))
+        via = ns_function(self.via)
+        return result_from_r(call_r_closure(via, (self.closure, *encoded), self.what))
 
     def arity_problem(self, n: int) -> str | None:
         return closure_arity_problem(self.closure, n)

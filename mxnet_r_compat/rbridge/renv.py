@@ -62,7 +62,8 @@ class REnv:
         self.r_interrupted = False  # an R callback was interrupted by R's own Ctrl-C handler
         self.python_sigints = 0  # SIGINTs Python's handler saw since the first R callback
         self._counting = False
-        self._assign = assign = ri.baseenv["assign"]  # binds without copying (notes 2.4.4)
+        # binds without copying (docs/RBRIDGE.md, "Closures exported to R")
+        self._assign = assign = ri.baseenv["assign"]
         for name, value in fixed.items():
             assign(name, value, envir=self.env)
         env_id = convert.HANDLES.add(train_env)

@@ -1,7 +1,7 @@
 """The R package ``mxnet`` behind ``library(mxnet)``: installed once, found first, bridge filled.
 
-The package is pure R, shipped as package data in ``mxnet_r_compat/R/mxnet/`` (shared notes,
-section 4, option ii). :func:`setup` makes it usable from the embedded R:
+The package is pure R, shipped as package data in ``mxnet_r_compat/R/mxnet/`` (no Rcpp, nothing
+to compile). :func:`setup` makes it usable from the embedded R:
 
 1. :func:`ensure_installed` runs ``R CMD INSTALL --no-docs --no-html --no-test-load`` once into
    ``<cache>/R<version>-<platform>-<source hash>/``. The cache is ``$MXNET_R_COMPAT_RLIB`` or

@@ -55,7 +55,7 @@ def symbol_to_r(sym: Symbol) -> Any:
 
 
 def param_from_r(name: str, value: Any, op: str | None = None) -> str:
-    """An R operator parameter as MXNet R formats it (spec 0).
+    """An R operator parameter as MXNet R formats it (docs/MXNET_R_BEHAVIOUR.md, "Conventions").
 
     Vectors of length != 1, and anything under a name ending in "shape", are
     shapes written in reverse (R dims → backend). With ``op``, a value that its text
@@ -63,11 +63,12 @@ def param_from_r(name: str, value: Any, op: str | None = None) -> str:
     """
     rt = convert.RT
     spec = get_op(op).params.get(name.replace(".", "_")) if op is not None else None
+    op_name = op or ""
     if value.typeof == rt.STRSXP:
         return str(value[0])
     if value.typeof == rt.LGLSXP:
         if spec is not None:  # shown as R shows it: num_hidden=TRUE
-            spec.check_value(op, name, convert.RLiteral(convert.r_literal(value)))
+            spec.check_value(op_name, name, convert.RLiteral(convert.r_literal(value)))
         return format_param(bool(value[0]))
     if value.typeof not in (rt.REALSXP, rt.INTSXP):
         raise TypeError(f"Invalid value for parameter `{name}`: an R "
@@ -76,7 +77,7 @@ def param_from_r(name: str, value: Any, op: str | None = None) -> str:
     if len(values) != 1 or name.endswith("shape"):
         shape = tuple(reversed(values))
         if spec is not None:
-            spec.check_value(op, name, shape)
+            spec.check_value(op_name, name, shape)
         return format_param(tuple(int(v) for v in shape))
     v = values[0]
     if value.typeof == rt.INTSXP:

@@ -26,15 +26,8 @@ from .callback_adapter import RCallback, SecondInterrupt
 from .rcallbacks import slot_from_r
 from .rdata import check_array_labels, data_from_r, eval_data_from_r, iter_from_r, label_from_r
 from .renv import REnv
-from .rvalues import (
-    ctx_from_r,
-    initializer_from_r,
-    metric_from_r,
-    model_from_r,
-    model_to_r,
-    optimizer_from_r,
-    value_from_r,
-)
+from .rvalues import (ctx_from_r, initializer_from_r, metric_from_r, model_from_r, model_to_r,
+                      optimizer_from_r, value_from_r)
 
 RT = convert.RT
 

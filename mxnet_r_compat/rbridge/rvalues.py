@@ -6,6 +6,7 @@ calls R through closures.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -103,8 +104,9 @@ def initializer_from_r(x: Any):
     native = x.do_slot("mx.init") if "mx.init" in list(x.list_attrs()) else None
     if native is not None:
         f = convert.named_list(native)
-        factory = {"uniform": init_mod.uniform, "normal": init_mod.normal,
-                   "Xavier": init_mod.Xavier}[str(f["kind"][0])]
+        factories: dict[str, Callable[..., Any]] = {
+            "uniform": init_mod.uniform, "normal": init_mod.normal, "Xavier": init_mod.Xavier}
+        factory = factories[str(f["kind"][0])]
         return factory(**args_from_r(f["args"]))
     if x.typeof != RT.CLOSXP:
         raise invalid_value("initializer", f"an R {convert._type_name(x)}",

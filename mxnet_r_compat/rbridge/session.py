@@ -1,6 +1,6 @@
 """The embedded R of this process: started once, console wired to sys.stdout/stderr, Ctrl-C owned.
 
-What :func:`start` sets up (shared notes RPY2_NOTES.md, sections 1, 3.3 and 7):
+What :func:`start` sets up (docs/RBRIDGE.md):
 
 * **Locale.** ``LANG=C.UTF-8`` (and ``LC_ALL`` when it is set), so R strings and messages are
   UTF-8 and untranslated.

@@ -1,4 +1,5 @@
-"""Built-in training callbacks (``mx.callback.*``, spec section 6) and how they are called.
+"""Built-in training callbacks (``mx.callback.*``, docs/MXNET_R_BEHAVIOUR.md, "Built-in callbacks")
+and how they are called.
 
 A callback is a callable ``(iteration, nbatch, env[, verbose])``. Epoch-end
 callbacks get ``verbose=`` only when they accept it (MXNet R always passed it,
@@ -84,7 +85,8 @@ def log_train_metric(period: int, logger: MetricLogger | None = None) -> Callabl
         if nbatch % period == 0 and env.metric is not None:
             result = env.metric.get(env.train_metric)
             if nbatch != 0 and verbose:
-                # nbatch is a double in R: batch 100000 prints as 1e+05 (spec 0).
+                # nbatch is a double in R: batch 100000 prints as 1e+05 (docs/MXNET_R_BEHAVIOUR.md,
+                # "Conventions").
                 message("Batch [", float(nbatch), "] Train-", result.name, "=", result.value)
             if logger is not None:
                 logger.train.append(result.value)
@@ -193,5 +195,5 @@ def early_stop(train_metric: float | None = None, eval_metric: float | None = No
         else:
             state.update(best_score=value, best_iter=1)
         return True
-    callback.state = state  # exposed for exact resume
+    callback.state = state  # type: ignore[attr-defined]  # a function attribute, read by resume
     return callback

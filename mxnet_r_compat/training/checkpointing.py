@@ -17,16 +17,9 @@ import numpy as np
 
 from .._args import whole_number
 from ..console import message
-from ..errors import (
-    CheckpointWriteError,
-    invalid_value,
-)
+from ..errors import CheckpointWriteError, invalid_value
 from ..formats import atomic, state_file
-from ..formats.checkpoint_files import (
-    ResumeWarning,
-    sha256,
-    write_model_files,
-)
+from ..formats.checkpoint_files import ResumeWarning, sha256, write_model_files
 from ..formats.state_file import UnencodableState, encode, state_path
 from ..learn import random as rng_mod
 

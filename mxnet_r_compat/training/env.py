@@ -1,4 +1,5 @@
-"""The environment a callback reads: MXNet R's ``env`` (spec section 4.1).
+"""The environment a callback reads: MXNet R's ``env`` (docs/MXNET_R_BEHAVIOUR.md, "Callback
+environment").
 
 In MXNet R, ``env`` is the evaluation frame of ``mx.model.train``. Here it is
 a :class:`TrainEnv` that the trainer fills at the same moments. Fields read
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# The fields of spec 4.1, R spelling. All read as None until the trainer sets them.
+# The fields of docs/MXNET_R_BEHAVIOUR.md, "Callback environment", R spelling. All read as None
+# until the trainer sets them.
 KNOWN_FIELDS = (
     "symbol", "ctx", "input.shape", "output.shape", "begin.round", "end.round", "optimizer",
     "train.data", "eval.data", "metric", "epoch.end.callback", "batch.end.callback", "kvstore",

@@ -16,15 +16,8 @@ from ..learn import optimizer as opt_mod
 from ..learn.metric import Metric
 from . import resume as resume_mod
 from .callbacks.dry_run import DryRun
-from .checks import (
-    check_batch_size,
-    check_before_training,
-    check_hyperparameters,
-    check_metric,
-    check_rounds,
-    check_variable_names,
-    io_shapes,
-)
+from .checks import (check_batch_size, check_before_training, check_hyperparameters, check_metric,
+                     check_rounds, check_variable_names, io_shapes)
 from .data import peek, prepare_eval_data, prepare_train_data
 from .model import FeedForwardModel
 from .params import check_param_overrides, init_params_checked
@@ -59,7 +52,8 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
 
     Example:
         >>> model = create(lro, X=train_x, y=train_y, num_round=10, array_batch_size=20,
-        ...                learning_rate=2e-6, momentum=0.9, eval_metric=mx.metric.rmse)  # doctest: +SKIP
+        ...                learning_rate=2e-6, momentum=0.9,
+        ...                eval_metric=mx.metric.rmse)  # doctest: +SKIP
     """
     if not isinstance(symbol, Symbol):
         raise MXTypeError("symbol needs to be MXSymbol")

@@ -1,4 +1,4 @@
-"""``mx.mlp``: a multi-layer perceptron in one call (spec section 12)."""
+"""``mx.mlp``: a multi-layer perceptron in one call (docs/MXNET_R_BEHAVIOUR.md, "mx.mlp")."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def mlp_symbol(hidden_node, out_node: int, dropout: float | None = None,
         >>> mlp_symbol([10], 2).arguments()[:3]      # doctest: +SKIP
         ['data', 'fullyconnected0_weight', 'fullyconnected0_bias']
     """
-    hidden = [int(h) for h in (hidden_node if isinstance(hidden_node, (list, tuple)) else [hidden_node])]
+    sizes = hidden_node if isinstance(hidden_node, (list, tuple)) else [hidden_node]
+    hidden = [int(h) for h in sizes]
     acts = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
     if len(acts) != len(hidden):
         raise MXValueError(f"Length of activation should be {len(hidden)}")

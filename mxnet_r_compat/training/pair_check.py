@@ -69,6 +69,8 @@ def _implied_data_shapes(found: list[Variable], arg_params: dict) -> dict[str, S
     shapes: dict[str, Shape] = {}
     for v in inputs:
         for consumer, _ in v.uses:
+            if consumer.op is None:
+                continue
             op = get_op(consumer.op)
             names = op.arguments(consumer.params)
             given = {arg: tuple(arg_params[child.name].shape)

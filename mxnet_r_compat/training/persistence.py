@@ -27,7 +27,8 @@ def save_model(model, prefix: str, iteration: int) -> None:
     """Write ``model`` as MXNet files for ``iteration``.
 
     Example:
-        >>> save_model(model, "boston", 10)   # doctest: +SKIP  (boston-symbol.json, boston-0010.params)
+        >>> save_model(model, "boston", 10)   # doctest: +SKIP  (boston-symbol.json and
+        ...                                   # boston-0010.params)
     """
     if not isinstance(model, FeedForwardModel):
         raise MXTypeError(f"Invalid value for argument `model`. Received: "

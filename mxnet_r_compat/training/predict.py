@@ -73,7 +73,8 @@ def fits(model: FeedForwardModel, n_features: int) -> bool:
         return False
     if shapes is None:
         return False
-    return all(model.arg_params[k].shape == s for k, s in shapes[0].items() if k in model.arg_params)
+    params = model.arg_params
+    return all(params[k].shape == s for k, s in shapes[0].items() if k in params)
 
 
 def _check_features(model: FeedForwardModel, X: np.ndarray, layout: str) -> None:

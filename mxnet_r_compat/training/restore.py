@@ -15,15 +15,8 @@ import numpy as np
 
 from .._args import is_number
 from ..console import message
-from ..errors import (
-    ModelFileError,
-    MXError,
-)
-from ..formats.checkpoint_files import (
-    Checkpoint,
-    ResumeWarning,
-    sha256,
-)
+from ..errors import ModelFileError, MXError
+from ..formats.checkpoint_files import Checkpoint, ResumeWarning, sha256
 from ..learn import random as rng_mod
 from .checkpointing import data_fingerprint, data_info, hyper_params, state_api
 from .model import FeedForwardModel, set_last_model

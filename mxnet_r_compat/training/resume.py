@@ -28,18 +28,10 @@ from typing import Any
 import numpy as np
 
 from ..console import message
-from ..errors import (
-    MXShapeError,
-    MXValueError,
-    invalid_value,
-)
+from ..errors import MXShapeError, MXValueError, invalid_value
 from ..formats import atomic
-from ..formats.checkpoint_files import (
-    Checkpoint,
-    ResumeWarning,
-    checkpoint_epochs,
-    find_checkpoint,
-)
+from ..formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epochs,
+                                        find_checkpoint)
 from .checkpointing import CheckpointWarning, ResumeCheckpoint, capture
 from .model import FeedForwardModel, set_last_model
 from .restore import RestoreCheckpoint

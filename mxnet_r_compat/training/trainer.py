@@ -1,4 +1,5 @@
-"""The training loop of ``mx.model.FeedForward.create`` (spec sections 2 and 4).
+"""The training loop of ``mx.model.FeedForward.create`` (docs/MXNET_R_BEHAVIOUR.md, "Devices" and
+"Training loop").
 
 One epoch, in MXNet R v1.x's order: reset the data; for each batch copy the
 device slices in, forward, backward, sum gradients over devices, update,
@@ -120,7 +121,7 @@ class Trainer:
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
         self._start = time.perf_counter()
-        self._fused = FusedEpochs.create(self)  # perf (issue 7): see fused.py
+        self._fused = FusedEpochs.create(self)  # the fused path (engine/fused.py)
 
     # -- callbacks and plugins --------------------------------------------------------------
     def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
@@ -171,7 +172,7 @@ class Trainer:
         env.nbatch = nbatch = 0
         if self.metric is not None:
             env.train_metric = self.metric.init()
-        if self._fused is not None:  # perf (issue 7): the epoch's batches in C, same effects
+        if self._fused is not None:  # fused path: the epoch's batches in C, same effects
             nbatch, nonfinite = self._fused.train(iteration, nbatch)
             if (nonfinite and self._nonfinite(iteration, nbatch)) or self._interrupt.requested:
                 return False
@@ -206,6 +207,7 @@ class Trainer:
         return True
 
     def _update_metric(self, state, devices: DeviceGroup):
+        assert self.metric is not None  # called only when there is a metric
         label_name = self.output_names[-1] if self.output_names else None
         fields = self.env.fields()
         state, fields["preds"], fields["labels"] = devices.update_metric(self.metric, state,
@@ -219,7 +221,7 @@ class Trainer:
             return
         self.eval_data.reset()
         state = self.metric.init() if self.metric is not None else None
-        if self._fused is not None:  # perf (issue 7): the whole pass in C, same effects
+        if self._fused is not None:  # fused path: the whole pass in C, same effects
             state = self._fused.evaluate(state)
         while self.eval_data.iter_next():  # (none left after a fused pass)
             batch = self.eval_data.value()

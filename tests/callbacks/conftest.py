@@ -1,4 +1,4 @@
-"""Fixtures for the callbacks of issue 8 (tests/callbacks).
+"""Fixtures for the callbacks beyond MXNet R (docs/CALLBACKS.md; tests/callbacks).
 
 Two ways to exercise a callback:
 

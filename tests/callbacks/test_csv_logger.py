@@ -48,7 +48,8 @@ def test_the_row_is_on_disk_when_the_epoch_ends(fit, tmp_path):
 def test_learning_rate_column_follows_changes(fit, tmp_path):
     path = tmp_path / "log.csv"
     sched = mx.callback.lr.scheduler(lambda iteration, lr: 0.1 / iteration)
-    fit(num_round=3, epoch_begin_callback=sched, epoch_end_callback=mx.callback.csv.logger(str(path)))
+    fit(num_round=3, epoch_begin_callback=sched,
+        epoch_end_callback=mx.callback.csv.logger(str(path)))
     assert [float(r["lr"]) for r in read(path)] == [0.1, 0.05, 0.1 / 3]
 
 

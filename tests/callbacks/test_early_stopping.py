@@ -11,7 +11,8 @@ from mxnet_r_compat.console import r_str
 from mxnet_r_compat.errors import MXValueError
 
 
-@pytest.mark.parametrize(("patience", "expected"), [(0, 3), (1, 3), (2, 4), (3, 5), (4, 6), (5, None)])
+@pytest.mark.parametrize(("patience", "expected"),
+                         [(0, 3), (1, 3), (2, 4), (3, 5), (4, 6), (5, None)])
 def test_patience_counts_consecutive_epochs_without_improvement(drive, stop_epoch, patience,
                                                                  expected):
     cb = mx.callback.early.stopping(patience=patience)

@@ -168,7 +168,8 @@ def test_dry_run_fails_before_the_first_batch(tmp_path):
                                          "no error" }, error = function(e) conditionMessage(e))
         emit(try1(epoch.end.callback = function(iteration, nbatch) TRUE))
         emit(try1(epoch.end.callback = mx.callback.early.stopping()))
-        emit(try1(epoch.end.callback = mx.callback.model.checkpoint(file.path(tempdir(), "no", "m"))))
+        emit(try1(epoch.end.callback =
+                    mx.callback.model.checkpoint(file.path(tempdir(), "no", "m"))))
         emit(try1(batch.end.callback = mx.callback.early.stopping(monitor = "train")))
         emit(try1(epoch.end.callback = mx.callback.safe(function(iteration, nbatch) TRUE)))
         emit(batches)

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mxnet_r_compat.io import LayoutWarning
+
 from . import scenarios
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +39,10 @@ def _run_r(tmp_path: Path) -> dict:
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     r = _run_r(tmp_path_factory.mktemp("crosslang"))
-    return r, scenarios.run_all()
+    # the tutorial's X is samples x features: the layout is detected with a warning
+    with pytest.warns(LayoutWarning, match="use rowmajor"):
+        py = scenarios.run_all()
+    return r, py
 
 
 SCENARIOS = ["tutorial", "devices", "sgd", "nag", "adam", "rmsprop", "rmsprop_plain", "adagrad",

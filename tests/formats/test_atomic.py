@@ -51,10 +51,9 @@ def test_temp_file_lives_next_to_target_with_the_documented_name(tmp_path):
 def test_failure_midway_keeps_old_file_and_removes_temp(tmp_path, error):
     target = tmp_path / "m.bin"
     target.write_bytes(b"old")
-    with pytest.raises(type(error)):
-        with atomic_writer(target) as handle:
-            handle.write(b"half of the new")
-            raise error
+    with pytest.raises(type(error)), atomic_writer(target) as handle:
+        handle.write(b"half of the new")
+        raise error
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
 
@@ -94,9 +93,9 @@ def test_unwritable_location_names_the_path(tmp_path, target):
 
 
 def test_bad_mode_is_rejected(tmp_path):
-    with pytest.raises(MXValueError, match="Invalid value for argument `mode`"):
-        with atomic_writer(tmp_path / "x", "ab"):
-            pass
+    with pytest.raises(MXValueError, match="Invalid value for argument `mode`"), \
+            atomic_writer(tmp_path / "x", "ab"):
+        pass
 
 
 def test_home_is_expanded(tmp_path, monkeypatch):

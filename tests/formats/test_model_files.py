@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat.errors import ModelFileError, MXValueError
-from mxnet_r_compat.formats import (
-    load_ndarray_list,
-    load_params,
-    params_path,
-    save_ndarray_list,
-    save_params,
-)
+from mxnet_r_compat.formats import (load_ndarray_list, load_params, params_path, save_ndarray_list,
+                                    save_params)
 
 
 @pytest.mark.parametrize("iteration, name", [(10, "m-0010.params"), (0, "m-0000.params"),

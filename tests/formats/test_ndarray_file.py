@@ -12,12 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mxnet_r_compat.errors import ModelFileError, MXValueError
-from mxnet_r_compat.formats.ndarray_file import (
-    dumps_ndarray_list,
-    load_ndarray_list,
-    loads_ndarray_list,
-    save_ndarray_list,
-)
+from mxnet_r_compat.formats.ndarray_file import (dumps_ndarray_list, load_ndarray_list,
+                                                 loads_ndarray_list, save_ndarray_list)
 
 # Spec section 15's example: an R matrix of dim c(3, 2) holding 1:6, saved as "a".
 # R's column-major bytes are C order of the backend shape (2, 3).
@@ -106,7 +102,7 @@ def test_bad_arguments_are_rejected():
         dumps_ndarray_list([["x", "y"]])
 
 
-# --- other versions and dtypes, built by hand from the spec's layout ---------------------------
+# --- other versions and dtypes, built by hand from the layout ---------------------------
 
 def test_v1_record():
     values = np.arange(6, dtype=np.float32).reshape(3, 2)

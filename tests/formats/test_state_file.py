@@ -17,17 +17,9 @@ from hypothesis import strategies as st
 
 from mxnet_r_compat.errors import ModelFileError, MXValueError
 from mxnet_r_compat.formats.checkpoint_files import check_manifest
-from mxnet_r_compat.formats.state_file import (
-    FORMAT,
-    UnencodableState,
-    decode,
-    dumps_state,
-    encode,
-    load_state,
-    loads_state,
-    save_state,
-    state_path,
-)
+from mxnet_r_compat.formats.state_file import (FORMAT, UnencodableState, decode, dumps_state,
+                                               encode, load_state, loads_state, save_state,
+                                               state_path)
 
 
 def small_state() -> bytes:

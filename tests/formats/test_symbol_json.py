@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
@@ -252,7 +253,5 @@ def test_fuzz_mutations_raise_only_model_file_error(data):
                                       inner, max_size=4),
                     max_leaves=20))
 def test_fuzz_random_documents_raise_only_model_file_error(document):
-    try:
+    with contextlib.suppress(ModelFileError):
         parse_symbol_json(json.dumps(document))
-    except ModelFileError:
-        pass

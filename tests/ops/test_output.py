@@ -1,7 +1,8 @@
 """Loss layers (native/output.c): regression outputs and SoftmaxOutput.
 
 Their backward ignores any head gradient, so it is checked against the exact
-formulas of spec section 14 ("Regression outputs: exact math", "SoftmaxOutput:
+formulas of docs/MXNET_R_BEHAVIOUR.md, "Operators" ("Regression outputs: exact math",
+"SoftmaxOutput:
 exact math") rather than against finite differences of sum(out * R). Where a
 layer is the gradient of a known loss (squared error, cross-entropy), that is
 checked by finite differences of the loss itself.
@@ -175,7 +176,8 @@ def test_softmax_forward_subtracts_the_max(h):
 
 def ref_softmax_grad(p, label, *, batch, grad_scale=1.0, use_ignore=False, ignore_label=-1.0,
                      normalization=NORM_NULL, smooth_alpha=0.0):
-    """The spec's formula on (outer, c, inner) probabilities and (outer, inner) labels."""
+    """The formula of docs/MXNET_R_BEHAVIOUR.md, "Operators", on (outer, c, inner) probabilities and
+    (outer, inner) labels."""
     p = p.astype(np.float64)
     _, c, inner = p.shape
     k = np.trunc(label).astype(np.int64)

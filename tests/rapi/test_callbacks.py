@@ -1,4 +1,5 @@
-"""R closures as training callbacks: arguments, env timing, return values, errors (issue 4).
+"""R closures as training callbacks: arguments, env timing, return values, errors
+(docs/CALLBACKS.md).
 
 Two children: one records what callbacks see and return (``r``), one makes them fail
 (``failing``).
@@ -170,7 +171,8 @@ def test_epoch_callback_arguments(r):
     assert r.nums("epoch.env.nbatch") == [9, 9, 9]
     assert r["epoch.types"] == "integer double"  # as MXNet R: iteration integer, nbatch double
     assert r["epoch.get.names"] == "name value"
-    assert r["epoch.fields"] == " ".join(["TRUE"] * 16)  # spec 4.1 fields are all there
+    # docs/MXNET_R_BEHAVIOUR.md, "Callback environment" fields are all there
+    assert r["epoch.fields"] == " ".join(["TRUE"] * 16)
 
 
 def test_verbose_is_passed_only_to_closures_that_accept_it(r):

@@ -1,5 +1,6 @@
 """Ctrl-C during training from R: the first stops at a batch boundary and returns the partial
-model with a warning, the process stays usable, a second Ctrl-C ends it (issue 4).
+model with a warning, the process stays usable, a second Ctrl-C ends it (docs/COMPATIBILITY.md, rows
+11 and 20).
 
 Each child prints marker lines; the test sends SIGINT when a marker appears and waits at most
 DEADLINE seconds for the next one. A child that misses a deadline is killed and the test fails.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 SCRIPT = r"""
-# -- mx.io.arrayiter: spec 11's padding (y = round((1:100)/10), batch 30: pads = samples 71-90)
+# -- mx.io.arrayiter: MXNet R's padding (y = round((1:100)/10), batch 30: pads = samples 71-90)
 it <- mx.io.arrayiter(matrix(1:200, 2), round((1:100) / 10), batch.size = 30)
 emit("iter.class", class(it))
 emit("iter.is", c(is.mx.dataiter(it), is.mx.dataiter(matrix(0, 2, 2)), is.mx.dataiter(NULL)))

@@ -165,7 +165,7 @@ def test_python_callback_bad_return_value(fit, value, shown):
 
 
 def test_check_finite_false_lets_nan_input_through(fit, data):
-    X, y = data
+    X, _ = data
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = fit(X=_with(X, 0, 0, np.nan), check_finite=False, num_round=1)
@@ -218,15 +218,15 @@ class _Frame(dict):
 
 
 def test_data_frame_factors_and_text_become_data_matrix_codes(fit, data):
-    X, y = data
+    X, _ = data
     frame = _Frame(a=_Column(X[:, 0]), b=_Column(["lo", "hi"] * 20),
                    c=_Column(["z", "y", None, "y"] * 10, categories=["y", "z"]))
-    with pytest.warns(DataConversionWarning, match=r"^Note: X columns b, c are not numeric; "
-                                                   r"converted with data\.matrix\(\) \(factor "
-                                                   r"codes\)\.$"):
-        with pytest.raises(MXValueError, match=r"a 40 x 3 matrix with 10 NA/NaN values \(the "
-                                               r"first at row 3, column 3\)"):
-            fit(X=frame)  # the missing factor level is NA, as in R
+    converted = (r"^Note: X columns b, c are not numeric; converted with data\.matrix\(\) "
+                 r"\(factor codes\)\.$")
+    with pytest.warns(DataConversionWarning, match=converted), \
+            pytest.raises(MXValueError, match=r"a 40 x 3 matrix with 10 NA/NaN values \(the "
+                                              r"first at row 3, column 3\)"):
+        fit(X=frame)  # the missing factor level is NA, as in R
     frame["c"] = _Column(["z", "y"] * 20, categories=["y", "z"])
     with pytest.warns(DataConversionWarning):
         model = fit(X=frame, num_round=1)

@@ -49,8 +49,7 @@ def _pair(tmp_path, symbol_of, params_of) -> str:
     return str(tmp_path / "mixed")
 
 
-def test_symbol_and_params_that_disagree_are_refused_at_load(fit, data, tmp_path):
-    X, _ = data
+def test_symbol_and_params_that_disagree_are_refused_at_load(fit, tmp_path):
     three = fit(symbol=softmax_net(3), y=np.arange(40) % 3, num_round=1)
     two = fit(symbol=softmax_net(2), y=np.arange(40) % 2, num_round=1)
     prefix = _pair(tmp_path, three, two)

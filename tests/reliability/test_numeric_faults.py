@@ -48,7 +48,7 @@ def test_divergence_stops_at_the_first_nonfinite_weight_and_says_where(fit):
     m = re.search(r"non-finite value \(NaN or Inf\) in (parameter `(\w+)`|the network's output) "
                   r"at epoch (\d+), batch (\d+); returning the model of epoch (\d+)", text)
     assert m, text
-    where, name, e, b, kept = m.groups()
+    _, name, e, b, kept = m.groups()
     assert (int(e), int(b)) <= (epoch, batch)  # the output may go non-finite first
     if name is not None:
         assert (int(e), int(b), name) == (epoch, batch, param)

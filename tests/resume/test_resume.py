@@ -11,13 +11,8 @@ import warnings
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.errors import (
-    CallbackError,
-    CheckpointWriteError,
-    ModelFileError,
-    MXShapeError,
-    MXValueError,
-)
+from mxnet_r_compat.errors import (CallbackError, CheckpointWriteError, ModelFileError,
+                                   MXShapeError, MXValueError)
 from mxnet_r_compat.formats import atomic
 from mxnet_r_compat.formats.state_file import load_state, save_state, state_path
 from mxnet_r_compat.learn import random as random_mod
@@ -187,7 +182,7 @@ def test_checkpoint_period_in_r_and_python_spelling(prefix):
     assert resume.checkpoint_epochs(prefix) == [2, 4]
     mx.set.seed(1)
     fit.create(net(), X, Y, array_layout="rowmajor", num_round=3, verbose=False,
-                     checkpoint=prefix + "_r", **{"checkpoint.period": 3})  # as R passes it
+               checkpoint=prefix + "_r", **{"checkpoint.period": 3})  # as R passes it
     assert resume.checkpoint_epochs(prefix + "_r") == [3]
 
 

@@ -1,4 +1,5 @@
-"""Built-in callbacks (spec 6): logger, log.train.metric, save.checkpoint, early.stop."""
+"""Built-in callbacks (docs/MXNET_R_BEHAVIOUR.md, "Built-in callbacks"): logger, log.train.metric,
+save.checkpoint, early.stop."""
 
 from __future__ import annotations
 

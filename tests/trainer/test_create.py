@@ -1,4 +1,5 @@
-"""FeedForward.create's arguments (spec 1 and 3): layouts, overrides, fixed.param, iterators."""
+"""FeedForward.create's arguments (docs/MXNET_R_BEHAVIOUR.md, "FeedForward.create" and "Layout"):
+layouts, overrides, fixed.param, iterators."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Error texts (spec 16 and the sections it points to), raised where MXNet R raises them."""
+"""Error texts (docs/MXNET_R_BEHAVIOUR.md, "Messages" and the sections it points to), raised where
+MXNet R raises them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Callback hooks (spec 4 and 4.1): exact call sequence, env fields and their staleness,
+"""Callback hooks (docs/MXNET_R_BEHAVIOUR.md, "Training loop" and "Callback environment"): exact
+call sequence, env fields and their staleness,
 verbose, stopping, env state, errors."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Initialisers (spec 10): suffix defaults, the misspelt error, Xavier's fan rule, draw order."""
+"""Initialisers (docs/MXNET_R_BEHAVIOUR.md, "Initializers, contexts and random numbers"): suffix
+defaults, the misspelt error, Xavier's fan rule, draw order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The array iterator (spec 11): batches, stale padding, shuffle once, num.pad, reset."""
+"""The array iterator (docs/MXNET_R_BEHAVIOUR.md, "Array iterator"): batches, stale padding, shuffle
+once, num.pad, reset."""
 
 from __future__ import annotations
 

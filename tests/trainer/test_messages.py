@@ -1,4 +1,5 @@
-"""Printed messages (spec 16): exact lines on stderr, their order, verbose=FALSE, warnings."""
+"""Printed messages (docs/MXNET_R_BEHAVIOUR.md, "Messages"): exact lines on stderr, their order,
+verbose=FALSE, warnings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Metrics (spec 7): built-ins against numpy, mean of per-call values, NaN, custom metrics."""
+"""Metrics (docs/MXNET_R_BEHAVIOUR.md, "Metrics"): built-ins against numpy, mean of per-call values,
+NaN, custom metrics."""
 
 from __future__ import annotations
 

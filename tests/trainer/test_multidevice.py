@@ -1,4 +1,5 @@
-"""Several CPU contexts (spec 2): batch split, summed gradients, averaged model, messages."""
+"""Several CPU contexts (docs/MXNET_R_BEHAVIOUR.md, "Devices"): batch split, summed gradients,
+averaged model, messages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Optimizer API (spec 8 and 9): mx.opt.create, get.updater, counters, schedulers, rounding."""
+"""Optimizer API (docs/MXNET_R_BEHAVIOUR.md, "Optimizers" and "Schedulers"): mx.opt.create,
+get.updater, counters, schedulers, rounding."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from mxnet_r_compat import mx
 from mxnet_r_compat.errors import MXTypeError, MXValueError
 
-GRAD = np.array([-0.3, -0.8], np.float32)  # spec 8's test-vector gradient
+# the check gradient of docs/MXNET_R_BEHAVIOUR.md, "Optimizers"
+GRAD = np.array([-0.3, -0.8], np.float32)
 W0 = np.array([1.1, 1.8], np.float32)
 
 

@@ -1,6 +1,8 @@
 """Parity with MXNet R 1.9's training loop, re-derived from first principles in float64.
 
-The reference below is written from the spec (sections 0, 2.1, 4, 7, 8, 10 and 11),
+The reference below is written from docs/MXNET_R_BEHAVIOUR.md ("Conventions", "Devices",
+"Training loop", "Metrics", "Optimizers", "Initializers, contexts and random numbers",
+"Array iterator"),
 not taken from the package: the random draws in MXNet R's order (training shuffle,
 weights, validation shuffle), the shuffle's swap loop, stale padding of the last
 batch, the per-device split, the LinearRegressionOutput gradient, the sgd momentum
@@ -30,7 +32,7 @@ def r6(x: float) -> float:
 def swap_shuffle(u: np.ndarray) -> np.ndarray:
     order = np.arange(len(u))
     for i in range(len(u) - 1, 0, -1):
-        j = int(math.floor(float(u[i]) * (i + 1)))
+        j = math.floor(float(u[i]) * (i + 1))
         if j < i:
             order[i], order[j] = order[j], order[i]
     return order

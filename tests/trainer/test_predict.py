@@ -1,4 +1,5 @@
-"""Prediction (spec 5): shapes, layout detection, padding dropped, iterators, parameters."""
+"""Prediction (docs/MXNET_R_BEHAVIOUR.md, "Prediction and model files"): shapes, layout detection,
+padding dropped, iterators, parameters."""
 
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ def test_wrong_feature_count(model):
 
 
 def test_fixed_param_model_predicts_without_it(train, tiny_data):
-    """fixed.param arguments are left out of the model (spec 1): they predict as zeros."""
+    """fixed.param arguments are left out of the model (docs/MXNET_R_BEHAVIOUR.md,
+    "FeedForward.create"): they predict as zeros."""
     X, _ = tiny_data
     model = train(num_round=1, fixed_param=["fc_bias"],
                   arg_params={"fc_weight": np.ones((1, 3)), "fc_bias": np.full(1, 5.0)})

@@ -1,4 +1,5 @@
-"""mx.model.save / mx.model.load round trips and save.checkpoint files (spec 5 and 6)."""
+"""mx.model.save / mx.model.load round trips and save.checkpoint files (docs/MXNET_R_BEHAVIOUR.md,
+"Prediction and model files" and "Built-in callbacks")."""
 
 from __future__ import annotations
 

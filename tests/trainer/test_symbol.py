@@ -1,4 +1,5 @@
-"""Symbols (spec 0 and 13): argument/output order, automatic names, shape inference, JSON."""
+"""Symbols (docs/MXNET_R_BEHAVIOUR.md, "Conventions" and "Symbols and their JSON"): argument/output
+order, automatic names, shape inference, JSON."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def test_r_spelled_operator_parameters_are_stored_as_backend_strings():
     assert fc.attributes() == {"num_hidden": "3", "no_bias": "1"}
     assert fc.arguments() == ["data", "fc_weight"]
     drop = mx.symbol.Dropout(data, p=1 / 3, name="d")
-    assert drop.attributes()["p"] == "0.333333"  # 6 significant digits (spec 0)
+    # 6 significant digits (docs/MXNET_R_BEHAVIOUR.md, "Conventions")
+    assert drop.attributes()["p"] == "0.333333"
 
 
 def test_infer_shape_complete():

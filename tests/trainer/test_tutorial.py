@@ -85,7 +85,7 @@ def test_script_first_run_equals_the_api_with_seed_0(tutorial_run, boston):
 def test_tutorial_converges_over_seeds(boston):
     """Validation RMSE after 10 epochs. MXNet R gave 8.20-9.51 over 11 seeds.
 
-    The float64 re-derivation of the spec's loop (test_parity) reproduces every seed
+    The float64 re-derivation of MXNet R's training loop (test_parity) reproduces every seed
     here; over 200 seeds 88% land in [7.5, 10.5] (mean 8.96, sd 1.0), so a fixed seed
     list can hold a few above 10.5 (here seeds 3 and 5).
     """

@@ -1,4 +1,4 @@
-"""Callbacks beyond MXNet R (issue 8): stopping, saving, logging, LR control, progress,
+"""Callbacks beyond MXNet R (docs/CALLBACKS.md): stopping, saving, logging, LR control, progress,
 batched delivery, an error policy and the dry run.
 
 Each is implemented once, here, as a callable object; R's ``mx.callback.*``

@@ -126,8 +126,10 @@ def improves(value: float | None, best: float | None, maximize: bool, min_delta:
     anything finite improves on no best at all.
 
     Example:
-        >>> improves(0.5, 1.0, False, 0.1), improves(0.95, 1.0, False, 0.1), improves(1.0, None, True, 0)
-        (True, False, True)
+        >>> improves(0.5, 1.0, False, 0.1), improves(0.95, 1.0, False, 0.1)
+        (True, False)
+        >>> improves(1.0, None, True, 0)
+        True
     """
     if value is None or math.isnan(value):
         return False

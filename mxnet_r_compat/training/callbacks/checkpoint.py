@@ -26,16 +26,8 @@ from ...errors import ModelFileError, MXValueError, invalid_value
 from ...formats import atomic, model_files
 from ...formats.bounded_read import check_json_cost, read_at_most
 from ..persistence import save_model
-from .base import (
-    Monitor,
-    TrainingCallback,
-    check_mode,
-    flag,
-    improves,
-    maximizing,
-    number,
-    writable_problem,
-)
+from .base import (Monitor, TrainingCallback, check_mode, flag, improves, maximizing, number,
+                   writable_problem)
 
 _MANIFEST_LIMIT = 8 * 1024 * 1024  # a manifest is a few hundred bytes per kept checkpoint
 

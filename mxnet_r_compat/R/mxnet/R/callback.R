@@ -1,5 +1,6 @@
 # callback.R: the built-in training callbacks, in R so they can be read and copied
-# (spec section 6). Each returns function(iteration, nbatch, env, verbose = TRUE).
+# (docs/MXNET_R_BEHAVIOUR.md, "Built-in callbacks"). Each returns function(iteration, nbatch, env,
+# verbose = TRUE).
 
 #' Log the training metric every `period` batches (or every epoch as an epoch callback).
 #' With a logger (mx.metric.logger), also keep the values in logger$train and logger$eval.
@@ -110,7 +111,8 @@ mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.
     assign("mx.best.score", best$score, envir = globalenv())
     return(TRUE)
   }
-  # state() / load.state() let exact resume (docs/CHECKPOINTS.md) save and restore the patience count
+  # state() / load.state() let exact resume (docs/CHECKPOINTS.md) save and restore the patience
+  # count
   attr(cb, "state") <- function() as.list(best)
   attr(cb, "load.state") <- function(s) invisible(list2env(s, envir = best))
   cb

@@ -1,4 +1,4 @@
-# callbacks_extra.R: callbacks beyond MXNet R (issue 8).
+# callbacks_extra.R: callbacks beyond MXNet R (docs/CALLBACKS.md).
 # py: mxnet_r_compat.training.callbacks (one Python object per callback), rbridge/rcallbacks.py
 #
 # Each constructor returns a small R object of class "mx.py.callback", list(kind =, args =),

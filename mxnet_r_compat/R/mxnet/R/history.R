@@ -1,4 +1,4 @@
-# history.R: learning curves of a trained model (issue 8).
+# history.R: learning curves of a trained model (docs/CALLBACKS.md).
 # py: mxnet_r_compat.rbridge.rcallbacks (history_to_r)
 #
 # model$history is a data.frame of class c("mx.history", "data.frame"), one row per epoch

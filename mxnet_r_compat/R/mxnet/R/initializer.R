@@ -1,4 +1,5 @@
-# initializer.R: parameter initialisers (spec section 10). Each returns
+# initializer.R: parameter initialisers (docs/MXNET_R_BEHAVIOUR.md, "Initializers, contexts and
+# random numbers"). Each returns
 # function(name, shape, ctx, allow.unknown = FALSE) with shapes in R order; the
 # `mx.init` tag lets the trainer run the same rule natively (same random stream).
 

@@ -1,4 +1,5 @@
-# io.R: data iterators (spec section 11). The iterator itself is the Python ArrayIter
+# io.R: data iterators (docs/MXNET_R_BEHAVIOUR.md, "Array iterator"). The iterator itself is the
+# Python ArrayIter
 # (mxnet_r_compat/io/), held through a handle (handle.R); the R object is a list of
 # methods, used as MXNet R's Rcpp iterator was: it$reset(), it$iter.next(), it$value(),
 # it$num.pad().
@@ -21,7 +22,8 @@
 #' The sample axis is the last R dim of `data` and of `label`. With `shuffle = TRUE` the order
 #' is drawn once, now, from the random stream of mx.set.seed(); reset() rewinds to the same
 #' order. Every batch has `batch.size` samples; the last one is padded with the samples the
-#' previous batch had in the same slots, and num.pad() says how many (spec 11).
+#' previous batch had in the same slots, and num.pad() says how many (docs/MXNET_R_BEHAVIOUR.md,
+#' "Array iterator").
 #'
 #' @param data A numeric vector, matrix or array; samples on the last dim.
 #' @param label A numeric vector (one per sample) or a k x n matrix.

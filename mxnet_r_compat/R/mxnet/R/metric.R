@@ -1,4 +1,5 @@
-# metric.R: evaluation metrics (spec section 7). Built-ins also carry an `mx.builtin`
+# metric.R: evaluation metrics (docs/MXNET_R_BEHAVIOUR.md, "Metrics"). Built-ins also carry an
+# `mx.builtin`
 # tag so the trainer computes them natively; called from R they run this R code.
 
 #' A metric from a function of (label, pred): list(init, update, get) of class "mx.metric".

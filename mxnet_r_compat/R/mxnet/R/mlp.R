@@ -1,4 +1,4 @@
-# mlp.R: mx.mlp, a multi-layer perceptron in one call (spec section 12).
+# mlp.R: mx.mlp, a multi-layer perceptron in one call (docs/MXNET_R_BEHAVIOUR.md, "mx.mlp").
 
 #' Build and train an MLP: hidden FC+activation layers, optional dropout, an output layer.
 #' @param out_activation "softmax", "rmse" or "logistic"

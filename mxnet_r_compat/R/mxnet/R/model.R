@@ -1,4 +1,5 @@
-# model.R: training, prediction, saving (spec sections 1, 3, 5).
+# model.R: training, prediction, saving (docs/MXNET_R_BEHAVIOUR.md, "FeedForward.create", "Layout"
+# and "Prediction and model files").
 # py: mxnet_r_compat.rbridge.entry (fit, predict, model_save, model_load, model_last,
 #     init_params, select_layout, iter_init)
 
@@ -44,11 +45,13 @@
   data.matrix(x)
 }
 
-#' Train a feed-forward network (MXNet R's mx.model.FeedForward.create, spec section 1).
+#' Train a feed-forward network (MXNet R's mx.model.FeedForward.create, docs/MXNET_R_BEHAVIOUR.md,
+#' "FeedForward.create").
 #'
 #' Callbacks are R closures `function(iteration, nbatch, env)`; epoch callbacks also get
 #' `verbose =` when they accept it (a `verbose` or `...` formal). `env` holds the fields of
-#' spec 4.1 at MXNet's moments (`env$model` and `env$eval.metric` in batch callbacks are the
+#' docs/MXNET_R_BEHAVIOUR.md, "Callback environment" at MXNet's moments (`env$model` and
+#' `env$eval.metric` in batch callbacks are the
 #' previous epoch's); values a callback stores in it (`env$count <- 0`) stay for the run. An
 #' epoch callback returning FALSE stops training; TRUE, NULL or invisible() continue; NA or
 #' a non-logical value is an error naming the callback.
@@ -130,7 +133,8 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
   .mx_with_warnings(res)
 }
 
-#' Predict with a trained model (S3 method of predict, spec section 5).
+#' Predict with a trained model (S3 method of predict, docs/MXNET_R_BEHAVIOUR.md, "Prediction and
+#' model files").
 #'
 #' @param object An MXFeedForwardModel (or one converted by mx.serialize).
 #' @param X A matrix, array, numeric data.frame or data iterator.
@@ -171,7 +175,8 @@ print.MXFeedForwardModel <- function(x, ...) {
 
 #' Save a model as <prefix>-symbol.json and <prefix>-<iteration>.params (MXNet formats).
 #'
-#' The files are MXNet's own formats (spec 13 and 15): MXNet R and Python 1.x read them.
+#' The files are MXNet's own formats (docs/MXNET_R_BEHAVIOUR.md, "Symbols and their JSON" and
+#' "NDArray files"): MXNet R and Python 1.x read them.
 #' @param model An MXFeedForwardModel.
 #' @param prefix File name prefix (`~` is expanded).
 #' @param iteration The number in the params file name, e.g. 10 for <prefix>-0010.params.
@@ -252,7 +257,7 @@ mx.model.init.params <- function(symbol, input.shape, output.shape, initializer,
 
 #' Which way round a training matrix is: "rowmajor" (samples in rows) or "colmajor".
 #'
-#' Announced with a warning, as MXNet R did (spec 3).
+#' Announced with a warning, as MXNet R did (docs/MXNET_R_BEHAVIOUR.md, "Layout").
 #' @param X The data.
 #' @param y The labels.
 #' @return "rowmajor" or "colmajor".

@@ -1,4 +1,5 @@
-# optimizer.R: optimizers and learning-rate schedulers (spec sections 8, 9).
+# optimizer.R: optimizers and learning-rate schedulers (docs/MXNET_R_BEHAVIOUR.md, "Optimizers" and
+# "Schedulers").
 # The R objects describe them; the updates run in the C core.
 
 #' Create an optimizer by name: "sgd", "rmsprop", "adam", "adagrad", "adadelta" or "nag".

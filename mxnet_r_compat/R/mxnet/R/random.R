@@ -1,4 +1,5 @@
-# random.R: the core's random stream (spec section 10). R's set.seed does not affect it.
+# random.R: the core's random stream (docs/MXNET_R_BEHAVIOUR.md, "Initializers, contexts and random
+# numbers"). R's set.seed does not affect it.
 
 #' Seed the random stream used for initialisation, shuffling and dropout.
 #' @examples

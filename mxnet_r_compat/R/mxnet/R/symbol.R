@@ -1,4 +1,4 @@
-# symbol.R: networks as MXSymbol objects (spec section 13).
+# symbol.R: networks as MXSymbol objects (docs/MXNET_R_BEHAVIOUR.md, "Symbols and their JSON").
 # An MXSymbol carries its graph as MXNet JSON; every operator call composes in Python.
 # py: mxnet_r_compat.rbridge.entry (sym_*)
 
