@@ -323,9 +323,9 @@ def install_operators(cls: type) -> None:
         setattr(cls, f"__i{name}__", _inplace_op(symbol))
     for name, symbol in _PY_COMPARISONS.items():
         setattr(cls, f"__{name}__", _forward_op(symbol))
-    cls.__neg__ = lambda self: unary(self, "negative")
-    cls.__pos__ = lambda self: self
-    cls.__abs__ = lambda self: unary(self, "abs")
+    cls.__neg__ = lambda self: unary(self, "negative")  # type: ignore[operator]
+    cls.__pos__ = lambda self: self  # type: ignore[operator]
+    cls.__abs__ = lambda self: unary(self, "abs")  # type: ignore[attr-defined]
 
 
 install_operators(NDArray)

@@ -86,8 +86,8 @@ def concat(*arrays: Any, data: Any = None, dim: int = 1, num_args: int | None = 
     if data is not None:
         arrays = (data, *arrays)
     single = len(arrays) == 1 and isinstance(arrays[0], (list, tuple))
-    items = list(arrays[0]) if single else arrays
-    arrays = [as_ndarray(a) for a in items]
+    items = list(arrays[0]) if single else list(arrays)
+    arrays = tuple(as_ndarray(a) for a in items)
     if num_args is not None and int(num_args) != len(arrays):
         raise invalid_value("num_args", num_args, f"the number of arrays ({len(arrays)})")
     shape, axis = shape_rules.concat("concat", [a.shape for a in arrays], dim)
@@ -200,8 +200,10 @@ def choose_element_0index(lhs: Any, rhs: Any) -> NDArray:
 
 
 def _seq(values: Any) -> list[int | None]:
-    if isinstance(values, (int, np.integer)) or values is None:
-        return [values]
+    if values is None:
+        return [None]
+    if isinstance(values, (int, np.integer)):
+        return [int(values)]
     return [None if v is None else int(v) for v in values]
 
 
@@ -228,5 +230,5 @@ def _reshape_method(self: NDArray, *shape: Any, **kwargs: Any) -> NDArray:
     return reshape(self, kwargs.pop("shape", spec), **kwargs)
 
 
-NDArray.T = property(_transpose_property)
-NDArray.reshape = _reshape_method
+NDArray.T = property(_transpose_property)  # type: ignore[attr-defined]
+NDArray.reshape = _reshape_method  # type: ignore[attr-defined]

@@ -85,7 +85,9 @@ def _arg(data: Any, axis: int | None, keepdims: bool, which: str) -> NDArray:
     if x.size == 0:
         raise MXShapeError(f"{which}: cannot search an empty array.")
     if axis is None:  # over the flattened array, as MXNet
-        shape, d, kept = (x.size,), 0, (1,)
+        shape: tuple[int, ...] = (x.size,)
+        kept: tuple[int, ...] = (1,)
+        d = 0
     else:
         shape, d = x.shape, shape_rules.axis_index(which, axis, x.ndim)
         kept = shape_rules.reduced_shape(shape, (d,), keepdims)
