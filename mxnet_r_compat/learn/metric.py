@@ -67,9 +67,25 @@ class Metric:
         """Add one call's value to the state; returns the new state (R semantics)."""
         value = _native_value(self.feval, label, pred)
         if value is None:
-            value = float(self.feval(*feval_inputs(label, pred)))
+            value = self._number(self.feval(*feval_inputs(label, pred)))
         weight = label.shape[0] if self.aggregate == "epoch" else 1
         return np.array([state[0] + weight, state[1] + value])
+
+    def _number(self, result: Any) -> float:
+        """feval's result as a float: a number, or an array holding exactly one."""
+        if result is None or isinstance(result, (bool, np.bool_, str, bytes)):
+            raise self._bad_result(repr(result))
+        try:
+            array = np.asarray(result, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise self._bad_result(f"a {type(result).__name__}") from None
+        if array.size != 1:
+            raise self._bad_result(f"an array of shape {array.shape}")
+        return float(array.reshape(()))
+
+    def _bad_result(self, received: str) -> MXValueError:
+        return MXValueError(f"The eval.metric `{self.name}` returned {received} for a batch; "
+                            f"expected its feval(label, pred) to return one number.")
 
     def native_kind(self) -> int:
         """The C metric (native/metric.h ``MXC_METRIC_*``) that computes this metric's per-call

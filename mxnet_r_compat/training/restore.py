@@ -6,12 +6,14 @@ creation-time draws.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from .._args import is_number
 from ..console import message
 from ..errors import ModelFileError, MXError
 from ..formats.checkpoint_files import Checkpoint, ResumeWarning, sha256
@@ -115,6 +117,7 @@ def _check_hyper(ckpt: Checkpoint, opt: Any) -> None:
         raise ckpt.fail(f"its {opt.name} optimizer keeps {m['optimizer']['n_states']} state "
                         f"array(s) per weight, this call's keeps {opt.n_states} (momentum 0 "
                         f"versus non-zero?).")
+    _check_finite_hyper(ckpt)
     now = {"learning_rate": float(opt.lr), **hyper_params(opt)}
     was = {"learning_rate": m["initial_lr"], **m["hyper"]}
     changed = [f"{k}: {was.get(k)!r} -> {now.get(k)!r}" for k in sorted(set(was) | set(now))
@@ -125,6 +128,21 @@ def _check_hyper(ckpt: Checkpoint, opt: Any) -> None:
               f"call's.")
 
 
+def _check_finite_hyper(ckpt: Checkpoint) -> None:
+    """The sidecar's hyper-parameters are finite numbers (or flags and names): a NaN learning
+    rate used to surface as "sgd update failed" in the middle of the resumed training."""
+    m = ckpt.manifest
+    hyper = {"initial_lr": m["initial_lr"], **{k: ckpt.decode(v) for k, v in m["hyper"].items()}}
+    for key, value in hyper.items():
+        if not isinstance(value, (bool, str)) and not _finite_number(value):
+            raise ckpt.fail(f"its hyper-parameter `{key}` is {value!r:.60}; expected a finite "
+                            f"number (the file was damaged or edited).")
+
+
+def _finite_number(value: Any, low: float = -math.inf) -> bool:
+    return is_number(value) and math.isfinite(value) and value >= low
+
+
 def _optimizer_state(ckpt: Checkpoint, trainer: Any) -> dict[str, Any]:
     state = ckpt.decode(ckpt.manifest["optimizer"]["state"])
     opt = trainer.optimizer
@@ -132,6 +150,9 @@ def _optimizer_state(ckpt: Checkpoint, trainer: Any) -> dict[str, Any]:
     if not isinstance(state, dict) or any(k not in state for k in keys) or \
             not isinstance(state["states"], dict) or not isinstance(state["counts"], dict):
         raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad optimizer state")
+    if not _finite_number(state["lr"], low=0.0):
+        raise ckpt.fail(f"its learning rate is {state['lr']!r:.60}; expected a finite number "
+                        f">= 0 (the file was damaged or edited).")
     has_sched = callable(getattr(opt.lr_scheduler, "load_state_dict", None))
     if (state["lr_scheduler"] is not None) != has_sched:
         raise ckpt.fail("it was trained " + ("with" if state["lr_scheduler"] is not None
