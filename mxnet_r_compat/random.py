@@ -1,11 +1,13 @@
-"""Random numbers: the C core's one seedable stream (``mx.set.seed``, ``mx.runif``, ``mx.rnorm``).
+"""Random numbers: MXNet 1.9.1's CPU generator in C (``mx.set.seed``, ``mx.runif``, ``mx.rnorm``).
 
-Initialisation, the array iterator's shuffle and dropout all draw from this
-stream, so the same seed gives bit-identical training in Python and R.
+The stream is a bank of 1024 mt19937 engines, seeded and chunked as MXNet does
+(native/rng.h, docs/COMPATIBILITY.md), so a seeded script draws MXNet's very
+numbers. Initialisation, the array iterator's shuffle and dropout all draw from
+it, so the same seed gives bit-identical training in Python and R.
 Shapes are backend order here; the R front end reverses R dims.
 
-The main thread uses the core's default stream. A thread that calls
-:func:`set_seed` gets a stream of its own, so trainings in several threads do
+The main thread uses the core's default bank. A thread that calls
+:func:`set_seed` gets a bank of its own, so trainings in several threads do
 not interleave their draws (and each gives what it gives alone).
 """
 
@@ -18,13 +20,15 @@ import numpy as np
 
 from ._lib import check, ffi, fptr, lib
 from .errors import MXTypeError, invalid_value
+from .learn import random_state
+from .ops import format_param
 
 
 _local = threading.local()
 
 
 def current_stream():
-    """The stream this thread draws from: its own once it called set_seed, else the default.
+    """The bank this thread draws from: its own once it called set_seed, else the default.
 
     Example:
         >>> current_stream() == lib.mxc_rng_default()   # in the main thread
@@ -36,6 +40,8 @@ def current_stream():
 
 def set_seed(seed: int) -> None:
     """Seed the generator (MXNet R's ``mx.set.seed``); R's ``set.seed`` does not affect it.
+
+    Engine i of the bank restarts from ``seed * 127 + i`` (32-bit) when it is next used.
 
     Example:
         >>> set_seed(0); runif(2)
@@ -56,9 +62,11 @@ def _shape(shape) -> tuple[int, ...]:
 
 
 def _number(fn: str, arg: str, value) -> float:
+    """A bound as MXNet R's operator receives it: 6 significant digits (ops.format_param),
+    so that e.g. mx.init.Xavier's scale rounds to the float32 MXNet R drew with."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MXTypeError(f"{fn} only accept numeric {arg}")
-    return float(value)
+    return float(format_param(float(value)))
 
 
 def runif(shape, min: float = 0.0, max: float = 1.0,  # noqa: A002 (R names)
@@ -83,7 +91,7 @@ def rnorm(shape, mean: float = 0.0, sd: float = 1.0, ctx=None) -> np.ndarray:
 
     Example:
         >>> set_seed(0); rnorm(2)
-        array([2.2122064, 1.1630787], dtype=float32)
+        array([2.2122064, 0.7740038], dtype=float32)
     """
     mu, sigma = _number("mx.rnorm", "mean", mean), _number("mx.rnorm", "sd", sd)
     if sigma < 0:
@@ -95,22 +103,24 @@ def rnorm(shape, mean: float = 0.0, sd: float = 1.0, ctx=None) -> np.ndarray:
 
 
 def get_state() -> bytes:
-    """The generator's complete state (for exact resume).
+    """The generator's state (for exact resume): the seed and the engines in use
+    (learn/random_state.py describes the bytes).
 
     Example:
         >>> s = get_state(); a = runif(3); set_state(s); bool((runif(3) == a).all())
         True
     """
-    return bytes(ffi.buffer(current_stream(), ffi.sizeof("mxc_rng")))
+    return random_state.encode(current_stream())
 
 
 def set_state(state: bytes) -> None:
-    """Restore a state returned by :func:`get_state`."""
-    size = ffi.sizeof("mxc_rng")
-    if not isinstance(state, (bytes, bytearray)) or len(state) != size:
-        raise invalid_value("state", f"<{type(state).__name__} of {len(state) if hasattr(state, '__len__') else '?'} bytes>",
-                            f"{size} bytes from get_state()")
-    ffi.buffer(current_stream(), size)[:] = state
+    """Restore a state returned by :func:`get_state`; every field is checked first and a
+    bad one raises ``RandomStateError`` naming it (the generator is then unchanged).
+
+    Example:
+        >>> set_state(get_state())
+    """
+    random_state.load(current_stream(), state)
 
 
 def shuffle_order(n: int) -> np.ndarray:

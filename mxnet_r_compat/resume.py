@@ -38,6 +38,7 @@ from .formats import atomic, state_file
 from .formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epochs,
                                        find_checkpoint, sha256, write_model_files)
 from .formats.state_file import UnencodableState, encode, state_path
+from .learn.random_state import RandomStateError
 
 __all__ = ["CheckpointWarning", "RestoreCheckpoint", "ResumeCheckpoint", "ResumePlan",
            "ResumeWarning", "capture", "checkpoint_epochs", "find_checkpoint", "plan"]
@@ -295,9 +296,12 @@ class RestoreCheckpoint:
         trainer.completed_epoch = ckpt.epoch
         set_last_model(trainer.model)
         rng = ckpt.arrays.get(m["rng"])
-        if rng is None or rng.dtype != np.uint8 or rng.size != len(rng_mod.get_state()):
+        if rng is None or rng.dtype != np.uint8 or rng.ndim != 1:
             raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad random state")
-        rng_mod.set_state(rng.tobytes())
+        try:
+            rng_mod.set_state(rng.tobytes())
+        except RandomStateError as err:
+            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': {err}") from None
         message("Resuming from ", ckpt.path, " (epoch ", ckpt.epoch, " done); training epochs ",
                 trainer.begin_round, " to ", trainer.end_round)
 

@@ -1,0 +1,1 @@
+"""Learning components: optimizers, schedulers, initialisers, metrics and random numbers."""
