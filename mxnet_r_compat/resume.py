@@ -11,6 +11,8 @@ history, the original ``begin.round``, parameters that are not trained,
 per-device weights and aux states where they differ from the averaged model,
 and the state of callbacks that expose it (``state_dict()`` /
 ``load_state_dict()``, or a ``state`` dict as ``mx.callback.early.stop`` has).
+The random stream is stored as the bank's seed and the engines in use
+(learn/random_state.py).
 
 ``create(..., resume=prefix)`` checks that the checkpoint fits the network,
 the data, the devices and the optimizer, then restores all of it *after*
@@ -38,7 +40,7 @@ from .formats import atomic, state_file
 from .formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epochs,
                                        find_checkpoint, sha256, write_model_files)
 from .formats.state_file import UnencodableState, encode, state_path
-from .learn.random_state import RandomStateError
+from .training.sidecar_checks import check_sidecar, rng_state
 
 __all__ = ["CheckpointWarning", "RestoreCheckpoint", "ResumeCheckpoint", "ResumePlan",
            "ResumeWarning", "capture", "checkpoint_epochs", "find_checkpoint", "plan"]
@@ -269,6 +271,9 @@ class RestoreCheckpoint:
 
     def _restore(self, trainer: Any) -> None:
         ckpt, m = self.checkpoint, self.checkpoint.manifest
+        # Every value range-checked before any is used (training/sidecar_checks.py).
+        check_sidecar(ckpt, trainer.optimizer,
+                      {"train": trainer.train_data, "eval": trainer.eval_data})
         if m["ndevice"] != len(trainer.ctx):
             raise ckpt.fail(f"it was written by a run on {m['ndevice']} device(s); this call "
                             f"uses {len(trainer.ctx)}. Resume with the same ctx.")
@@ -295,13 +300,7 @@ class RestoreCheckpoint:
         trainer.model = FeedForwardModel(trainer.symbol, *trainer.devices.params())
         trainer.completed_epoch = ckpt.epoch
         set_last_model(trainer.model)
-        rng = ckpt.arrays.get(m["rng"])
-        if rng is None or rng.dtype != np.uint8 or rng.ndim != 1:
-            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad random state")
-        try:
-            rng_mod.set_state(rng.tobytes())
-        except RandomStateError as err:
-            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': {err}") from None
+        rng_mod.set_state(rng_state(ckpt))
         message("Resuming from ", ckpt.path, " (epoch ", ckpt.epoch, " done); training epochs ",
                 trainer.begin_round, " to ", trainer.end_round)
 

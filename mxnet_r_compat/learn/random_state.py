@@ -37,7 +37,11 @@ if ENGINE.itemsize != ffi.sizeof("mxc_mt19937"):  # pragma: no cover (a build pr
 
 
 class RandomStateError(MXValueError):
-    """A saved random state that cannot be loaded; the message names the field."""
+    """A saved random state that cannot be loaded; ``detail`` names the field at fault."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"Invalid random state: {detail}")
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -71,33 +75,30 @@ def parse(state: bytes) -> BankState:
         7
     """
     if not isinstance(state, (bytes, bytearray, memoryview)):
-        raise RandomStateError(f"Invalid random state: expected bytes, received "
-                               f"{type(state).__name__}")
+        raise RandomStateError(f"expected bytes, received {type(state).__name__}")
     state = bytes(state)
     if len(state) < HEADER.size or state[:6] != MAGIC[:6]:
         if len(state) == V1_STATE_SIZE:
             raise RandomStateError(
-                "Invalid random state: it was saved by an earlier release (a single "
-                "stream, before MXNet's bank of engines) and cannot continue exactly")
-        raise RandomStateError(f"Invalid random state: {len(state)} bytes without the "
-                               f"{MAGIC[:6]!r} header")
+                "it was saved by an earlier release (a single stream, before MXNet's bank "
+                "of engines) and cannot continue exactly")
+        raise RandomStateError(f"{len(state)} bytes without the {MAGIC[:6]!r} header")
     magic, seed, ready = HEADER.unpack_from(state)
     if magic != MAGIC:
-        raise RandomStateError(f"Invalid random state: format version "
-                               f"{int.from_bytes(magic[6:], 'little')}, expected 2")
+        raise RandomStateError(f"format version {int.from_bytes(magic[6:], 'little')}, "
+                               f"expected 2")
     if not 0 <= ready <= ENGINES:
-        raise RandomStateError(f"Invalid random state: `ready` = {ready}, expected "
-                               f"0 <= ready <= {ENGINES}")
+        raise RandomStateError(f"`ready` = {ready}, expected 0 <= ready <= {ENGINES}")
     expected = HEADER.size + ready * ENGINE.itemsize
     if len(state) != expected:
-        raise RandomStateError(f"Invalid random state: {len(state)} bytes, expected "
-                               f"{expected} for ready = {ready} engines")
+        raise RandomStateError(f"{len(state)} bytes, expected {expected} for "
+                               f"ready = {ready} engines")
     engines = np.frombuffer(state, ENGINE, count=ready, offset=HEADER.size)
     bad = np.flatnonzero((engines["mti"] < 0) | (engines["mti"] > WORDS))
     if bad.size:
         i = int(bad[0])
-        raise RandomStateError(f"Invalid random state: engine {i} `mti` = "
-                               f"{int(engines['mti'][i])}, expected 0 <= mti <= {WORDS}")
+        raise RandomStateError(f"engine {i} `mti` = {int(engines['mti'][i])}, expected "
+                               f"0 <= mti <= {WORDS}")
     return BankState(int(seed), int(ready), state[HEADER.size:])
 
 

@@ -1,0 +1,1 @@
+"""Training: the trainer loop, model creation, checkpoints and resume."""
