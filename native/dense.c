@@ -21,8 +21,9 @@ static int extents_ok(int64_t n, int64_t d_in, int64_t d_out) {
  *
  * MXNet 1.9.1 runs FullyConnected through oneDNN 2.4, which treats num_hidden = 1
  * as matrix-vector products with its AVX2 kernels (the MXNet R tutorial replayed on
- * the pip wheel prints MXNet R's published digits, tests/golden/make_rng_golden.py). Their sums are grouped differently from OpenBLAS's, and float32 sums
- * depend on the grouping: a regression net trained through BLAS drifts from MXNet's
+ * the pip wheel prints MXNet R's published digits, tests/golden/make_rng_golden.py).
+ * Their sums are grouped differently from OpenBLAS's, and float32 sums depend on
+ * the grouping: a regression net trained through BLAS drifts from MXNet's
  * printed digits within an epoch (docs/COMPATIBILITY.md). For one output unit the
  * grouping is simple enough to follow exactly, and these loops do:
  *   - forward: each row's dot product is cut into blocks of 16 (accumulated lane-wise

@@ -72,8 +72,8 @@ def test_a_process_that_never_seeded_draws_like_mxnet() -> None:
     assert proc.stdout.strip() == GOLDEN["unseeded"]["sha256"]
 
 
-@pytest.mark.parametrize("case", GOLDEN["dropout"],
-                         ids=lambda c: f"seed{c['seed']}-p{c['p']}-{'x'.join(map(str, c['shape']))}")
+@pytest.mark.parametrize("case", GOLDEN["dropout"], ids=lambda c: f"seed{c['seed']}-p{c['p']}-"
+                                                                 f"{'x'.join(map(str, c['shape']))}")
 def test_dropout_masks_equal_mxnet(case: dict) -> None:
     bank = ffi.new("mxc_rng *")
     assert lib.mxc_rng_seed(bank, case["seed"]) == 0
