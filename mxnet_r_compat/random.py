@@ -13,6 +13,7 @@ not interleave their draws (and each gives what it gives alone).
 
 from __future__ import annotations
 
+import functools
 import numbers
 import threading
 
@@ -61,12 +62,17 @@ def _shape(shape) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
+@functools.lru_cache(maxsize=256)
+def _as_operator_param(value: float) -> float:
+    return float(format_param(value))
+
+
 def _number(fn: str, arg: str, value) -> float:
     """A bound as MXNet R's operator receives it: 6 significant digits (ops.format_param),
     so that e.g. mx.init.Xavier's scale rounds to the float32 MXNet R drew with."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MXTypeError(f"{fn} only accept numeric {arg}")
-    return float(format_param(float(value)))
+    return _as_operator_param(float(value))
 
 
 def runif(shape, min: float = 0.0, max: float = 1.0,  # noqa: A002 (R names)

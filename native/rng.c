@@ -142,14 +142,64 @@ MXC_HOT static void raw_run(uint32_t *out, int64_t count, mxc_mt19937 *e) {
     }
 }
 
-/* One libstdc++ normal_distribution<float>() call with a fresh distribution: the polar
- * method, in libstdc++'s precision (2u - 1 goes through double, the rest is float). */
+/* 2u - 1 for the polar method, in libstdc++'s precision: 2u in float, the
+ * subtraction in double, rounded back to float. */
+static inline float polar_coord(uint32_t x) {
+    return (float)((double)(2.0f * canonical(x)) - 1.0);
+}
+
+/* One libstdc++ normal_distribution<float>() call with a fresh distribution: polar
+ * attempts on pairs of draws until 0 < r2 <= 1, then the first value y * mult (the
+ * second, x * mult, is discarded). */
 static float standard_normal(mxc_mt19937 *e) {
     for (;;) {
-        float x = (float)((double)(2.0f * canonical(next_u32(e))) - 1.0);
-        float y = (float)((double)(2.0f * canonical(next_u32(e))) - 1.0);
+        float x = polar_coord(next_u32(e));
+        float y = polar_coord(next_u32(e));
         float r2 = x * x + y * y;
         if (r2 <= 1.0f && r2 != 0.0f) return y * sqrtf(-2.0f * logf(r2) / r2);
+    }
+}
+
+#define MAX_PAIRS (MT_N / 2)
+
+/* out[0..count) = z * sd + mean from one engine. Each polar attempt takes the next two
+ * words, accepted or not, so the attempts of a run of state words are its consecutive
+ * pairs. A batch of them is prepared in a loop without branches, the accepted ones are
+ * picked in order (the engine moves past the last attempt used), their logarithms are
+ * taken one by one (glibc's logf, as libstdc++ calls it), and the rest of the formula
+ * runs as another loop without branches: sqrt and division round exactly, so vector
+ * and scalar code give the same bits. A pair that would straddle a regeneration goes
+ * through standard_normal. */
+MXC_HOT static void normal_run(float *out, int64_t count, float mean, float sd,
+                               mxc_mt19937 *e) {
+    float ys[MAX_PAIRS], r2s[MAX_PAIRS], lg[MAX_PAIRS];
+    while (count > 0) {
+        if (e->mti >= MT_N) regenerate(e);
+        int32_t pairs = (MT_N - e->mti) / 2;
+        if (pairs == 0) { /* mti == 623 */
+            *out++ = standard_normal(e) * sd + mean;
+            count--;
+            continue;
+        }
+        /* about count / (pi/4) attempts are needed; prepare a few more, not the whole run */
+        if (pairs > count + count / 4 + 8) pairs = (int32_t)(count + count / 4 + 8);
+        const uint32_t *mt = e->mt + e->mti;
+        for (int32_t k = 0; k < pairs; k++) {
+            float x = polar_coord(temper(mt[2 * k])), y = polar_coord(temper(mt[2 * k + 1]));
+            ys[k] = y;
+            r2s[k] = x * x + y * y;
+        }
+        int32_t k = 0, m = 0;
+        for (; k < pairs && m < count; k++) { /* keep the accepted attempts, in order */
+            ys[m] = ys[k];
+            r2s[m] = r2s[k];
+            m += r2s[k] <= 1.0f && r2s[k] != 0.0f;
+        }
+        e->mti += 2 * k;
+        for (int32_t j = 0; j < m; j++) lg[j] = logf(r2s[j]);
+        for (int32_t j = 0; j < m; j++) out[j] = ys[j] * sqrtf(-2.0f * lg[j] / r2s[j]) * sd + mean;
+        out += m;
+        count -= m;
     }
 }
 
@@ -197,8 +247,7 @@ int mxc_rng_normal(float *out, int64_t n, float mean, float sd, mxc_rng *rng) {
     if (rc != MXC_OK) return rc;
     for (int32_t t = 0; t < used; t++) {
         int64_t begin = t * step, end = begin + step < n ? begin + step : n;
-        mxc_mt19937 *e = &rng->engine[t];
-        for (int64_t i = begin; i < end; i++) out[i] = standard_normal(e) * sd + mean;
+        normal_run(out + begin, end - begin, mean, sd, &rng->engine[t]);
     }
     return MXC_OK;
 }

@@ -240,3 +240,35 @@ def test_r_draws_equal_mxnet(tmp_path: Path) -> None:
     assert len(rows) == len(calls)
     for row, call in zip(rows, calls, strict=True):
         assert_same(np.array([float(v) for v in row], np.float32), call, f"R {call['n']}")
+
+
+def test_threads_that_seed_draw_mxnet_sequences_from_their_own_banks() -> None:
+    """Each thread that calls mx.set.seed gets its own bank: two threads drawing at the
+    same time (in lockstep) each get MXNet's single-threaded sequence for their seed,
+    and the main thread's bank is left alone."""
+    import threading
+
+    cases = {c["seed"]: c["calls"][:6] for c in GOLDEN["draws"] if c["seed"] in (1, 42)}
+    barrier = threading.Barrier(len(cases))
+    failures: list[str] = []
+    rng_mod.set_seed(3)
+    main_before = rng_mod.get_state()
+
+    def worker(seed: int, calls: list[dict]) -> None:
+        try:
+            rng_mod.set_seed(seed)
+            for k, call in enumerate(calls):
+                barrier.wait(timeout=30)
+                assert_same(draw(call["kind"], call["n"], call["a"], call["b"]), call,
+                            f"thread seed {seed}, call {k}")
+        except BaseException as err:  # noqa: BLE001 (reported below)
+            failures.append(f"{type(err).__name__}: {err}")
+            barrier.abort()
+
+    threads = [threading.Thread(target=worker, args=item) for item in cases.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert rng_mod.get_state() == main_before
