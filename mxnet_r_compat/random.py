@@ -26,6 +26,10 @@ from .ops import format_param
 
 
 _local = threading.local()
+# A thread's bank is 2.5 MB, of which only the engines in use are ever touched (native/rng.h):
+# left uncleared, the untouched pages cost no memory. mxc_rng_seed sets the header, and C
+# never reads an engine before setting it up.
+_new_bank = ffi.new_allocator(should_clear_after_alloc=False)
 
 
 def current_stream():
@@ -52,7 +56,9 @@ def set_seed(seed: int) -> None:
         raise invalid_value("seed", seed, "a whole number")
     if threading.current_thread() is not threading.main_thread() and \
             getattr(_local, "stream", None) is None:
-        _local.stream = ffi.new("mxc_rng *")
+        bank = _new_bank("mxc_rng *")
+        check(lib.mxc_rng_seed(bank, 0), "mx.set.seed")
+        _local.stream = bank
     check(lib.mxc_rng_seed(current_stream(), int(seed) & 0xFFFFFFFF), "mx.set.seed")
 
 
