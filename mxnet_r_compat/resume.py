@@ -271,9 +271,6 @@ class RestoreCheckpoint:
 
     def _restore(self, trainer: Any) -> None:
         ckpt, m = self.checkpoint, self.checkpoint.manifest
-        # Every value range-checked before any is used (training/sidecar_checks.py).
-        check_sidecar(ckpt, trainer.optimizer,
-                      {"train": trainer.train_data, "eval": trainer.eval_data})
         if m["ndevice"] != len(trainer.ctx):
             raise ckpt.fail(f"it was written by a run on {m['ndevice']} device(s); this call "
                             f"uses {len(trainer.ctx)}. Resume with the same ctx.")
@@ -285,6 +282,9 @@ class RestoreCheckpoint:
             _warn(f"the network's JSON differs from the one in '{ckpt.path}' (same parameter "
                   f"names and shapes); continuing with this call's network.")
         _check_data(ckpt, trainer)
+        # Every value range-checked before any is used (training/sidecar_checks.py).
+        check_sidecar(ckpt, trainer.optimizer,
+                      {"train": trainer.train_data, "eval": trainer.eval_data})
         _check_hyper(ckpt, trainer.optimizer)
         trainer.optimizer.load_state_dict(_optimizer_state(ckpt, trainer))
         _restore_devices(ckpt, trainer)
