@@ -1,6 +1,6 @@
 /* rng.h: the random number generator of the core, MXNet 1.9.1's CPU scheme.
  *
- * A bank of 1024 std::mt19937 engines (docs/RANDOM.md). After mxc_rng_seed(s),
+ * A bank of 1024 std::mt19937 engines (docs/COMPATIBILITY.md). After mxc_rng_seed(s),
  * engine i starts as std::mt19937(s * 127 + i) (32-bit arithmetic). One
  * sampling call of n numbers is cut into nchunk = min(ceil(n / 64), 1024)
  * chunks of step = ceil(n / nchunk) numbers; chunk t covers [t*step,

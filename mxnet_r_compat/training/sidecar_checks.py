@@ -51,7 +51,11 @@ def _rate(path: str, field: str, value: Any) -> float:
 
 
 def rng_state(ckpt: Any) -> bytes:
-    """The sidecar's random state, every field checked (learn/random_state.py)."""
+    """The sidecar's random state, every field checked (learn/random_state.py).
+
+    Example:
+        >>> random.set_state(rng_state(checkpoint))  # doctest: +SKIP
+    """
     array = ckpt.arrays.get(ckpt.manifest["rng"])
     if not isinstance(array, np.ndarray) or array.dtype != np.uint8 or array.ndim != 1:
         raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad random state "
