@@ -203,7 +203,8 @@ MXC_HOT static void normal_run(float *out, int64_t count, float mean, float sd,
     }
 }
 
-static int bad_size(int64_t n) { return n < 0; }
+/* Sizes from 0 to 2^62: the chunk arithmetic below cannot overflow. */
+static int bad_size(int64_t n) { return n < 0 || n > ((int64_t)1 << 62); }
 
 int mxc_rng_raw(uint32_t *out, int64_t n, mxc_rng *rng) {
     if (!out || !rng) return MXC_ERR_NULL_PTR;

@@ -364,6 +364,7 @@ def test_rng_bad_arguments() -> None:
     assert lib.mxc_rng_uniform(NULL, 4, 0, 1, rng) == MXC_ERR_NULL_PTR
     assert lib.mxc_rng_uniform(p, 4, 0, 1, NULL) == MXC_ERR_NULL_PTR
     assert lib.mxc_rng_uniform(p, -1, 0, 1, rng) == MXC_ERR_SHAPE
+    assert lib.mxc_rng_uniform(p, 2**63 - 1, 0, 1, rng) == MXC_ERR_SHAPE  # no overflow
     assert lib.mxc_rng_uniform(p, 4, 1, 0, rng) == MXC_ERR_VALUE
     assert lib.mxc_rng_uniform(p, 4, math.nan, 1, rng) == MXC_ERR_VALUE
     assert lib.mxc_rng_normal(NULL, 4, 0, 1, rng) == MXC_ERR_NULL_PTR
