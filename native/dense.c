@@ -38,40 +38,60 @@ static int extents_ok(int64_t n, int64_t d_in, int64_t d_out) {
  * (tests/test_mxnet_arithmetic.py, references in tests/golden/). */
 #define LANES 8
 
+/* The FMAs below are exact by definition, so an FMA instruction and libm's fmaf give the
+ * same bits; a clone for CPUs with FMA (x86-64-v3) keeps them inline and vectorised. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(MXC_NO_CLONES)
+#define WITH_FMA __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define WITH_FMA
+#endif
+
 static float lane_sum(const float l[LANES]) {
     return ((l[0] + l[1]) + (l[4] + l[5])) + ((l[2] + l[3]) + (l[6] + l[7]));
 }
 
-/* One row: sum of x[k] * w[k], grouped as oneDNN's AVX2 gemv kernel groups it. */
-static float row_dot(const float *x, const float *w, int64_t d_in) {
-    float total = 0.0f, lane[LANES];
-    int64_t k = 0;
-    if (d_in >= 2 * LANES) {
-        for (int l = 0; l < LANES; l++) lane[l] = 0.0f;
-        for (; d_in - k >= 2 * LANES; k += 2 * LANES)
+#define ROWS 4 /* rows summed side by side: independent chains keep more FMAs in flight */
+
+/* The dot products of `rows` (1..ROWS) consecutive rows with w, each grouped as oneDNN's
+ * AVX2 gemv kernel groups it. */
+static inline void rows_dot(float *dots, const float *x, const float *w, int64_t d_in,
+                            int rows) {
+    float lane[ROWS][LANES];
+    int64_t main_end = d_in - d_in % (2 * LANES);
+    for (int r = 0; r < rows; r++) {
+        dots[r] = 0.0f;
+        for (int l = 0; l < LANES; l++) lane[r][l] = 0.0f;
+    }
+    for (int64_t k = 0; k < main_end; k += 2 * LANES)
+        for (int r = 0; r < rows; r++)
             for (int half = 0; half < 2 * LANES; half += LANES)
                 for (int l = 0; l < LANES; l++)
-                    lane[l] = fmaf(x[k + half + l], w[k + half + l], lane[l]);
-        total = total + lane_sum(lane);
-    }
-    for (int64_t part = LANES; part >= 1; part /= 2) {
-        if (!((d_in - k) & part)) continue;
-        for (int l = 0; l < LANES; l++) lane[l] = l < part ? x[k + l] * w[k + l] : 0.0f;
-        total = total + lane_sum(lane);
-        k += part;
-    }
-    return total;
-}
-
-static void one_output_forward(float *out, const float *inp, const float *w, const float *b,
-                               int64_t n, int64_t d_in) {
-    for (int64_t i = 0; i < n; i++) {
-        float dot = row_dot(inp + i * d_in, w, d_in);
-        out[i] = b ? dot + b[0] : dot;
+                    lane[r][l] = fmaf(x[r * d_in + k + half + l], w[k + half + l], lane[r][l]);
+    for (int r = 0; r < rows; r++) {
+        const float *xr = x + r * d_in;
+        if (main_end > 0) dots[r] = dots[r] + lane_sum(lane[r]);
+        int64_t k = main_end;
+        for (int64_t part = LANES; part >= 1; part /= 2) {
+            if (!((d_in - k) & part)) continue;
+            for (int l = 0; l < LANES; l++) lane[r][l] = l < part ? xr[k + l] * w[k + l] : 0.0f;
+            dots[r] = dots[r] + lane_sum(lane[r]);
+            k += part;
+        }
     }
 }
 
-static void one_output_weight_grad(float *dw, const float *dout, const float *inp,
+WITH_FMA static void one_output_forward(float *out, const float *inp, const float *w,
+                                        const float *b, int64_t n, int64_t d_in) {
+    for (int64_t i = 0; i < n; i += ROWS) {
+        int rows = n - i < ROWS ? (int)(n - i) : ROWS;
+        rows_dot(out + i, inp + i * d_in, w, d_in, rows);
+        if (b)
+            for (int r = 0; r < rows; r++) out[i + r] = out[i + r] + b[0];
+    }
+}
+
+WITH_FMA static void one_output_weight_grad(float *dw, const float *dout, const float *inp,
                                    int64_t n, int64_t d_in) {
     for (int64_t i = 0; i < n; i++) {
         const float *row = inp + i * d_in;
