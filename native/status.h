@@ -5,7 +5,8 @@ enum {
     MXC_ERR_SHAPE = 2,    /* an extent was < 1 or extents disagree */
     MXC_ERR_VALUE = 3,    /* a hyper-parameter or enum value out of range */
     MXC_ERR_NUMERIC = 4,  /* a non-finite value where one is not allowed */
-    MXC_ERR_INTERNAL = 5  /* a bug in the core; please report */
+    MXC_ERR_INTERNAL = 5, /* a bug in the core; please report */
+    MXC_ERR_STATE = 6     /* a state struct breaks its invariants (e.g. a damaged saved state) */
 };
 
 /* Static English text for a status code; never NULL. */

@@ -20,6 +20,7 @@ from ..formats.checkpoint_files import Checkpoint, ResumeWarning, sha256
 from ..learn import random as rng_mod
 from .checkpointing import data_fingerprint, data_info, hyper_params, state_api
 from .model import FeedForwardModel, set_last_model
+from .sidecar_checks import check_sidecar, rng_state
 
 
 class RestoreCheckpoint:
@@ -54,6 +55,9 @@ class RestoreCheckpoint:
             _warn(f"the network's JSON differs from the one in '{ckpt.path}' (same parameter "
                   f"names and shapes); continuing with this call's network.")
         _check_data(ckpt, trainer)
+        # Every value range-checked before any is used (training/sidecar_checks.py).
+        check_sidecar(ckpt, trainer.optimizer,
+                      {"train": trainer.train_data, "eval": trainer.eval_data})
         _check_hyper(ckpt, trainer.optimizer)
         trainer.optimizer.load_state_dict(_optimizer_state(ckpt, trainer))
         _restore_devices(ckpt, trainer)
@@ -68,10 +72,7 @@ class RestoreCheckpoint:
         trainer.model = FeedForwardModel(trainer.symbol, *trainer.devices.params())
         trainer.completed_epoch = ckpt.epoch
         set_last_model(trainer.model)
-        rng = ckpt.arrays.get(m["rng"])
-        if rng is None or rng.dtype != np.uint8 or rng.size != len(rng_mod.get_state()):
-            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad random state")
-        rng_mod.set_state(rng.tobytes())
+        rng_mod.set_state(rng_state(ckpt))
         message("Resuming from ", ckpt.path, " (epoch ", ckpt.epoch, " done); training epochs ",
                 trainer.begin_round, " to ", trainer.end_round)
 
