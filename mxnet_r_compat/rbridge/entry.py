@@ -18,7 +18,7 @@ from .. import io
 from ..errors import CallbackError, MXShapeError, MXValueError
 from ..formats import ndarray_file
 from ..graph.compose import compose
-from ..graph.symbol import Group, Variable, create, load_json
+from ..graph.symbol import Group, Variable, create, load, load_json
 from ..learn import optimizer as opt_mod
 from ..learn import random
 from ..training import model as model_mod
@@ -31,7 +31,14 @@ from .export import error_message, register
 from .rdata import data_from_r, label_from_r
 from .renv import env_field_to_r
 from .rtrain import fit_from_r, predict_from_r
-from .rvalues import initializer_from_r, model_from_r, model_to_r, optimizer_from_r
+from .rvalues import (
+    initializer_from_r,
+    model_from_r,
+    model_to_r,
+    one_number,
+    one_string,
+    optimizer_from_r,
+)
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
@@ -100,7 +107,7 @@ def sym_create(op, inputs, params, name):
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "
                          "not both")
-    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v)
+    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v, str(op[0]))
              for k, v in convert.named_list(params).items()}
     node_name = convert.scalar(name)
     if positional:
@@ -168,6 +175,11 @@ def sym_infer_shape(sym, shapes):
 @register("sym_load_json")
 def sym_load_json(text):
     return rsymbol.symbol_to_r(load_json(str(text[0])))
+
+
+@register("sym_load")
+def sym_load(filename):
+    return rsymbol.symbol_to_r(load(one_string(filename, "filename")))
 
 
 # -- random numbers ---------------------------------------------------------------------------
@@ -239,13 +251,15 @@ def model_last():
 
 @register("model_save")
 def model_save(model, prefix, iteration):
-    persistence.save_model(model_from_r(model), str(prefix[0]), int(iteration[0]))
+    persistence.save_model(model_from_r(model), one_string(prefix, "prefix"),
+                           one_number(iteration, "iteration"))
     return None
 
 
 @register("model_load")
 def model_load(prefix, iteration):
-    return model_to_r(persistence.load_model(str(prefix[0]), int(iteration[0])))
+    return model_to_r(persistence.load_model(one_string(prefix, "prefix"),
+                                             one_number(iteration, "iteration")))
 
 
 @register("nd_save")

@@ -17,7 +17,7 @@ import numpy as np
 import rpy2.rinterface as ri
 
 from .. import io
-from ..errors import MXValueError, invalid_value
+from ..errors import MXValueError, invalid_argument, invalid_shape, invalid_value
 from . import convert, session
 from .closures import call_r_closure, ns_function
 
@@ -33,9 +33,9 @@ def data_from_r(x: Any, arg: str) -> np.ndarray:
     if convert.is_null(x):
         raise invalid_value(arg, "NULL", "a numeric matrix or array")
     if x.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
-        raise invalid_value(arg, f"an R {convert._type_name(x)}",
-                            "a numeric matrix or array (data.frames: use data.matrix())")
-    a = convert.as_numpy(x)
+        raise invalid_argument(arg, convert.describe_r(x),
+                               "a numeric matrix or array (data.frames: use data.matrix())")
+    a = convert.as_numpy(x, arg)
     return a if a.ndim == 2 else a.T
 
 
@@ -45,8 +45,26 @@ def label_from_r(y: Any) -> np.ndarray | None:
     if convert.is_null(y):
         return None
     if y.typeof not in (RT.REALSXP, RT.INTSXP, RT.LGLSXP):
-        raise invalid_value("y", f"an R {convert._type_name(y)}", "a numeric vector or matrix")
-    return convert.to_backend(y)
+        raise invalid_argument("y", convert.describe_r(y), "a numeric vector or matrix")
+    return convert.to_backend(y, "y")
+
+
+def check_array_labels(x: Any, y: np.ndarray | None, layout: Any) -> None:
+    """For an R array of 3 or more dimensions the samples are its LAST dimension (MXNet R;
+    array.layout only applies to matrices). The trainer sees the array in backend order and
+    would say "its first dimension", so the label count is checked here in R's terms."""
+    dims = convert.r_dims(x) if getattr(x, "typeof", None) in (RT.REALSXP, RT.INTSXP,
+                                                                RT.LGLSXP) else None
+    if y is None or dims is None or len(dims) < 3:
+        return
+    count = y.shape[0] if y.ndim else 1
+    if count != dims[-1]:
+        note = f'; array.layout="{layout}" only applies to matrices' \
+            if layout in ("rowmajor", "colmajor") else ""
+        raise invalid_shape("y", f"{count} labels ({io.describe(y)})",
+                            f"one label per sample: X has {dims[-1]} samples (dim(X) is "
+                            f"c({', '.join(map(str, dims))}): in an array of {len(dims)} "
+                            f"dimensions the samples are the last one{note})")
 
 
 #: R classes that is.mx.dataiter() accepts (R/io.R).

@@ -9,6 +9,7 @@ stays for the rest of the run."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from typing import Any
@@ -69,6 +70,22 @@ class REnv:
         env_id = convert.HANDLES.add(train_env)
         session.call_r(ns_function(".mx_env_bind"), self.env, ri.StrSexpVector(LAZY_FIELDS),
                        env_id)
+
+    @contextlib.contextmanager
+    def released(self):
+        """Drop this run's references to R objects when training ends, however it ends.
+
+        The run's TrainEnv lives in ``convert.HANDLES`` until R collects the handle that
+        the env's active bindings hold, and the TrainEnv holds the callbacks, which hold
+        this REnv. While Python kept ``self.env`` (rpy2 preserves what Python holds), R
+        could never collect the env, so the handle, the TrainEnv, its executors and the
+        R objects stayed alive: about 34 kB per training with R callbacks. Released, the
+        env lives exactly as long as R code holds it (a callback that saved ``env``)."""
+        try:
+            yield self
+        finally:
+            self.env = self.nums = self.call = self._assign = None
+            self.nums_view = None
 
     def count_sigints(self) -> None:
         """Count the SIGINTs Python sees during this run (wrapping the trainer's handler).

@@ -17,7 +17,7 @@ from ..learn.metric import Metric
 from . import resume as resume_mod
 from .callbacks.dry_run import DryRun
 from .checks import (check_batch_size, check_before_training, check_hyperparameters, check_metric,
-                     check_rounds, io_shapes)
+                     check_rounds, check_variable_names, io_shapes)
 from .data import first_batch, peek, prepare_eval_data, prepare_train_data
 from .model import FeedForwardModel
 from .params import check_param_overrides, init_params_checked
@@ -72,6 +72,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
     batch = peek(train_iter)
     with first_batch(train_iter, batch, symbol, input_names, output_names):
         input_shapes, output_shapes = io_shapes(symbol, batch, input_names, output_names)
+        check_variable_names(symbol, {**input_shapes, **output_shapes})
         initial_arg, initial_aux = init_params_checked(symbol, input_shapes, output_shapes,
                                                         initializer, from_iterator)
     arg_params = check_param_overrides(symbol, arg_params, initial_arg, "arg.params",
@@ -141,10 +142,23 @@ def _make_optimizer(optimizer, batch_size: int, kwargs: dict) -> opt_mod.Optimiz
     return opt_mod.create(optimizer, rescale_grad=1.0 / batch_size, **kwargs)
 
 
+#: The kvstore types of MXNet that train on one machine (all the same here: devices.py).
+KVSTORES = ("local", "device", "local_update_cpu", "local_allreduce_cpu", "local_allreduce_device")
+
+
 def create_kvstore(kvstore, arg_params: dict, ndevice: int, verbose: bool = True):
-    """The kvstore type MXNet R would use (``mx.model.create.kvstore``); None for one device."""
+    """The kvstore type MXNet R would use (``mx.model.create.kvstore``); None for one device.
+
+    The name is checked whatever the device count: a misspelt one, or a distributed one
+    (no distributed training here yet), is an error rather than silently ignored.
+    """
     if not isinstance(kvstore, str):
         raise MXTypeError("kvstore must be either MXKVStore or a string")
+    if kvstore.startswith("dist"):
+        raise invalid_value("kvstore", kvstore, f"a kvstore for one machine "
+                            f"({', '.join(KVSTORES)}): distributed training is not supported yet")
+    if kvstore not in KVSTORES:
+        raise invalid_value("kvstore", kvstore, f"one of {', '.join(KVSTORES)}")
     if ndevice == 1:
         return None
     if kvstore == "local":
@@ -152,7 +166,4 @@ def create_kvstore(kvstore, arg_params: dict, ndevice: int, verbose: bool = True
         kvstore = "local_update_cpu" if largest < 16 * 1024 * 1024 else "local_allreduce_cpu"
         if verbose:
             message("Auto-select kvstore type = ", kvstore)
-    if kvstore.startswith("dist"):
-        raise invalid_value("kvstore", kvstore, "a local kvstore (distributed training is not "
-                            "supported)")
     return kvstore

@@ -171,11 +171,12 @@ mx.symbol.save <- function(symbol, filename) {
 }
 
 #' Load a symbol from an MXNet JSON file.
+#'
+#' Only a regular file of a bounded size is read (a FIFO or a device is refused before it is
+#' opened; see docs/RELIABILITY.md, "Hostile files").
 #' @examples
 #' f <- tempfile(fileext = ".json"); mx.symbol.save(mx.symbol.Variable("x"), f); mx.symbol.load(f)
-mx.symbol.load <- function(filename) {
-  mx.symbol.load.json(paste(readLines(path.expand(filename), warn = FALSE), collapse = "\n"))
-}
+mx.symbol.load <- function(filename) .py("sym_load", path.expand(filename))
 
 #' Build a symbol from MXNet JSON text.
 #' @examples
