@@ -27,7 +27,10 @@ from .rtrain import fit_from_r, model_from_r, model_to_r, predict_from_r
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
-    return ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    """The messages, named by warning class (R/model.R gives a LayoutWarning MXNet's call)."""
+    out = ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    out.names = ri.StrSexpVector([w.category.__name__ for w in caught])
+    return out
 
 
 def with_warnings(fn, *args, training: bool = False, **kwargs) -> Any:
@@ -209,6 +212,14 @@ def init_params(symbol, input_shape, output_shape, initializer):
         rtrain.initializer_from_r(initializer))
     return convert.make_list({"arg.params": convert.params_to_r(arg),
                               "aux.params": convert.params_to_r(aux)})
+
+
+@register("fit_layout")
+def fit_layout(X, y, **kw):
+    """R: the layout mx.model.FeedForward.create trains with (model.train_layout)."""
+    return with_warnings(model_mod.train_layout, rtrain.data_from_r(X, "X"),
+                         rtrain.label_from_r(y),
+                         check_finite=convert.scalar(kw.get("check.finite", ri.NULL), True))
 
 
 @register("select_layout")

@@ -2,13 +2,34 @@
 # py: mxnet_r_compat.rbridge.entry (fit, predict, model_save, model_load, model_last,
 #     init_params, select_layout, iter_init)
 
-# Re-issue the warnings Python collected, then return the value (R shows them as
-# it showed MXNet's: after the call that raised them, or at once with warn = 1).
-# A failure comes back as res$error and is raised after the warnings (.mx_raise_py_error).
-.mx_with_warnings <- function(res) {
-  for (w in res$warnings) warning(w, call. = FALSE)
+# Re-issue the warnings Python collected, then return the value. They are R warnings
+# signalled here, after the Python call returned, so withCallingHandlers(), tryCatch(),
+# suppressWarnings() and knitr see them; options(warn) decides when R prints them. A
+# warning Python named "LayoutWarning" gets `layout.call` as its call (MXNet R raised it in
+# mx.model.select.layout.train/predict). A failure comes back as res$error and is raised
+# after the warnings (.mx_raise_py_error).
+.mx_with_warnings <- function(res, layout.call = NULL) {
+  kinds <- names(res$warnings)
+  for (i in seq_along(res$warnings)) {
+    if (!is.null(layout.call) && identical(kinds[[i]], "LayoutWarning")) {
+      warning(simpleWarning(res$warnings[[i]], layout.call))
+    } else {
+      warning(res$warnings[[i]], call. = FALSE)
+    }
+  }
   if (!is.null(res$error)) .mx_raise_py_error(res$error)
   res$value
+}
+
+# The layout training will use. MXNet R detected it before training, in
+# mx.model.select.layout.train(X, y), and warned there: the warning comes before "Start
+# training" wherever warnings are shown as they happen (knitr, options(warn = 1),
+# mxnet-rscript). Python runs create's own checks of X and y first (model.train_layout), so
+# bad input fails with the same error as before.
+.mx_fit_layout <- function(X, y, array.layout, dots) {
+  if (is.mx.dataiter(X) || !identical(array.layout, "auto")) return(array.layout)
+  .mx_with_warnings(.py("fit_layout", X, y, check.finite = dots$check.finite),
+                    layout.call = quote(mx.model.select.layout.train(X, y)))
 }
 
 # Raise a failure reported by Python as one R error: class c("mx_py_error", "error",
@@ -115,6 +136,7 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
   }
   if (is.data.frame(y)) y <- data.matrix(y)
+  array.layout <- .mx_fit_layout(X, y, array.layout, list(...))
   res <- .py("fit", symbol = symbol, X = X, y = y, ctx = ctx, begin.round = begin.round,
              num.round = num.round, optimizer = optimizer, initializer = initializer,
              eval.data = eval.data, eval.metric = eval.metric,
@@ -148,7 +170,7 @@ predict.MXFeedForwardModel <- function(object, X, ctx = NULL, array.batch.size =
   if (!is.mx.dataiter(X)) X <- .mx_as_matrix(X, "X")
   res <- .py("predict", object, X, ctx = ctx, array.batch.size = array.batch.size,
              array.layout = array.layout, allow.extra.params = allow.extra.params)
-  .mx_with_warnings(res)
+  .mx_with_warnings(res, layout.call = quote(mx.model.select.layout.predict(X, model)))
 }
 
 #' Print a short description of a model: its outputs and how many parameters it has.
@@ -261,7 +283,8 @@ mx.model.init.params <- function(symbol, input.shape, output.shape, initializer,
 mx.model.select.layout.train <- function(X, y) {
   if (is.null(y)) stop("Need to provide y for training", call. = FALSE)
   if (length(dim(X)) != 2) return("colmajor")
-  .mx_with_warnings(.py("select_layout", .mx_as_matrix(X, "X"), y, NULL))
+  .mx_with_warnings(.py("select_layout", .mx_as_matrix(X, "X"), y, NULL),
+                    layout.call = sys.call())
 }
 
 #' Which way round a matrix is for prediction with `model`: the layout whose feature count
@@ -274,7 +297,8 @@ mx.model.select.layout.train <- function(X, y) {
 #' mx.model.select.layout.predict(test.x, model)
 mx.model.select.layout.predict <- function(X, model) {
   if (length(dim(X)) != 2) return("colmajor")
-  .mx_with_warnings(.py("select_layout", .mx_as_matrix(X, "X"), NULL, mx.unserialize(model)))
+  .mx_with_warnings(.py("select_layout", .mx_as_matrix(X, "X"), NULL, mx.unserialize(model)),
+                    layout.call = sys.call())
 }
 
 #' An iterator for training or prediction data (returned unchanged when it is one already).
