@@ -79,6 +79,8 @@ class _State:
 
     def __init__(self) -> None:
         self.started = False
+        self.hosted = False  # R started by the host program (reticulate), not by us
+        self.host_hooks: tuple[Callable[[], None], Callable[[], None]] | None = None
         self.stack: list[str] = []  # innermost last: _R while R runs, _PY while Python runs under R
         self.interrupted = False  # a Ctrl-C is pending for the innermost in_r()/export() frame
         self.sigint_handled = 0  # SIGINTs whose Python-level handler ran (read by the watcher)
@@ -144,8 +146,23 @@ def abi_mode_warning() -> str:
 
 
 def is_started() -> bool:
-    """True once :func:`start` has run in this process."""
+    """True once :func:`start` (or :func:`mark_started_in_host`) has run in this process."""
     return _st.started
+
+
+def is_hosted() -> bool:
+    """True when R hosts this Python (``library(mxnet)`` in a plain R session, hosted.py)."""
+    return _st.hosted
+
+
+def mark_started_in_host() -> None:
+    """Record that R runs, started by the program hosting this Python (hosted.py).
+
+    Only this module's bookkeeping: the host keeps its console, options and signal handlers.
+    """
+    atexit.register(_forget_r_objects)
+    _st.started = True
+    _st.hosted = True
 
 
 def start(
@@ -446,12 +463,37 @@ def evalr(code: str) -> Any:
 
 def enter_python() -> None:
     """Push a Python frame on the interrupt stack (export() does this around every entry)."""
+    if not _st.stack and _st.host_hooks is not None:
+        _st.host_hooks[0]()  # called from the host's R: the bridge takes Ctrl-C over
     _st.stack.append(_PY)
 
 
 def leave_python() -> None:
     """Pop the frame pushed by :func:`enter_python`."""
     _st.stack.pop()
+    if not _st.stack and _st.host_hooks is not None:
+        _st.host_hooks[1]()
+
+
+def set_host_hooks(enter: Callable[[], None], leave: Callable[[], None]) -> None:
+    """Call ``enter``/``leave`` around each entry point the host's R calls at top level
+    (hosted_interrupts.py: the host's Ctrl-C handlers outside, the bridge's inside)."""
+    _st.host_hooks = (enter, leave)
+
+
+def sigint_handler() -> Callable[[int, Any], None]:
+    """The bridge's Python-level SIGINT handler (see the module docstring)."""
+    return _on_sigint
+
+
+def clear_interrupt() -> None:
+    """Forget an interrupt that no enclosing :func:`in_r` will consume (hosted top level):
+    ``.py()`` in R has turned it into an R interrupt already."""
+    if _st.interrupted:
+        from rpy2.rinterface_lib import openrlib
+
+        _st.interrupted = False
+        openrlib.rlib.R_interrupts_pending = 0
 
 
 # --------------------------------------------------------------------------- object lifetime

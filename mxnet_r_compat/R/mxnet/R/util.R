@@ -30,7 +30,7 @@
 #' mx.set.seed <- function(seed) invisible(.py("set_seed", as.integer(seed)))
 .py <- function(name, ...) {
   f <- .bridge[[name]]
-  if (is.null(f)) .py_missing(name)
+  if (is.null(f)) f <- .py_missing(name)
   .py_result(f(...))
 }
 
@@ -69,21 +69,26 @@
   invokeRestart("abort")
 }
 
-#' Fail clearly when an entry point is missing.
+#' The entry point `name` when `.bridge` has not been filled yet; fail clearly otherwise.
 #'
-#' With an empty bridge the script runs under plain Rscript, which has no Python trainer.
+#' An empty bridge means a plain R session (not mxnet-rscript): Python is started here, in
+#' this process, on first use (.mx_start_python() in hosted.R), which fills the bridge. A name
+#' still missing after that means the R and Python packages do not match.
 #'
 #' @param name The entry point that was asked for.
+#' @return The R closure of the entry point.
 #' @examples
-#' try(mxnet:::.py_missing("fit"))
-#' # Error : mxnet: Python bridge not initialised (missing 'fit'); run this script with mxnet-rscript
+#' f <- mxnet:::.py_missing("bridge_info")   # starts Python when it is not running yet
+#' try(mxnet:::.py_missing("no_such_entry"))
 .py_missing <- function(name) {
   if (length(ls(.bridge, all.names = TRUE)) == 0L) {
-    stop("mxnet: Python bridge not initialised (missing '", name,
-         "'); run this script with mxnet-rscript", call. = FALSE)
+    .mx_start_python()
+    f <- .bridge[[name]]
+    if (!is.null(f)) return(f)
   }
   stop("mxnet: Python entry point '", name, "' is not registered (the R package and the ",
-       "Python package mxnet_r_compat do not match)", call. = FALSE)
+       "Python package mxnet_r_compat do not match; run `make setup` to reinstall the R ",
+       "package)", call. = FALSE)
 }
 
 #' Does a callback accept a `verbose` argument (by name or through `...`)?
