@@ -13,9 +13,8 @@ What differs from ``mxnet-rscript`` (session.start), and why:
 
 * The host owns the session: its command line, options (``warn`` included), console and
   quit() are left alone, and rpy2 must not shut R down when Python exits.
-* Training messages are written through R's console (:class:`RConsole`), so RStudio's
-  console, ``sink()`` and ``capture.output(type = "message")`` see them in order with R's
-  own output.
+* Training messages are written through R's console (rconsole.py), as under
+  mxnet-rscript.
 * Ctrl-C: see :mod:`.hosted_interrupts`.
 
 Example (in R, any session):
@@ -28,44 +27,8 @@ from __future__ import annotations
 
 import atexit
 import sys
-import threading
-from typing import Any
 
 from . import export, session
-
-_r_objects: dict[str, Any] = session.hold_r_objects({})  # "write"
-
-
-class RConsole:
-    """A text stream that writes through R's console: ``cat(s, file = stderr())``.
-
-    Used for the training messages (console.py) in a hosted session. Under knitr the lines
-    go to ``stdout()``, where knitr captures them into the document as MXNet R's messages
-    were (a message signalled from inside the trainer cannot reach knitr's handlers: rpy2
-    evaluates R at a new top level). Calls from another thread than the main one, which R
-    must never see, fall back to Python's own ``sys.stderr``.
-
-    Example:
-        >>> RConsole().write("Start training with 1 devices\\n")    # doctest: +SKIP
-    """
-
-    def write(self, s: str) -> int:
-        if threading.current_thread() is not threading.main_thread():
-            return sys.stderr.write(s)
-        session.call_r(_r_writer(), s)
-        return len(s)
-
-    def flush(self) -> None:
-        """Nothing to do: R's console writes are unbuffered."""
-
-
-def _r_writer() -> Any:
-    if "write" not in _r_objects:
-        _r_objects["write"] = session.evalr(
-            'function(s) cat(s, file = if (isTRUE(getOption("knitr.in.progress"))) stdout() '
-            'else stderr(), sep = "")'
-        )
-    return _r_objects["write"]
 
 
 def attach() -> None:
@@ -92,9 +55,9 @@ def attach() -> None:
     hosted_interrupts.capture()  # before rpy2's rinterface replaces the host's handlers
     _start_rpy2()
     hosted_interrupts.install()
-    from mxnet_r_compat import console
+    from . import rconsole
 
-    console.console.set_stream(RConsole())
+    rconsole.route_training_messages()
     export.import_entry_modules()
     export.fill_bridge(rlib.namespace_get(".bridge"))
 

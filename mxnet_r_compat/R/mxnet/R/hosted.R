@@ -74,8 +74,8 @@
 
 .mx_check_python_path <- function(loc) {
   if (!nzchar(loc$path)) {
-    .mx_setup_error("this installation of the R package does not say which Python to use ",
-                    "(", loc$source, " has no ", .mx_python_field, " field).\n  Run ",
+    .mx_setup_error("this copy of the R package (", find.package("mxnet"), ") does not ",
+                    "record which Python to start: `make setup` did not install it.\n  Run ",
                     "`make setup` in the mxnet_r_compat checkout, or set ",
                     "MXNET_R_COMPAT_PYTHON to its .venv/bin/python.")
   }
