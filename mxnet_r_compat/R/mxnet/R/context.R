@@ -8,12 +8,35 @@ mx.cpu <- function(dev.id = 0) {
             class = "MXContext")
 }
 
-#' A GPU context (this build has no GPU support: training on it is an error).
+#' A GPU context, which this build runs on the CPU.
+#'
+#' mxnet_r_compat computes on the CPU only. So that scripts written for a GPU run unchanged,
+#' `mx.gpu(i)` returns `mx.cpu(i)` and warns once per R session. With
+#' `options(mxnet.gpu.fallback = FALSE)` it is an error instead.
+#'
+#' @param dev.id The device number; `mx.gpu(1)` gives `mx.cpu(1)`.
+#' @return A context (class "MXContext") for the CPU device `dev.id`.
 #' @examples
-#' mx.gpu(0)
+#' ctx <- mx.gpu(0)    # warns: this build ... computes on the CPU only; using mx.cpu(0)
+#' ctx$device          # "cpu"
+#' old <- options(mxnet.gpu.fallback = FALSE)
+#' try(mx.gpu(0))      # an error that says how to turn the fallback on
+#' options(old)
 mx.gpu <- function(dev.id = 0) {
-  structure(list(device = "gpu", device_id = as.integer(dev.id), device_typeid = 2L),
-            class = "MXContext")
+  dev.id <- as.integer(dev.id)
+  if (!isTRUE(getOption("mxnet.gpu.fallback", TRUE))) {
+    stop("mx.gpu(", dev.id, "): this build of mxnet_r_compat computes on the CPU only and ",
+         "cannot use a GPU. Use mx.cpu(", dev.id, "), or options(mxnet.gpu.fallback = TRUE) to ",
+         "run GPU scripts on the CPU (mx.gpu(i) then gives mx.cpu(i) with a warning).",
+         call. = FALSE)
+  }
+  if (!isTRUE(.mx_ctx$gpu.warned)) {
+    .mx_ctx$gpu.warned <- TRUE
+    warning("mx.gpu(", dev.id, "): this build of mxnet_r_compat computes on the CPU only; ",
+            "using mx.cpu(", dev.id, ") instead (warned once per session; ",
+            "options(mxnet.gpu.fallback = FALSE) makes it an error).", call. = FALSE)
+  }
+  mx.cpu(dev.id)
 }
 
 .mx_ctx <- new.env()
