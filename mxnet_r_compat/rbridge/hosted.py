@@ -16,6 +16,8 @@ What differs from ``mxnet-rscript`` (session.start), and why:
 * Training messages are written through R's console (rconsole.py), as under
   mxnet-rscript.
 * Ctrl-C: see :mod:`.hosted_interrupts`.
+* reticulate 1.28 frees Python objects from R finalizers without taking Python's lock, which
+  crashes when the finalizer runs while R works for the bridge: see :mod:`.reticulate_guard`.
 
 Example (in R, any session):
     library(mxnet)
@@ -28,7 +30,7 @@ from __future__ import annotations
 import atexit
 import sys
 
-from . import export, session
+from . import export, reticulate_guard, session
 
 
 def attach() -> None:
@@ -58,6 +60,7 @@ def attach() -> None:
     from . import rconsole
 
     rconsole.route_training_messages()
+    reticulate_guard.make_decref_safe()
     export.import_entry_modules()
     export.fill_bridge(rlib.namespace_get(".bridge"))
 
