@@ -88,17 +88,24 @@
 }
 
 .mx_use_python <- function(loc) {
-  if (reticulate::py_available(initialize = FALSE)) {
-    running <- reticulate::py_config()$python
-    if (normalizePath(running, mustWork = FALSE) != normalizePath(loc$path, mustWork = FALSE)) {
-      .mx_setup_error("this R session already runs another Python (", running, "), started ",
-                      "by reticulate before mxnet needed ", loc$path, " (", loc$source, ").\n",
-                      "  A session can host one Python only: call any mx.* function before ",
-                      "other reticulate code, or point both at the same Python.")
-    }
-    return(invisible())
+  if (!reticulate::py_available(initialize = FALSE)) {
+    reticulate::use_python(loc$path, required = TRUE)
   }
-  reticulate::use_python(loc$path, required = TRUE)
+  if (!reticulate::py_available(initialize = TRUE)) {
+    .mx_setup_error("reticulate could not start Python from ", loc$path, " (", loc$source,
+                    "); see reticulate::py_config() for why.")
+  }
+  running <- reticulate::py_config()$python
+  # a venv's python is a link to its base interpreter: the bin directory tells them apart
+  same <- function(a, b) normalizePath(dirname(a), mustWork = FALSE) ==
+    normalizePath(dirname(b), mustWork = FALSE)
+  if (!same(running, loc$path)) {
+    .mx_setup_error("this R session already runs another Python (", running, "), started ",
+                    "by reticulate before mxnet needed ", loc$path, " (", loc$source, ").\n",
+                    "  A session can host one Python only: call any mx.* function before ",
+                    "other reticulate code, or point both at the same Python.")
+  }
+  invisible()
 }
 
 .mx_missing_module <- function(module, loc) {
