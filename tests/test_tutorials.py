@@ -163,6 +163,22 @@ def test_layout_warning_comes_before_the_training_messages(r_runs):
                                "  Auto detect layout of input matrix, use rowmajor..\n")
 
 
+def test_the_tutorial_on_mx_gpu_runs_on_the_cpu_with_one_warning(r_runs, r_hosts, tmp_path):
+    """The tutorial with ctx=mx.gpu() (plain Rscript): the numbers of ctx=mx.cpu(), and one
+    warning for its five mx.gpu() calls."""
+    script = tmp_path / "callback_function_gpu.R"
+    text = R_SCRIPT.read_text()
+    assert text.count("ctx=mx.cpu()") == 5
+    script.write_text(text.replace("ctx=mx.cpu()", "ctx=mx.gpu()"))
+    host = r_hosts["Rscript"]
+    proc = _run(host.argv(str(script)), tmp_path, host.env())
+    assert proc.returncode == 0, proc.stderr
+    cpu = r_runs["Rscript"][0]
+    assert parse_run(proc.stdout, proc.stderr) == parse_run(cpu.stdout, cpu.stderr)
+    assert proc.stderr.count("mx.gpu(0): this build of mxnet_r_compat computes on the CPU only; "
+                             "using mx.cpu(0) instead") == 1
+
+
 def test_golden_provenance(golden):
     prov = golden["_provenance"]
     assert prov["seed"] == SEED
