@@ -72,7 +72,13 @@ def _start_rpy2() -> None:
         sys.stderr.write(session.abi_mode_warning())
     import rpy2.rinterface as ri
 
-    ri.initr()
+    # initr() first runs an `Rscript -e` child to copy R's environment variables into
+    # os.environ; here this Python started inside R, after R set them: they are there already.
+    probe, ri._setrenvvars = ri._setrenvvars, lambda action_map: None
+    try:
+        ri.initr()
+    finally:
+        ri._setrenvvars = probe
     # rpy2 registered endr() to shut R down when Python exits; R belongs to the host.
     atexit.unregister(ri.endr)
     session.mark_started_in_host()

@@ -126,9 +126,30 @@
 #' conditionMessage(r)                                                # "boom"
 .invoke_cb <- function(cb, iteration, nbatch, env, verbose) {
   tryCatch(
-    if (!missing(verbose) && .accepts_verbose(cb)) cb(iteration, nbatch, env, verbose = verbose)
-    else cb(iteration, nbatch, env),
+    .mx_knitr_messages(
+      if (!missing(verbose) && .accepts_verbose(cb)) cb(iteration, nbatch, env, verbose = verbose)
+      else cb(iteration, nbatch, env)),
     interrupt = function(e) .mx_r_interrupt,
     error = function(e) e
   )
+}
+
+#' Evaluate `expr`; under knitr, write its messages as output.
+#'
+#' The trainer calls R callbacks through rpy2, which evaluates R at a new top level, so the
+#' condition handlers knitr set around a chunk never see a callback's message() (such as
+#' mx.callback.save.checkpoint's): R would print it on the console and the document would
+#' lack it. Under knitr it is written to stdout, where knitr captures it in order, as the
+#' training messages are (mxnet_r_compat/rbridge/rconsole.py). Elsewhere nothing changes.
+#'
+#' @param expr The code to evaluate.
+#' @return The value of `expr`.
+#' @examples
+#' mxnet:::.mx_knitr_messages({ message("saved"); 1 })   # the message as usual, then 1
+.mx_knitr_messages <- function(expr) {
+  if (!isTRUE(getOption("knitr.in.progress"))) return(expr)
+  withCallingHandlers(expr, message = function(m) {
+    cat(conditionMessage(m), sep = "")
+    invokeRestart("muffleMessage")
+  })
 }
