@@ -17,6 +17,7 @@
 #'   where it came from (the environment variable or the path recorded at install).
 #' @examples
 #' mxnet:::.mx_python_location()$source
+#' @noRd
 .mx_python_location <- function() {
   env <- Sys.getenv("MXNET_R_COMPAT_PYTHON", "")
   if (nzchar(env)) {
@@ -33,6 +34,7 @@
 #' @param ... Pieces of the message, pasted together.
 #' @examples
 #' try(mxnet:::.mx_setup_error("no Python"))
+#' @noRd
 .mx_setup_error <- function(...) {
   stop(structure(class = c("mx_setup_error", "error", "condition"),
                  list(message = paste0("mxnet: ", ...), call = NULL)))
@@ -49,6 +51,7 @@
 #' @examples
 #' mxnet:::.mx_start_python()
 #' "fit" %in% ls(mxnet:::.bridge)   # TRUE
+#' @noRd
 .mx_start_python <- function() {
   if (length(ls(.bridge, all.names = TRUE))) return(invisible(TRUE))
   loc <- .mx_python_location()

@@ -8,12 +8,14 @@
 #'
 #' @examples
 #' ls(mxnet:::.bridge)   # "bridge_info" "fit" ... under mxnet-rscript; empty under plain Rscript
+#' @noRd
 .bridge <- new.env(parent = emptyenv())
 
 #' The value .invoke_cb() returns when the callback was interrupted (Ctrl-C).
 #'
 #' @examples
 #' inherits(mxnet:::.mx_r_interrupt, "mx_r_interrupt")   # TRUE
+#' @noRd
 .mx_r_interrupt <- structure(list(), class = "mx_r_interrupt")
 
 #' Call a Python entry point.
@@ -28,6 +30,7 @@
 #' @examples
 #' mxnet:::.py("bridge_info")[["rpy2_mode"]]          # "API"
 #' mx.set.seed <- function(seed) invisible(.py("set_seed", as.integer(seed)))
+#' @noRd
 .py <- function(name, ...) {
   f <- .bridge[[name]]
   if (is.null(f)) f <- .py_missing(name)
@@ -46,6 +49,7 @@
 #' @examples
 #' r <- tryCatch(mxnet:::.py("fit", NULL), error = function(e) e)
 #' conditionMessage(r); cat(r$traceback)
+#' @noRd
 .py_result <- function(res) {
   if (inherits(res, "mx_py_error")) {
     stop(structure(class = c("mx_py_error", "error", "condition"),
@@ -64,6 +68,7 @@
 #'
 #' @examples
 #' tryCatch(mxnet:::.py_interrupt(), interrupt = function(e) "caught")   # "caught"
+#' @noRd
 .py_interrupt <- function() {
   signalCondition(structure(class = c("interrupt", "condition"), list()))
   invokeRestart("abort")
@@ -80,6 +85,7 @@
 #' @examples
 #' f <- mxnet:::.py_missing("bridge_info")   # starts Python when it is not running yet
 #' try(mxnet:::.py_missing("no_such_entry"))
+#' @noRd
 .py_missing <- function(name) {
   if (length(ls(.bridge, all.names = TRUE)) == 0L) {
     .mx_start_python()
@@ -99,6 +105,7 @@
 #' mxnet:::.accepts_verbose(function(iteration, nbatch, env) TRUE)            # FALSE
 #' mxnet:::.accepts_verbose(function(iteration, nbatch, env, verbose) TRUE)   # TRUE
 #' mxnet:::.accepts_verbose(function(...) TRUE)                               # TRUE
+#' @noRd
 .accepts_verbose <- function(f) {
   a <- names(formals(if (is.primitive(f)) args(f) else f))
   "verbose" %in% a || "..." %in% a
@@ -124,6 +131,7 @@
 #'                    verbose = TRUE)                                  # TRUE, verbose not passed
 #' r <- mxnet:::.invoke_cb(function(...) stop("boom"), 1L, 0L, new.env())
 #' conditionMessage(r)                                                # "boom"
+#' @noRd
 .invoke_cb <- function(cb, iteration, nbatch, env, verbose) {
   tryCatch(
     .mx_knitr_messages(
@@ -146,6 +154,7 @@
 #' @return The value of `expr`.
 #' @examples
 #' mxnet:::.mx_knitr_messages({ message("saved"); 1 })   # the message as usual, then 1
+#' @noRd
 .mx_knitr_messages <- function(expr) {
   if (!isTRUE(getOption("knitr.in.progress"))) return(expr)
   withCallingHandlers(expr, message = function(m) {
