@@ -160,6 +160,11 @@ emit("layout.train.3d", mx.model.select.layout.train(array(0, c(2, 2, 2)), 1:2))
 emit("layout.predict.row", suppressWarnings(mx.model.select.layout.predict(test.x, model)))
 emit("layout.predict.col", suppressWarnings(mx.model.select.layout.predict(t(test.x), model)))
 emit("layout.square", msg(mx.model.select.layout.train(matrix(0, 3, 3), 1:3)))
+# the training messages go through R's console: capture.output(type = "message") has them
+said <- capture.output(type = "message", invisible(mx.model.FeedForward.create(lro,
+  X = train.x, y = train.y, num.round = 2, array.batch.size = 20, learning.rate = 2e-6,
+  array.layout = "rowmajor", eval.metric = mx.metric.rmse)))
+emit("messages.captured", sub("=.*", "", said))
 """
 
 
@@ -265,3 +270,7 @@ def test_init_params_and_layout_selection(r):
     assert r["layout.train.col"] == r["layout.predict.col"] == "colmajor"
     assert r["layout.train.3d"] == "colmajor"
     assert r["layout.square"] == "Cannot auto select array.layout, please specify this parameter"
+
+
+def test_training_messages_are_r_console_output(r):
+    assert r["messages.captured"] == "Start training with 1 devices [1] Train-rmse [2] Train-rmse"
