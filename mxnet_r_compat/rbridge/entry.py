@@ -126,6 +126,8 @@ def sym_query(sym, what):
     if what == "children":
         children = s.get_children()
         return ri.NULL if children is None else rsymbol.symbol_to_r(children)
+    if what == "output.ops":  # the operator of each output node ("null" for a variable)
+        return ri.StrSexpVector([node.op or "null" for node, _ in s.outputs_])
     if what == "attributes":
         attrs = s.attributes()
         return convert.make_list({k: ri.StrSexpVector([v]) for k, v in attrs.items()})

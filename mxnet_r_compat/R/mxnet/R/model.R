@@ -92,7 +92,10 @@
 #'   [mx.symbol.LinearRegressionOutput()].
 #' @param X Training data: a matrix, array or numeric data.frame (samples in rows or, for
 #'   "colmajor", in the last dim), or a data iterator ([mx.io.arrayiter()]).
-#' @param y Labels, one per sample (not used when X is an iterator).
+#' @param y Labels, one per sample (not used when X is an iterator). A factor is a set of
+#'   classes: for a SoftmaxOutput network it trains on the 0-based codes of its levels (a note
+#'   names them), with more levels than outputs (or unused levels that make the counts
+#'   differ) an error; for a regression output a factor is an error, as are character labels.
 #' @param ctx A context or a list of contexts (several CPUs train as several devices).
 #' @param begin.round,num.round The first and the last epoch.
 #' @param optimizer A name ("sgd", "adam", ...) or an object from [mx.opt.create()].
@@ -148,7 +151,16 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
   }
   if (is.data.frame(y)) y <- data.matrix(y)
-  array.layout <- .mx_fit_layout(X, y, array.layout, list(...))
+  if (!is.mx.dataiter(X)) {
+    if (is.character(y)) .mx_labels(y, symbol, NULL)  # an error that says what to do
+    array.layout <- .mx_fit_layout(X, y, array.layout, list(...))
+    y <- .mx_labels(y, symbol, .mx_sample_shape(X, array.layout))
+  }
+  if (is.list(eval.data) && !is.mx.dataiter(eval.data) &&
+      (is.factor(eval.data$label) || is.character(eval.data$label))) {
+    eval.data$label <- .mx_labels(eval.data$label, symbol, NULL, "eval.data$label",
+                                  attr(y, "levels.used"))
+  }
   res <- .py("fit", symbol = symbol, X = X, y = y, ctx = ctx, begin.round = begin.round,
              num.round = num.round, optimizer = optimizer, initializer = initializer,
              eval.data = eval.data, eval.metric = eval.metric,
