@@ -128,6 +128,13 @@ def sym_query(sym, what):
         return ri.NULL if children is None else rsymbol.symbol_to_r(children)
     if what == "output.ops":  # the operator of each output node ("null" for a variable)
         return ri.StrSexpVector([node.op or "null" for node, _ in s.outputs_])
+    if what == "layers":  # each operator node: name, op, the variables it reads
+        layers = [node for node in s.nodes() if node.op]
+        return convert.make_list({
+            "name": ri.StrSexpVector([node.name for node in layers]),
+            "op": ri.StrSexpVector([node.op for node in layers]),
+            "inputs": ri.ListSexpVector([ri.StrSexpVector(
+                [child.name for child, _ in node.inputs if child.op is None]) for node in layers])})
     if what == "attributes":
         attrs = s.attributes()
         return convert.make_list({k: ri.StrSexpVector([v]) for k, v in attrs.items()})

@@ -203,29 +203,6 @@ predict.MXFeedForwardModel <- function(object, X, ctx = NULL, array.batch.size =
   .mx_with_warnings(res, layout.call = quote(mx.model.select.layout.predict(X, model)))
 }
 
-#' Print a model: its outputs and how many parameters it has
-#' @param x An MXFeedForwardModel.
-#' @param ... Ignored.
-#' @return `x`, invisibly.
-#' @examples
-#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
-#' lro <- mx.symbol.LinearRegressionOutput(
-#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
-#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
-#'   learning.rate = 0.1, array.layout = "rowmajor", verbose = FALSE)
-#' print(model)
-print.MXFeedForwardModel <- function(x, ...) {
-  if (is.serialized(x)) {
-    cat("MXFeedForwardModel (serialized)\n")
-    return(invisible(x))
-  }
-  n <- sum(vapply(x$arg.params, length, numeric(1)))
-  cat("MXFeedForwardModel\n  outputs:   ", paste(outputs(x$symbol), collapse = ", "),
-      "\n  parameters:", length(x$arg.params), "arrays,", n, "values\n")
-  if (length(x$aux.params)) cat("  aux states:", paste(names(x$aux.params), collapse = ", "), "\n")
-  invisible(x)
-}
-
 #' Save and load a model in MXNet's files
 #' @description
 #' `mx.model.save()` writes `<prefix>-symbol.json` and `<prefix>-<iteration>.params` (four
