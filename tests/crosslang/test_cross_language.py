@@ -35,7 +35,10 @@ def _run_r(tmp_path: Path, r_host) -> dict:
 
 @pytest.fixture(scope="module")
 def python_results():
-    return scenarios.run_all()
+    from mxnet_r_compat.io import LayoutWarning
+
+    with pytest.warns(LayoutWarning, match="Auto detect layout"):  # as R: layout "auto"
+        return scenarios.run_all()
 
 
 @pytest.fixture(scope="module")
