@@ -192,7 +192,11 @@ all.equal.MXNDArray <- function(target, current, ...) {
 #' @param ndarray An MXNDArray or a (named) list of them.
 #' @param filename The file.
 #' @examples
-#' mx.nd.save(list(a = mx.nd.ones(2)), f <- tempfile()); mx.nd.load(f)
+#' f <- tempfile(fileext = ".nd")
+#' mx.nd.save(list(a = mx.nd.ones(2), b = mx.nd.array(matrix(1:4, 2))), f)
+#' arrays <- mx.nd.load(f)
+#' names(arrays)
+#' arrays$b
 mx.nd.save <- function(ndarray, filename) {
   if (is.mx.ndarray(ndarray) || !is.list(ndarray)) ndarray <- list(ndarray)
   invisible(.py("nd_save", ndarray, path.expand(filename)))
