@@ -2,7 +2,8 @@
 and through plain ``Rscript`` (the ``r_host`` fixture of tests/conftest.py).
 
 R embeds once per process, so each test runs R code in a child ``mxnet-rscript`` or
-``Rscript`` (the commands users run), with the real entry points. A child costs about a second, so every test batches
+``Rscript`` (the commands users run), with the real entry points. A child costs about a
+second, so every test batches
 many checks into one script: the R side prints ``key<TAB>value`` lines with :data:`PRELUDE`'s
 ``emit()``, and the test asserts on the parsed values (so a failure shows what R computed).
 

@@ -1,7 +1,8 @@
 """Ctrl-C during training from R: the first stops at a batch boundary and returns the partial
 model with a warning, the process stays usable, a second Ctrl-C ends it (docs/COMPATIBILITY.md,
-rows 11 and 20). On both hosts (tests/conftest.py): under mxnet-rscript the script ends with status 130, under plain
-Rscript as Rscript ends on an interrupt (status 1); an interactive R console stays usable.
+rows 11 and 20). On both hosts (tests/conftest.py): under mxnet-rscript the script ends
+with status 130, under plain Rscript as Rscript ends on an interrupt (status 1); an
+interactive R console stays usable.
 
 Each child prints marker lines; the test sends SIGINT when a marker appears and waits at most
 DEADLINE seconds for the next one. A child that misses a deadline is killed and the test fails.

@@ -1,7 +1,8 @@
 """Exact resume, serialisation and failing checkpoints from R, in child processes.
 
 resume.R trains to 6 and to 3 with ``checkpoint=`` in one process; a second process
-resumes to 6 with another seed. On both hosts: mxnet-rscript and plain Rscript. Weights are compared exactly (17 significant digits are
+resumes to 6 with another seed. On both hosts: mxnet-rscript and plain Rscript. Weights are
+compared exactly (17 significant digits are
 enough to give back every double, hence every float32).
 """
 

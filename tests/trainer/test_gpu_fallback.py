@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mxnet_r_compat import context, mx
-from mxnet_r_compat.context import GPUFallbackWarning
+from mxnet_r_compat import mx
+from mxnet_r_compat.engine import context
+from mxnet_r_compat.engine.context import GPUFallbackWarning
 from mxnet_r_compat.errors import MXValueError
 
 

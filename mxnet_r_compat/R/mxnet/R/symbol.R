@@ -81,6 +81,8 @@ mx.symbol.BatchNorm <- function(...) .mx_op("BatchNorm", list(...))
 mx.symbol.Flatten <- function(...) .mx_op("Flatten", list(...))
 
 #' Elementwise square: out = data * data.
+#' @param ... The input symbol and `name =`.
+#' @return A symbol (class "MXSymbol").
 #' @examples
 #' sq <- mx.symbol.square(mx.symbol.Variable("data"))
 mx.symbol.square <- function(...) .mx_op("square", list(...))
@@ -361,29 +363,43 @@ Ops.MXSymbol <- function(e1, e2) {
 
 #' Elementwise operators of symbol algebra (what `+ - * /` and numbers build).
 #' @param ... Input symbols and parameters (scalar = for the *_scalar operators).
+#' @return A symbol (class "MXSymbol").
 #' @examples
 #' s <- mx.symbol.elemwise_add(mx.symbol.Variable("a"), mx.symbol.Variable("b"))
 mx.symbol.elemwise_add <- function(...) .mx_op("elemwise_add", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol.elemwise_sub <- function(...) .mx_op("elemwise_sub", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol.elemwise_mul <- function(...) .mx_op("elemwise_mul", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol.elemwise_div <- function(...) .mx_op("elemwise_div", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._plus_scalar <- function(...) .mx_op("_plus_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._minus_scalar <- function(...) .mx_op("_minus_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._rminus_scalar <- function(...) .mx_op("_rminus_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._mul_scalar <- function(...) .mx_op("_mul_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._div_scalar <- function(...) .mx_op("_div_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._rdiv_scalar <- function(...) .mx_op("_rdiv_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._power_scalar <- function(...) .mx_op("_power_scalar", list(...))
+#' @rdname mx.symbol.elemwise_add
 mx.symbol._rpower_scalar <- function(...) .mx_op("_rpower_scalar", list(...))
 
 #' A loss made of any symbol: its output is its input, its gradient grad.scale.
 #' @param ... The input symbol, grad.scale, normalization ("null", "batch", "valid"), name.
+#' @return A symbol (class "MXSymbol").
 #' @examples
 #' l <- mx.symbol.MakeLoss(mx.symbol.abs(mx.symbol.Variable("a")), name = "l")
 mx.symbol.MakeLoss <- function(...) .mx_op("MakeLoss", list(...))
 
 #' Elementwise absolute value.
 #' @param ... The input symbol and name.
+#' @return A symbol (class "MXSymbol").
 #' @examples
 #' s <- mx.symbol.abs(mx.symbol.Variable("a"))
 mx.symbol.abs <- function(...) .mx_op("abs", list(...))
