@@ -45,7 +45,7 @@ def _dotted_kwargs(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
     wrapper.__name__ = getattr(fn, "__name__", "nd")
     wrapper.__doc__ = fn.__doc__
-    wrapper.__wrapped__ = fn
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     return wrapper
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -296,7 +296,7 @@ def as_shape(shape: int | Sequence[int]) -> Shape:
         >>> as_shape(3), as_shape([2, 3])
         ((3,), (2, 3))
     """
-    items = [shape] if isinstance(shape, numbers.Integral) else list(shape)
+    items = [shape] if isinstance(shape, numbers.Integral) else list(cast(Sequence[int], shape))
     try:
         out = tuple(int(s) for s in items)
     except (TypeError, ValueError):

@@ -323,9 +323,9 @@ def install_operators(cls: type) -> None:
         setattr(cls, f"__i{name}__", _inplace_op(symbol))
     for name, symbol in _PY_COMPARISONS.items():
         setattr(cls, f"__{name}__", _forward_op(symbol))
-    cls.__neg__ = lambda self: unary(self, "negative")
-    cls.__pos__ = lambda self: self
-    cls.__abs__ = lambda self: unary(self, "abs")
+    setattr(cls, "__neg__", lambda self: unary(self, "negative"))  # noqa: B010
+    setattr(cls, "__pos__", lambda self: self)  # noqa: B010
+    setattr(cls, "__abs__", lambda self: unary(self, "abs"))  # noqa: B010
 
 
 install_operators(NDArray)

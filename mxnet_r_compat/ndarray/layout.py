@@ -87,15 +87,15 @@ def concat(*arrays: Any, data: Any = None, dim: int = 1, num_args: int | None = 
         arrays = (data, *arrays)
     single = len(arrays) == 1 and isinstance(arrays[0], (list, tuple))
     items = list(arrays[0]) if single else arrays
-    arrays = [as_ndarray(a) for a in items]
-    if num_args is not None and int(num_args) != len(arrays):
-        raise invalid_value("num_args", num_args, f"the number of arrays ({len(arrays)})")
-    shape, axis = shape_rules.concat("concat", [a.shape for a in arrays], dim)
+    ndarrays = [as_ndarray(a) for a in items]
+    if num_args is not None and int(num_args) != len(ndarrays):
+        raise invalid_value("num_args", num_args, f"the number of arrays ({len(ndarrays)})")
+    shape, axis = shape_rules.concat("concat", [a.shape for a in ndarrays], dim)
     out = _wrap(np.empty(shape, np.float32))
     outer = shape_rules.size_of(shape[:axis])
-    widths = [shape_rules.size_of(a.shape[axis:]) for a in arrays]
+    widths = [shape_rules.size_of(a.shape[axis:]) for a in ndarrays]
     if out.size:
-        keep = [a for a, w in zip(arrays, widths, strict=True) if w]
+        keep = [a for a, w in zip(ndarrays, widths, strict=True) if w]
         native(lib.mxc_concat_forward(out._ptr, ffi.new("const float *[]", [a._ptr for a in keep]),
                                       _int64s([w for w in widths if w]), len(keep), outer),
                "concat")
@@ -201,7 +201,7 @@ def choose_element_0index(lhs: Any, rhs: Any) -> NDArray:
 
 def _seq(values: Any) -> list[int | None]:
     if isinstance(values, (int, np.integer)) or values is None:
-        return [values]
+        return [None if values is None else int(values)]
     return [None if v is None else int(v) for v in values]
 
 
@@ -228,5 +228,5 @@ def _reshape_method(self: NDArray, *shape: Any, **kwargs: Any) -> NDArray:
     return reshape(self, kwargs.pop("shape", spec), **kwargs)
 
 
-NDArray.T = property(_transpose_property)
-NDArray.reshape = _reshape_method
+setattr(NDArray, "T", property(_transpose_property))  # noqa: B010  (mypy: assigned after the class)
+setattr(NDArray, "reshape", _reshape_method)  # noqa: B010

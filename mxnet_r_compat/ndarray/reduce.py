@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -85,7 +85,8 @@ def _arg(data: Any, axis: int | None, keepdims: bool, which: str) -> NDArray:
     if x.size == 0:
         raise MXShapeError(f"{which}: cannot search an empty array.")
     if axis is None:  # over the flattened array, as MXNet
-        shape, d, kept = (x.size,), 0, (1,)
+        shape: tuple[int, ...] = (x.size,)
+        d, kept = 0, cast(tuple[int, ...], (1,))
     else:
         shape, d = x.shape, shape_rules.axis_index(which, axis, x.ndim)
         kept = shape_rules.reduced_shape(shape, (d,), keepdims)
