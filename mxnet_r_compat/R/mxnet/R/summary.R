@@ -27,7 +27,7 @@
 #' s$total   # 3 values: a 2 x 1 weight and a bias
 summary.MXFeedForwardModel <- function(object, ...) {
   model <- mx.unserialize(object)
-  shape <- function(a) paste(dim(as.array(a)), collapse = "x")
+  shape <- function(a) paste(dim(a), collapse = "x")
   describe <- function(p, from) paste(p, vapply(from[p], shape, ""), collapse = ", ")
   layers <- .py("sym_query", model$symbol, "layers")
   own <- lapply(layers$inputs, intersect, names(model$arg.params))
