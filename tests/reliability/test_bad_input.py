@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
-from mxnet_r_compat.context import Context
+from mxnet_r_compat.engine.context import Context
 from mxnet_r_compat.errors import CallbackError, MXError, MXShapeError, MXTypeError, MXValueError
 from mxnet_r_compat.io import DataConversionWarning
 

@@ -63,7 +63,7 @@ def test_ctx_must_be_contexts(train, ctx):
 
 
 def test_a_gpu_context_made_by_hand_is_refused_clearly(train):
-    from mxnet_r_compat.context import Context
+    from mxnet_r_compat.engine.context import Context
 
     with pytest.raises(MXValueError, match="computes on the CPU only"):
         train(ctx=Context("gpu", 0, 2))
