@@ -21,6 +21,7 @@ from ..graph.compose import compose
 from ..graph.symbol import Group, Variable, create, load, load_json
 from ..learn import optimizer as opt_mod
 from ..learn import random
+from ..training import data as data_mod
 from ..training import model as model_mod
 from ..training import params as params_mod
 from ..training import persistence
@@ -42,7 +43,10 @@ from .rvalues import (
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
-    return ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    """The messages, named by warning class (R/model.R gives a LayoutWarning MXNet's call)."""
+    out = ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    out.names = ri.StrSexpVector([w.category.__name__ for w in caught])
+    return out
 
 
 def with_warnings(fn, *args, training: bool = False, **kwargs) -> Any:
@@ -139,6 +143,15 @@ def sym_query(sym, what):
     if what == "children":
         children = s.get_children()
         return ri.NULL if children is None else rsymbol.symbol_to_r(children)
+    if what == "output.ops":  # the operator of each output node ("null" for a variable)
+        return ri.StrSexpVector([node.op or "null" for node, _ in s.outputs_])
+    if what == "layers":  # each operator node: name, op, the variables it reads
+        layers = [node for node in s.nodes() if node.op]
+        return convert.make_list({
+            "name": ri.StrSexpVector([node.name for node in layers]),
+            "op": ri.StrSexpVector([node.op for node in layers]),
+            "inputs": ri.ListSexpVector([ri.StrSexpVector(
+                [child.name for child, _ in node.inputs if child.op is None]) for node in layers])})
     if what == "attributes":
         attrs = s.attributes()
         return convert.make_list({k: ri.StrSexpVector([v]) for k, v in attrs.items()})
@@ -229,6 +242,14 @@ def init_params(symbol, input_shape, output_shape, initializer):
         initializer_from_r(initializer))
     return convert.make_list({"arg.params": convert.params_to_r(arg),
                               "aux.params": convert.params_to_r(aux)})
+
+
+@register("fit_layout")
+def fit_layout(X, y, **kw):
+    """R: the layout mx.model.FeedForward.create trains with (training/data.py train_layout)."""
+    return with_warnings(data_mod.train_layout, data_from_r(X, "X"),
+                         label_from_r(y),
+                         check_finite=convert.scalar(kw.get("check.finite", ri.NULL), True))
 
 
 @register("select_layout")

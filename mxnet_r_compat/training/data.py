@@ -13,10 +13,24 @@ from .. import io
 from ..errors import MXShapeError, MXValueError, invalid_shape
 
 
-def prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool = True):
+def train_layout(X, y=None, layout: str = "auto", check_finite: bool = True) -> str:
+    """The layout ``create`` uses for array input ``X``: ``layout`` unless it is "auto",
+    else the detected one, announced with MXNet's LayoutWarning. Runs create's checks of
+    ``X`` and ``y`` first, so it fails exactly as create would. The R package calls it before
+    training (R/model.R), where MXNet R detected the layout, so the warning precedes the
+    training messages.
+
+    Example:
+        >>> train_layout(np.zeros((5, 3)), np.zeros(5))     # warns: "... use rowmajor.."
+        'rowmajor'
+    """
     X = io.as_data_iter(X, "X")
     if isinstance(X, io.DataIter):
-        return X, "auto"
+        return "auto"
+    return _checked_train_data(X, y, layout, check_finite)[2]
+
+
+def _checked_train_data(X, y, layout: str, check_finite: bool):
     X = io.as_data(X, "X")
     if y is not None:
         y = io.as_numeric(y, "y")
@@ -29,6 +43,14 @@ def prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool = 
         if y is not None and X.ndim == 2 and y.ndim <= 1:
             _check_layout_candidates(X, y)
         layout = io.select_layout_train(X, y)
+    return X, y, layout
+
+
+def prepare_train_data(X, y, batch_size: int, layout: str, check_finite: bool = True):
+    X = io.as_data_iter(X, "X")
+    if isinstance(X, io.DataIter):
+        return X, "auto"
+    X, y, layout = _checked_train_data(X, y, layout, check_finite)
     data = io.to_backend(X, layout)
     if y is not None:
         io.check_label_count(data.shape[0], y, "y", _samples_text(X, layout, "X"))

@@ -22,24 +22,26 @@
   ), class = class)
 }
 
-#' An iterator over an in-memory array, in batches (MXNet R's mx.io.arrayiter).
-#'
-#' The sample axis is the last R dim of `data` and of `label`. With `shuffle = TRUE` the order
-#' is drawn once, now, from the random stream of mx.set.seed(); reset() rewinds to the same
-#' order. Every batch has `batch.size` samples; the last one is padded with the samples the
-#' previous batch had in the same slots, and num.pad() says how many (docs/MXNET_R_BEHAVIOUR.md,
-#' "Array iterator").
-#'
+#' An iterator over an in-memory array
+#' @description
+#' Serves `data` and `label` in batches (MXNet R's array iterator). The sample axis is the last
+#' R dim of `data` and of `label`. With `shuffle = TRUE` the order is drawn once, now, from
+#' mxnet's random stream ([mx.set.seed()]); `reset()` rewinds to the same order. Every batch has
+#' `batch.size` samples: the last one is padded with the samples the previous batch had in the
+#' same slots, and `num.pad()` says how many.
 #' @param data A numeric vector, matrix or array; samples on the last dim.
 #' @param label A numeric vector (one per sample) or a k x n matrix.
 #' @param batch.size Samples per batch.
 #' @param shuffle Shuffle once at creation.
-#' @return An object of class MXArrayDataIter with methods reset(), iter.next() (TRUE/FALSE),
-#'   value() (list(data=, label=) of MXNDArray), num.pad() and finalize().
+#' @return An iterator of class "MXArrayDataIter" with methods `reset()`, `iter.next()` (TRUE
+#'   while there is a batch), `value()` (`list(data =, label =)` of MXNDArrays) and
+#'   `num.pad()`. [mx.model.FeedForward.create()] and `predict()` accept it as `X`.
 #' @examples
 #' it <- mx.io.arrayiter(matrix(1:20, 2), 1:10, batch.size = 4)
 #' while (it$iter.next()) print(it$num.pad())   # 0 0 2
 #' it$reset(); it$iter.next(); dim(it$value()$data)   # 2 4
+#' print(it)
+#' is.mx.dataiter(it)
 mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE) {
   .mx_dataiter(.py("iter_create", data, label, batch.size, isTRUE(shuffle)))
 }
@@ -82,12 +84,9 @@ mx.io.MNISTIter <- function(...) {
   .mx_dataiter(.py("iter_native", "MNISTIter", ...), c("MXNativeDataIter", "MXDataIter"))
 }
 
-#' TRUE for a data iterator (what FeedForward.create and predict accept as X).
-#'
-#' @param x Any object.
-#' @examples
-#' is.mx.dataiter(mx.io.arrayiter(matrix(0, 2, 3), 1:3))   # TRUE
-#' is.mx.dataiter(matrix(0, 2, 3))                          # FALSE
+#' @rdname mx.io.arrayiter
+#' @param x Any object (an iterator for `print()`).
+#' @return `is.mx.dataiter()`: TRUE for a data iterator.
 is.mx.dataiter <- function(x) {
   inherits(x, c("MXDataIter", "MXArrayDataIter", "MXNativeDataIter", "Rcpp_MXArrayDataIter",
                 "Rcpp_MXNativeDataIter"))
@@ -165,12 +164,9 @@ mx.io.extract <- function(iter, field) {
   mx.nd.array(array(values, c(parts[[1]]$dim, ncol(values))))
 }
 
-#' Print a data iterator.
-#'
-#' @param x An iterator from mx.io.arrayiter, mx.io.CSVIter or mx.io.MNISTIter.
+#' @rdname mx.io.arrayiter
 #' @param ... Ignored.
-#' @examples
-#' print(mx.io.arrayiter(matrix(0, 2, 3), 1:3, batch.size = 2))
+#' @return `print()`: `x`, invisibly.
 print.MXArrayDataIter <- function(x, ...) {
   info <- .py("iter_call", x$handle$id, "info")
   cat("MXArrayDataIter: ", info$num.data, " samples in ", info$num.batches,
