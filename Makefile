@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export LANG := C.UTF-8
 export RPY2_CFFI_MODE := API
 
-.PHONY: setup build lint test sanitize leakcheck demo demo-py bench bench-setup golden clean
+.PHONY: setup build lint test test-py sanitize leakcheck demo demo-py bench bench-setup golden docs-r clean
 
 setup:
 	@bash tools/setup.sh
@@ -45,6 +45,11 @@ bench: setup bench-setup
 
 bench-setup:
 	@bash bench/setup_mxnet.sh
+
+# The R help pages (mxnet_r_compat/R/mxnet/man/*.Rd) from the roxygen comments of R/*.R;
+# commit the result (tests/rpkg/test_docs.py fails when they are stale).
+docs-r: setup
+	Rscript -e 'roxygen2::roxygenise("mxnet_r_compat/R/mxnet", roclets = "rd")'
 
 golden: setup
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_tutorials.py

@@ -58,6 +58,14 @@ class Console:
         self._stream = stream
         self._local = threading.local()
 
+    def set_stream(self, stream: Any) -> None:
+        """Write to ``stream`` from now on (None: ``sys.stderr`` at each write).
+
+        Example:
+            >>> Console().set_stream(sys.stdout)
+        """
+        self._stream = stream
+
     def message(self, *parts: Any) -> None:
         """Write one line built like R's ``message(...)`` (pieces pasted together)."""
         if getattr(self._local, "quiet", 0):

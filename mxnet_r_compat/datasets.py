@@ -68,3 +68,78 @@ def boston_tutorial_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     train = np.arange(0, 506, 3)
     test = np.setdiff1d(np.arange(506), train)
     return table[train, :13], table[train, 13], table[test, :13], table[test, 13]
+
+
+# -------------------------------------------------------------------------------------------
+# Synthetic handwritten digits in MNIST's file formats (for the MNIST tutorials and tests)
+
+# Digits 0-9 as 5 x 7 bitmaps, one string per row.
+_GLYPHS = (
+    (" ### ", "#   #", "#  ##", "# # #", "##  #", "#   #", " ### "),
+    ("  #  ", " ##  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "),
+    (" ### ", "#   #", "    #", "   # ", "  #  ", " #   ", "#####"),
+    ("#####", "   # ", "  #  ", "   # ", "    #", "#   #", " ### "),
+    ("   # ", "  ## ", " # # ", "#  # ", "#####", "   # ", "   # "),
+    ("#####", "#    ", "#### ", "    #", "    #", "#   #", " ### "),
+    ("  ## ", " #   ", "#    ", "#### ", "#   #", "#   #", " ### "),
+    ("#####", "    #", "   # ", "  #  ", " #   ", " #   ", " #   "),
+    (" ### ", "#   #", "#   #", " ### ", "#   #", "#   #", " ### "),
+    (" ### ", "#   #", "#   #", " ####", "    #", "   # ", " ##  "),
+)
+
+
+def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` 28 x 28 greyscale digit images (uint8) and their labels 0-9, MNIST-like.
+
+    Each image is a 5 x 7 glyph drawn 3 pixels per dot, shifted by a few pixels at random,
+    with random stroke brightness and background noise: easy to learn, not trivial.
+
+    Example:
+        >>> images, labels = synthetic_digits(100, seed=1)
+        >>> images.shape, images.dtype, sorted(set(labels.tolist())) == list(range(10))
+        ((100, 28, 28), dtype('uint8'), True)
+    """
+    rng = np.random.default_rng(seed)
+    glyphs = np.array([[[c == "#" for c in row] for row in g] for g in _GLYPHS], np.float64)
+    big = glyphs.repeat(3, axis=1).repeat(3, axis=2)            # (10, 21, 15)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    images = rng.uniform(0, 40, (n, 28, 28))
+    for i, label in enumerate(labels):
+        top, left = rng.integers(1, 7), rng.integers(4, 10)     # near the centre, as MNIST
+        stroke = big[label] * rng.uniform(150, 255)
+        images[i, top:top + 21, left:left + 15] = np.maximum(
+            images[i, top:top + 21, left:left + 15], stroke)
+    return np.clip(images, 0, 255).astype(np.uint8), labels
+
+
+def write_idx(path: str, array: np.ndarray) -> None:
+    """Write a uint8 array as an IDX file (MNIST's format: magic 0x0000080<ndim>, big-endian
+    extents, then the bytes).
+
+    Example:
+        >>> write_idx("t10k-labels-idx1-ubyte", labels)      # doctest: +SKIP
+    """
+    array = np.ascontiguousarray(array, np.uint8)
+    header = (0x0800 + array.ndim).to_bytes(4, "big") + b"".join(
+        int(d).to_bytes(4, "big") for d in array.shape)
+    with open(path, "wb") as f:
+        f.write(header)
+        f.write(array.tobytes())
+
+
+def write_mnist_csv(path: str, images: np.ndarray, labels: np.ndarray | None,
+                    header: bool) -> None:
+    """Write digits as CSV, one image per row: Kaggle's layout (``header=True``: a
+    ``label,pixel0,...`` header; no label column when ``labels`` is None) or pjreddie's
+    (``header=False``: label then 784 pixels).
+
+    Example:
+        >>> write_mnist_csv("data/train.csv", images, labels, header=True)   # doctest: +SKIP
+    """
+    flat = images.reshape(len(images), -1).astype(np.int64)
+    table = flat if labels is None else np.column_stack([labels.astype(np.int64), flat])
+    names = [f"pixel{i}" for i in range(flat.shape[1])]
+    with open(path, "w") as f:
+        if header:
+            f.write(",".join(names if labels is None else ["label", *names]) + "\n")
+        np.savetxt(f, table, fmt="%d", delimiter=",")

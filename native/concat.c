@@ -71,6 +71,9 @@ int mxc_concat_step_backward(const mxc_step *s, int is_train) {
     (void)is_train;
     int rc = mxc_step_check(s, 1, 1, 0, 0);
     if (rc != MXC_OK) return rc;
+    /* No input needs a gradient (a Concat of data inputs only): the graph binds no output
+     * gradient and there is nothing to accumulate. */
+    if (!s->out_grads[0]) return MXC_OK;
     const mxc_concat_param *p = &s->param.concat;
     return mxc_concat_backward(s->in_grads, s->out_grads[0], p->widths, s->n_inputs, p->outer);
 }

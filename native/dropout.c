@@ -7,11 +7,11 @@
 #include "mxc.h"
 #include <string.h>
 
-/* Turns the uniforms in mask into keep/drop values in place:
- * u < keep -> 1/keep, else 0. */
+/* Turns the uniforms in mask into keep/drop values in place, as MXNet's CPU Dropout:
+ * (u <= keep) * (1 / keep), in float32. */
 static void uniforms_to_mask(float *mask, int64_t n, float keep) {
     float scale = 1.0f / keep;
-    for (int64_t i = 0; i < n; i++) mask[i] = mask[i] < keep ? scale : 0.0f;
+    for (int64_t i = 0; i < n; i++) mask[i] = mask[i] <= keep ? scale : 0.0f;
 }
 
 /* n keep/drop values in mask, from n uniforms of rng (none when p == 0). */
@@ -21,7 +21,8 @@ static int draw_mask(float *mask, int64_t n, float p, mxc_rng *rng) {
         /* Keep everything and leave the stream where it was. */
         for (int64_t i = 0; i < n; i++) mask[i] = 1.0f;
     } else {
-        /* The mask buffer doubles as storage for the n uniforms, one draw each. */
+        /* The mask buffer doubles as storage for the n uniforms: one draw per element,
+         * in memory order, chunked over the engines like any other draw (rng.h). */
         int rc = mxc_rng_uniform(mask, n, 0.0f, 1.0f, rng);
         if (rc != MXC_OK) return rc;
         uniforms_to_mask(mask, n, 1.0f - p);

@@ -1,6 +1,7 @@
 /* dropout.h: inverted dropout. */
 
-/* mask[i] = (u < 1 - p) / (1 - p) with u ~ U[0,1) from rng; out = inp * mask.
+/* mask[i] = (u <= 1 - p) / (1 - p) with u ~ U[0,1) from rng (MXNet's CPU Dropout, one
+ * uniform per element in memory order); out = inp * mask.
  * 0 <= p < 1 (p == 0 gives mask 1 and draws nothing). */
 int mxc_dropout_forward(float *out, float *mask, const float *inp, int64_t n, float p, mxc_rng *rng);
 

@@ -1,53 +1,27 @@
 /* metric.c: the built-in metrics and finiteness scans (see metric.h).
  *
- * The metric code restates numpy's float64 arithmetic and pairwise summation,
- * so a value computed here equals the numpy definition in
- * mxnet_r_compat/learn/metric.py bit for bit. */
+ * Accuracy restates numpy's arithmetic as mxnet_r_compat/learn/metric.py computes it;
+ * the regression metrics restate MXNet's float32 NDArray operators, and
+ * learn/metric.py calls this code for them. */
 #include "mxc.h"
 #include "simd.h"
 #include <math.h>
 #include <string.h>
 
-/* numpy's pairwise summation of doubles (the add.reduce of a contiguous array):
- * plain loop below 8 values, 8 partial sums up to 128, halves (a multiple of 8)
- * above. np.mean adds the result to the identity 0.0, then divides by n. */
-static double pairwise_sum(const double *a, int64_t n) {
-    if (n < 8) {
-        double res = 0.0;
-        for (int64_t i = 0; i < n; i++) res += a[i];
-        return res;
-    }
-    if (n <= 128) {
-        double r[8];
-        int64_t i;
-        for (int j = 0; j < 8; j++) r[j] = a[j];
-        for (i = 8; i < n - (n % 8); i += 8)
-            for (int j = 0; j < 8; j++) r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; i++) res += a[i];
-        return res;
-    }
-    int64_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
-}
-
-/* The same sum over f(label[i], pred[i]) without storing the terms: blocks of 128
- * in the recursion's own split, each summed like pairwise_sum above. */
-#define TERM_BLOCK 128
-static double pairwise_terms(const float *label, const float *pred, int64_t n, int kind) {
-    if (n > TERM_BLOCK) {
-        int64_t n2 = n / 2;
-        n2 -= n2 % 8;
-        return pairwise_terms(label, pred, n2, kind) +
-               pairwise_terms(label + n2, pred + n2, n - n2, kind);
-    }
-    double t[TERM_BLOCK];
+/* MXNet R's regression metrics as its NDArray operators compute them, in float32:
+ * d = label - pred, then mean(d * d) (MSE, RMSE) or mean(|d|) (MAE) with MXNet's sum
+ * reducer, which compensates each addition (Kahan) and drops the compensation once the
+ * sum is infinite, and divides by the count in float32. */
+static float regression_mean(const float *label, const float *pred, int64_t n, int kind) {
+    float sum = 0.0f, residual = 0.0f;
     for (int64_t i = 0; i < n; i++) {
-        double d = (double)label[i] - (double)pred[i];
-        t[i] = kind == MXC_METRIC_MAE ? fabs(d) : d * d;
+        float d = label[i] - pred[i];
+        float y = (kind == MXC_METRIC_MAE ? fabsf(d) : d * d) - residual;
+        float t = sum + y;
+        residual = isinf(t) ? 0.0f : (t - sum) - y;
+        sum = t;
     }
-    return pairwise_sum(t, n);
+    return sum / (float)n;
 }
 
 /* np.argmax of one row: the first maximum; a NaN counts as the maximum and the first
@@ -81,9 +55,8 @@ int mxc_metric_value(double *value, const float *pred, const float *label, int64
     case MXC_METRIC_MSE:
     case MXC_METRIC_RMSE:
     case MXC_METRIC_MAE: {
-        int64_t size = n * c;
-        v = (0.0 + pairwise_terms(label, pred, size, kind)) / (double)size;
-        if (kind == MXC_METRIC_RMSE) v = sqrt(v);
+        float mean = regression_mean(label, pred, n * c, kind);
+        v = kind == MXC_METRIC_RMSE ? sqrtf(mean) : mean;
         break;
     }
     default:

@@ -3,10 +3,11 @@
 enum { MXC_METRIC_NONE = 0, MXC_METRIC_ACCURACY = 1, MXC_METRIC_MSE = 2, MXC_METRIC_RMSE = 3,
        MXC_METRIC_MAE = 4 };
 
-/* The per-call value of a built-in metric exactly as mxnet_r_compat/learn/metric.py
- * computes it with numpy: float64 arithmetic, numpy's pairwise summation and
- * first-maximum argmax (NaN wins), the result rounded to float32.
- * ACCURACY: pred (n, c) and n labels. MSE, RMSE, MAE: n*c values each. */
+/* The per-call value of a built-in metric, rounded to float32 as MXNet's NDArray results.
+ * ACCURACY: pred (n, c) and n labels, numpy's first-maximum argmax (NaN wins), as
+ * mxnet_r_compat/learn/metric.py computes it. MSE, RMSE, MAE: n*c values each, in float32
+ * with MXNet's compensated sum, as MXNet R's mx.metric.* compute them (learn/metric.py calls
+ * this function for them). */
 int mxc_metric_value(double *value, const float *pred, const float *label, int64_t n, int64_t c,
                      int kind);
 

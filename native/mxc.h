@@ -69,5 +69,7 @@
 #include "metric.h"
 #include "batches.h"
 #include "plan.h"
+#include "csv.h"
+#include "idx.h"
 
 #endif /* MXC_H */

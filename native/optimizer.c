@@ -36,14 +36,22 @@ static int ok_common(float wd, float rescale, float clip) {
 // ----------------------------------------------------------------------------
 // sgd, sgd with momentum, nag
 
+/* lr times the rescaled, clipped gradient. MXNet's sgd kernels group the product by
+ * whether clipping is on: lr * clip(r*g) with clipping, (lr*r) * g without; float32
+ * rounds the two differently (checked against MXNet 1.9.1's sgd_update and
+ * sgd_mom_update, tests/test_native_optimizer.py). */
+static inline float sgd_step(float lr, float lr_rescale, float rescale, float g, float clip) {
+    return clip >= 0.0f ? lr * clip_grad(rescale * g, clip) : lr_rescale * g;
+}
+
 MXC_HOT int mxc_sgd_update(float *w, const float *g, int64_t n,
                    float lr, float wd, float rescale, float clip) {
     if (!w || !g) return MXC_ERR_NULL_PTR;
     if (n < 1) return MXC_ERR_SHAPE;
     if (!ok_nonneg(lr) || !ok_common(wd, rescale, clip)) return MXC_ERR_VALUE;
-    const float decay = 1.0f - lr * wd;
+    const float decay = 1.0f - lr * wd, lr_rescale = lr * rescale;
     for (int64_t i = 0; i < n; i++)
-        w[i] = decay * w[i] - lr * clip_grad(rescale * g[i], clip);
+        w[i] = decay * w[i] - sgd_step(lr, lr_rescale, rescale, g[i], clip);
     return MXC_OK;
 }
 
@@ -53,9 +61,9 @@ MXC_HOT int mxc_sgd_mom_update(float *w, float *mom, const float *g, int64_t n,
     if (n < 1) return MXC_ERR_SHAPE;
     if (!ok_nonneg(lr) || !ok_unit(momentum) || !ok_common(wd, rescale, clip))
         return MXC_ERR_VALUE;
-    const float lr_wd = lr * wd;
+    const float lr_wd = lr * wd, lr_rescale = lr * rescale;
     for (int64_t i = 0; i < n; i++) {
-        mom[i] = momentum * mom[i] - lr_wd * w[i] - lr * clip_grad(rescale * g[i], clip);
+        mom[i] = momentum * mom[i] - lr_wd * w[i] - sgd_step(lr, lr_rescale, rescale, g[i], clip);
         w[i] = w[i] + mom[i];
     }
     return MXC_OK;

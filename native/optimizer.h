@@ -6,11 +6,13 @@
  * at zero. Every array has n elements. Arithmetic is float32, in the order
  * written, so results match MXNet's fused kernels. */
 
-/* w = (1 - lr*wd) * w - lr * clip(r*g) */
+/* w = (1 - lr*wd) * w - lr * clip(r*g); without clipping (clip < 0) the step is
+ * (lr*r) * g, in that order, as MXNet's sgd_update kernel multiplies. */
 int mxc_sgd_update(float *w, const float *g, int64_t n,
                    float lr, float wd, float rescale, float clip);
 
-/* mom = momentum*mom - lr*wd*w - lr*clip(r*g);  w = w + mom */
+/* mom = momentum*mom - lr*wd*w - lr*clip(r*g);  w = w + mom. Without clipping the last
+ * term is (lr*r) * g, as in MXNet's sgd_mom_update kernel. */
 int mxc_sgd_mom_update(float *w, float *mom, const float *g, int64_t n,
                        float lr, float momentum, float wd, float rescale, float clip);
 

@@ -5,7 +5,9 @@ enum {
     MXC_ERR_SHAPE = 2,    /* an extent was < 1 or extents disagree */
     MXC_ERR_VALUE = 3,    /* a hyper-parameter or enum value out of range */
     MXC_ERR_NUMERIC = 4,  /* a non-finite value where one is not allowed */
-    MXC_ERR_INTERNAL = 5  /* a bug in the core; please report */
+    MXC_ERR_INTERNAL = 5, /* a bug in the core; please report */
+    MXC_ERR_STATE = 6,    /* a state struct breaks its invariants (e.g. a damaged saved state) */
+    MXC_ERR_IO = 7        /* a file could not be opened or read (the caller has errno) */
 };
 
 /* Static English text for a status code; never NULL. */

@@ -576,7 +576,8 @@ def test_array_iter_gathers_in_c_as_numpy_would(layout):
             idx = it.order[b * 5:(b + 1) * 5]
             ref_d[:len(idx)] = np.asarray(data)[idx]
             ref_l[:len(idx)] = label[idx]
-            assert_same(it.value(), {"data": ref_d, "label": ref_l})
+            assert_same({k: v.asnumpy() for k, v in it.value().items()},
+                        {"data": ref_d, "label": ref_l})
         assert not it.iter_next()
 
 

@@ -61,16 +61,21 @@ def clip(x: np.ndarray, c: np.float32) -> np.ndarray:
     return np.minimum(np.maximum(x, -c), c) if c >= 0 else x
 
 
+def sgd_step(lr: np.float32, r: np.float32, g: np.ndarray, c: np.float32) -> np.ndarray:
+    """MXNet's sgd kernels: lr * clip(r*g) when clipping, (lr*r) * g when not."""
+    return lr * clip(r * g, c) if c >= 0 else (lr * r) * g
+
+
 def ref_step(name: str, w: np.ndarray, st: dict[str, np.ndarray], g: np.ndarray,
              hp: dict[str, np.float32]) -> None:
     """One update in place on float32 arrays, written from the header formulas."""
     one = f32(1)
     r, c, wd = hp["rescale"], hp["clip"], hp["wd"]
     if name == "sgd":
-        w[:] = (one - hp["lr"] * wd) * w - hp["lr"] * clip(r * g, c)
+        w[:] = (one - hp["lr"] * wd) * w - sgd_step(hp["lr"], r, g, c)
     elif name == "sgd_mom":
         lr, mu = hp["lr"], hp["momentum"]
-        st["mom"][:] = mu * st["mom"] - lr * wd * w - lr * clip(r * g, c)
+        st["mom"][:] = mu * st["mom"] - lr * wd * w - sgd_step(lr, r, g, c)
         w[:] = w + st["mom"]
     elif name == "nag":
         lr, mu, G = hp["lr"], hp["momentum"], clip(r * g, c)

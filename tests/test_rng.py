@@ -1,16 +1,16 @@
-"""The RNG (native/rng.c) and the BLAS door (native/blas.c).
+"""The RNG (native/rng.c): MXNet 1.9.1's bank of 1024 mt19937 engines, and the BLAS door.
 
-RNG oracles: MXNet R's documented values for mx.set.seed(0) (docs/MXNET_R_BEHAVIOUR.md,
-"Initializers, contexts and random numbers"),
-an independent pure-Python MT19937 (init_genrand seeding as std::mt19937), the
-C++ standard's check value (the 10000th output of a default-seeded
-std::mt19937 is 4123659995), and numpy float32 re-statements of libstdc++'s
-generate_canonical<float, 24> and polar-method normal. SGEMM is checked
-against numpy in float64.
+Oracles: an independent pure-Python MT19937 (init_genrand seeding as std::mt19937, checked
+against the C++ standard's value: the 10000th output of a default-seeded std::mt19937 is
+4123659995), the chunking rule of native/rng.h restated in Python, and numpy float32
+re-statements of libstdc++'s generate_canonical<float, 24> and polar-method normal (with
+glibc's logf/sqrtf through ctypes, as libstdc++ calls them). MXNet's own numbers are in
+tests/test_rng_golden.py. SGEMM is checked against numpy in float64.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 
 import numpy as np
@@ -19,8 +19,12 @@ import pytest
 from mxnet_r_compat._lib import NULL, ffi, fptr, lib
 
 f32 = np.float32
-MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE = (
-    lib.MXC_OK, lib.MXC_ERR_NULL_PTR, lib.MXC_ERR_SHAPE, lib.MXC_ERR_VALUE)
+MXC_OK, MXC_ERR_NULL_PTR, MXC_ERR_SHAPE, MXC_ERR_VALUE, MXC_ERR_STATE = (
+    lib.MXC_OK, lib.MXC_ERR_NULL_PTR, lib.MXC_ERR_SHAPE, lib.MXC_ERR_VALUE, lib.MXC_ERR_STATE)
+ENGINES, WORDS = 1024, 624
+_libm = ctypes.CDLL("libm.so.6")
+for _fn in (_libm.logf, _libm.sqrtf):
+    _fn.restype, _fn.argtypes = ctypes.c_float, [ctypes.c_float]
 
 
 def new_rng(seed: int):
@@ -42,25 +46,27 @@ def normal(rng, n: int, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
 
 
 def raw(rng, n: int) -> list[int]:
-    return [lib.mxc_rng_next_u32(rng) for _ in range(n)]
+    out = np.empty(n, np.uint32)
+    assert lib.mxc_rng_raw(ffi.cast("uint32_t *", ffi.from_buffer(out)), n, rng) == MXC_OK
+    return out.tolist()
 
 
 # ---------------------------------------------------------------------------------------------
-# a pure-Python MT19937, written from Matsumoto & Nishimura (1998)
+# a pure-Python MT19937, written from Matsumoto & Nishimura (1998), and the bank around it
 
 class PyMT:
     def __init__(self, seed: int) -> None:
         self.mt = [seed & 0xFFFFFFFF]
-        for i in range(1, 624):
+        for i in range(1, WORDS):
             prev = self.mt[-1]
             self.mt.append((1812433253 * (prev ^ (prev >> 30)) + i) & 0xFFFFFFFF)
-        self.i = 624
+        self.i = WORDS
 
     def next(self) -> int:
-        if self.i == 624:
-            for k in range(624):
-                y = (self.mt[k] & 0x80000000) | (self.mt[(k + 1) % 624] & 0x7FFFFFFF)
-                self.mt[k] = self.mt[(k + 397) % 624] ^ (y >> 1) ^ (0x9908B0DF if y & 1 else 0)
+        if self.i == WORDS:
+            for k in range(WORDS):
+                y = (self.mt[k] & 0x80000000) | (self.mt[(k + 1) % WORDS] & 0x7FFFFFFF)
+                self.mt[k] = self.mt[(k + 397) % WORDS] ^ (y >> 1) ^ (0x9908B0DF if y & 1 else 0)
             self.i = 0
         y = self.mt[self.i]
         self.i += 1
@@ -68,6 +74,55 @@ class PyMT:
         y ^= (y << 7) & 0x9D2C5680
         y ^= (y << 15) & 0xEFC60000
         return y ^ (y >> 18)
+
+
+def chunks(n: int) -> list[tuple[int, int, int]]:
+    """native/rng.h's rule: (engine, begin, end) of each non-empty chunk of an n-number call."""
+    nchunk = min(-(-n // 64), ENGINES)
+    step = -(-n // nchunk)
+    return [(t, t * step, min((t + 1) * step, n)) for t in range(nchunk) if t * step < n]
+
+
+class PyBank:
+    """Engine i = PyMT(seed * 127 + i), created when first used; calls chunked as in C."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed, self.engines = seed, {}
+
+    def engine(self, i: int) -> PyMT:
+        if i not in self.engines:
+            self.engines[i] = PyMT((self.seed * 127 + i) & 0xFFFFFFFF)
+        return self.engines[i]
+
+    def raw(self, n: int) -> list[int]:
+        out = [0] * n
+        for t, a, b in chunks(n):
+            e = self.engine(t)
+            out[a:b] = [e.next() for _ in range(b - a)]
+        return out
+
+    def normal(self, n: int) -> np.ndarray:
+        out = np.empty(n, f32)
+        for t, a, b in chunks(n):
+            for i in range(a, b):
+                out[i] = polar(self.engine(t))
+        return out
+
+
+def canonical(u32: int) -> np.float32:
+    """generate_canonical<float, 24> for one 32-bit draw, in float32."""
+    u = f32(u32) / f32(4294967296.0)
+    return u if u < 1 else np.nextafter(f32(1), f32(0))
+
+
+def polar(e: PyMT) -> np.float32:
+    """A fresh normal_distribution<float>: the polar method's first value (libstdc++)."""
+    while True:
+        x = f32(float(f32(2) * canonical(e.next())) - 1.0)
+        y = f32(float(f32(2) * canonical(e.next())) - 1.0)
+        r2 = f32(x * x + y * y)
+        if 0 < r2 <= 1:
+            return y * f32(_libm.sqrtf(f32(-2) * f32(_libm.logf(r2)) / r2))
 
 
 def untemper(y: int) -> int:
@@ -84,70 +139,73 @@ def untemper(y: int) -> int:
     return x & 0xFFFFFFFF
 
 
-def force_next_output(rng, value: int) -> None:
-    """Make the next raw draw of rng equal to value."""
-    rng.mti = 0
-    rng.mt[0] = untemper(value)
-    rng.has_saved = 0
-
-
-def canonical(u32: int) -> np.float32:
-    """generate_canonical<float, 24> for one 32-bit draw, in float32."""
-    u = f32(u32) / f32(4294967296.0)
-    return u if u < 1 else np.nextafter(f32(1), f32(0))
+def force_next_output(rng, value: int, engine: int = 0) -> None:
+    """Make engine's next raw draw equal to value (engines up to it are set up first)."""
+    if rng.ready <= engine:
+        raw(rng, (engine + 1) * 64)  # a call with engine + 1 chunks
+    e = rng.engine[engine]
+    e.mti = 0
+    e.mt[0] = untemper(value)
 
 
 # ---------------------------------------------------------------------------------------------
-# documented values, raw stream
+# seeding, chunking and engines
 
-def test_mxnet_r_documented_values_for_seed_0() -> None:
-    """mx.set.seed(0); mx.runif(2) and (freshly seeded) mx.rnorm(2), from MXNet R's docs."""
-    np.testing.assert_allclose(uniform(new_rng(0), 2), [0.5488135, 0.5928446], rtol=0, atol=6e-8)
-    np.testing.assert_allclose(normal(new_rng(0), 2), [2.212206, 1.163079], rtol=0, atol=6e-7)
-
-
-@pytest.mark.parametrize("seed", [0, 1, 42, 5489, 2**31, 2**32 - 1])
-def test_raw_stream_matches_python_mt19937(seed: int) -> None:
-    ref = PyMT(seed)
-    n = 1400  # crosses two regenerations of the 624-word state
-    assert raw(new_rng(seed), n) == [ref.next() for _ in range(n)]
+def test_python_oracle_meets_the_cpp_standard_check_value() -> None:
+    ref = PyMT(5489)
+    assert [ref.next() for _ in range(10000)][-1] == 4123659995
 
 
-def test_cpp_standard_check_value_and_default_seed() -> None:
-    rng = new_rng(5489)
-    assert raw(rng, 10000)[-1] == 4123659995
-    # An unseeded stream (mti > 624) seeds itself like a default std::mt19937.
-    fresh = ffi.new("mxc_rng *")
-    fresh.mti = 625
-    assert raw(fresh, 3) == raw(new_rng(5489), 3)
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31 - 1, 2**32 - 1])
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 169, 1400, 65537])
+def test_one_call_is_chunked_over_engines_seeded_seed_times_127_plus_i(seed: int, n: int):
+    assert raw(new_rng(seed), n) == PyBank(seed).raw(n)
+
+
+def test_engines_continue_across_calls_until_the_next_seed() -> None:
+    rng, ref = new_rng(7), PyBank(7)
+    for n in (169, 13, 337, 5000, 1, 64 * 1024 + 5, 700):  # crosses regenerations
+        assert raw(rng, n) == ref.raw(n)
+    assert lib.mxc_rng_seed(rng, 7) == MXC_OK
+    assert raw(rng, 300) == PyBank(7).raw(300)
+
+
+def test_engines_are_set_up_lazily_and_only_those_a_call_draws_from() -> None:
+    rng = new_rng(3)
+    assert (rng.seed, rng.ready) == (3, 0)  # seeding touches no engine
+    for n, ready in [(13, 1), (169, 3), (100, 3), (65537, 1009), (100352, 1024), (5, 1024)]:
+        raw(rng, n)
+        assert rng.ready == ready, n  # 65537: step 65, chunks 1009.. are empty
+    assert lib.mxc_rng_seed(rng, 3) == MXC_OK and rng.ready == 0
+
+
+def test_the_default_bank_starts_as_seed_0_like_mxnet() -> None:
+    fresh = ffi.new("mxc_rng *")  # zeros, as the static default bank before any seed
+    assert raw(fresh, 700) == raw(new_rng(0), 700)
 
 
 def test_untemper_helper() -> None:
     for v in [0, 1, 0xFFFFFFFF, 0xDEADBEEF, 123456789]:
         rng = new_rng(0)
         force_next_output(rng, v)
-        assert lib.mxc_rng_next_u32(rng) == v
+        assert raw(rng, 1) == [v]
 
 
 # ---------------------------------------------------------------------------------------------
 # uniform and normal
 
-def test_same_seed_same_streams_and_other_seed_differs() -> None:
-    def stream(seed: int) -> np.ndarray:
-        r = new_rng(seed)
-        return np.concatenate([uniform(r, 5), normal(r, 3), uniform(r, 700, -1, 2),
-                               normal(r, 1001)])
-
-    a, b, c = stream(7), stream(7), stream(8)
-    assert a.tobytes() == b.tobytes()
-    assert not np.array_equal(a, c)
-
-
-def test_uniform_is_canonical_times_range_plus_lo() -> None:
-    ref = PyMT(3)
-    got = uniform(new_rng(3), 1000, -2.0, 3.0)
-    want = np.array([canonical(ref.next()) * f32(5.0) + f32(-2.0) for _ in range(1000)], f32)
+def test_uniform_is_lo_plus_range_times_canonical_in_float32() -> None:
+    n, lo, hi = 5000, f32(-2.0), f32(3.0)
+    got = uniform(new_rng(3), n, float(lo), float(hi))
+    want = np.array([lo + (hi - lo) * canonical(x) for x in PyBank(3).raw(n)], f32)
     np.testing.assert_array_equal(got, want)
+
+
+def test_documented_values_for_seed_0() -> None:
+    """mx.set.seed(0): mx.runif(2) as MXNet R documents it; mx.rnorm(2) as MXNet 1.9.1
+    draws it (the second value differs from the older docs' 1.163079)."""
+    np.testing.assert_array_equal(uniform(new_rng(0), 2), f32([0.5488135, 0.5928446]))
+    np.testing.assert_array_equal(normal(new_rng(0), 2), f32([2.2122064, 0.7740038]))
 
 
 @pytest.mark.parametrize(("lo", "hi"), [(0.0, 1.0), (-2.0, 3.0), (10.0, 10.5), (-1e-3, 0.0)])
@@ -173,8 +231,15 @@ def test_uniform_largest_draw_can_round_to_hi_like_libstdcxx() -> None:
     assert uniform(rng, 1, 1.0, 2.0)[0] == f32(2.0)
 
 
-def test_uniform_lo_equals_hi() -> None:
+def test_uniform_lo_equals_hi_and_empty_draws() -> None:
     np.testing.assert_array_equal(uniform(new_rng(1), 10, 2.5, 2.5), 2.5)
+    rng = new_rng(1)
+    assert uniform(rng, 0).size == 0 and rng.ready == 0
+
+
+@pytest.mark.parametrize("n", [1, 10, 169, 700])
+def test_normal_is_one_fresh_polar_draw_per_number(n: int) -> None:
+    np.testing.assert_array_equal(normal(new_rng(9), n), PyBank(9).normal(n))
 
 
 def test_normal_statistics() -> None:
@@ -186,72 +251,75 @@ def test_normal_statistics() -> None:
     assert abs(np.mean(np.abs(z) < 1) - 0.682689) < 0.005
 
 
-def test_normal_is_polar_method_second_member_first() -> None:
-    ref = PyMT(9)
-    want = []
-    while len(want) < 200:
-        x = f32(2) * canonical(ref.next()) - f32(1)
-        y = f32(2) * canonical(ref.next()) - f32(1)
-        r2 = x * x + y * y
-        if r2 > 1 or r2 == 0:
-            continue
-        mult = np.sqrt(f32(-2) * np.log(r2) / r2)
-        want += [y * mult, x * mult]
-    np.testing.assert_allclose(normal(new_rng(9), 200), np.array(want, f32), rtol=2e-6,
-                               atol=1e-7)
-
-
-def test_normal_sd_zero_gives_the_mean() -> None:
+def test_normal_is_z_times_sd_plus_mean_in_float32() -> None:
+    z = normal(new_rng(4), 300)
+    np.testing.assert_array_equal(normal(new_rng(4), 300, -3.25, 0.5), z * f32(0.5) + f32(-3.25))
     np.testing.assert_array_equal(normal(new_rng(1), 9, -3.25, 0.0), -3.25)
 
 
 # ---------------------------------------------------------------------------------------------
-# save and restore by copying the struct bytes
+# the state: plain data, engines in use only, checked before use
 
-def test_struct_bytes_restore_continues_bit_exactly_with_spare_normal() -> None:
+def test_copying_the_header_and_the_engines_in_use_continues_the_stream() -> None:
     rng = new_rng(2024)
-    uniform(rng, 600)  # close to a state regeneration
-    normal(rng, 3)  # odd count: a spare normal is held
-    assert rng.has_saved == 1
-    saved = bytes(ffi.buffer(rng))
-    assert len(saved) == ffi.sizeof("mxc_rng")
+    uniform(rng, 600)
+    normal(rng, 333)
+    used = ffi.offsetof("mxc_rng", "engine") + rng.ready * ffi.sizeof("mxc_mt19937")
+    saved = bytes(ffi.buffer(rng, used))
 
     def continue_stream(r) -> np.ndarray:
-        return np.concatenate([normal(r, 1), uniform(r, 100), normal(r, 5), uniform(r, 1000)])
+        return np.concatenate([normal(r, 1), uniform(r, 100), normal(r, 5), uniform(r, 70000)])
 
     first = continue_stream(rng)
-    ffi.buffer(rng)[:] = saved  # restore in place
-    second = continue_stream(rng)
-    other = ffi.new("mxc_rng *")  # restore into another struct
-    ffi.buffer(other)[:] = saved
-    third = continue_stream(other)
-    assert first.tobytes() == second.tobytes() == third.tobytes()
-    # The spare is really used: without it the stream differs.
-    ffi.buffer(other)[:] = saved
-    other.has_saved = 0
-    assert normal(other, 1)[0] != first[0]
+    other = new_rng(99)
+    uniform(other, 100352)  # every engine of `other` in use, none of them like rng's
+    ffi.buffer(other, used)[:] = saved  # engines past `ready` are stale but not in use
+    assert continue_stream(other).tobytes() == first.tobytes()
 
 
-def test_seed_drops_spare_normal() -> None:
+@pytest.mark.parametrize("mti", [-2**31, -100000, -1, 625, 2**31 - 1])
+def test_an_engine_index_out_of_range_is_refused_without_reading(mti: int) -> None:
     rng = new_rng(5)
-    normal(rng, 1)
-    assert rng.has_saved == 1
-    lib.mxc_rng_seed(rng, 0)
-    assert rng.has_saved == 0
-    np.testing.assert_allclose(normal(rng, 1), [2.212206], atol=6e-7)
+    uniform(rng, 200)  # engines 0..3 in use
+    rng.engine[2].mti = mti
+    out = np.full(200, 7, f32)
+    p = fptr(out, writable=True)
+    assert lib.mxc_rng_check(rng) == MXC_ERR_STATE
+    assert lib.mxc_rng_uniform(p, 200, 0, 1, rng) == MXC_ERR_STATE
+    assert lib.mxc_rng_normal(p, 200, 0, 1, rng) == MXC_ERR_STATE
+    u32 = ffi.new("uint32_t[200]")
+    assert lib.mxc_rng_raw(u32, 200, rng) == MXC_ERR_STATE
+    assert lib.mxc_dropout_forward(p, p, p, 200, 0.5, rng) == MXC_ERR_STATE
+    np.testing.assert_array_equal(out, 7)  # nothing written
+    assert lib.mxc_rng_uniform(p, 100, 0, 1, rng) == MXC_OK  # engines 0, 1 only: fine
+
+
+@pytest.mark.parametrize("ready", [-2**31, -1, 1025, 2**31 - 1])
+def test_a_ready_count_out_of_range_is_refused(ready: int) -> None:
+    rng = new_rng(5)
+    rng.ready = ready
+    out = np.zeros(3, f32)
+    assert lib.mxc_rng_check(rng) == MXC_ERR_STATE
+    assert lib.mxc_rng_uniform(fptr(out, writable=True), 3, 0, 1, rng) == MXC_ERR_STATE
+    assert lib.mxc_rng_seed(rng, 5) == MXC_OK and lib.mxc_rng_check(rng) == MXC_OK
 
 
 # ---------------------------------------------------------------------------------------------
 # shuffle
 
 def py_shuffle(order: list[int], u: np.ndarray) -> list[int]:
-    """Spec section 11: for i = n-1 down to 1, j = floor(u[i]*(i+1)); if j < i swap."""
+    """MXNet R's io.cc: for i = n-1 down to 1, j = (size_t)(u[i] * (i+1)) in double."""
     order = list(order)
     for i in range(len(order) - 1, 0, -1):
-        j = math.floor(f32(u[i]) * f32(i + 1))
+        j = int(float(u[i]) * (i + 1))
         if j < i:
             order[i], order[j] = order[j], order[i]
     return order
+
+
+def shuffle(order: np.ndarray, u: np.ndarray) -> int:
+    ptr = ffi.cast("int64_t *", ffi.from_buffer(order, require_writable=True))
+    return lib.mxc_shuffle_with_uniforms(ptr, fptr(u), order.size)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 100, 1000])
@@ -259,19 +327,29 @@ def test_shuffle_matches_python(n: int) -> None:
     u = uniform(new_rng(n), n)
     start = np.arange(n, dtype=np.int64)[::-1].copy()  # any starting order
     order = start.copy()
-    ptr = ffi.cast("int64_t *", ffi.from_buffer(order, require_writable=True))
-    assert lib.mxc_shuffle_with_uniforms(ptr, fptr(u), n) == MXC_OK
+    assert shuffle(order, u) == MXC_OK
     assert order.tolist() == py_shuffle(start.tolist(), u)
     assert sorted(order.tolist()) == sorted(start.tolist())
     if n >= 7:
         assert order.tolist() != start.tolist()
 
 
+def test_shuffle_index_is_computed_in_double() -> None:
+    """u * (i + 1) just below an integer in double can round up to it in float32: MXNet R
+    computes in double, so j stays below it."""
+    i, u_i = 10, np.nextafter(f32(5 / 11), f32(0))  # 0.45454544 * 11 = 4.99999984 in double
+    assert math.floor(u_i * f32(i + 1)) == 5 and int(float(u_i) * (i + 1)) == 4
+    u = np.zeros(i + 1, f32)
+    u[i] = u_i
+    order = np.arange(i + 1, dtype=np.int64)
+    assert shuffle(order, u) == MXC_OK
+    assert order[i] == 4 and order.tolist() == py_shuffle(list(range(i + 1)), u)
+
+
 def test_shuffle_u_near_one_keeps_j_below_i_plus_one() -> None:
     u = np.full(5, np.nextafter(f32(1), f32(0)), f32)  # j = i each time: no swap
     order = np.arange(5, dtype=np.int64)
-    ptr = ffi.cast("int64_t *", ffi.from_buffer(order, require_writable=True))
-    assert lib.mxc_shuffle_with_uniforms(ptr, fptr(u), 5) == MXC_OK
+    assert shuffle(order, u) == MXC_OK
     assert order.tolist() == [0, 1, 2, 3, 4]
 
 
@@ -283,9 +361,11 @@ def test_rng_bad_arguments() -> None:
     p = fptr(out, writable=True)
     rng = new_rng(0)
     assert lib.mxc_rng_seed(NULL, 0) == MXC_ERR_NULL_PTR
+    assert lib.mxc_rng_check(NULL) == MXC_ERR_NULL_PTR
     assert lib.mxc_rng_uniform(NULL, 4, 0, 1, rng) == MXC_ERR_NULL_PTR
     assert lib.mxc_rng_uniform(p, 4, 0, 1, NULL) == MXC_ERR_NULL_PTR
     assert lib.mxc_rng_uniform(p, -1, 0, 1, rng) == MXC_ERR_SHAPE
+    assert lib.mxc_rng_uniform(p, 2**63 - 1, 0, 1, rng) == MXC_ERR_SHAPE  # no overflow
     assert lib.mxc_rng_uniform(p, 4, 1, 0, rng) == MXC_ERR_VALUE
     assert lib.mxc_rng_uniform(p, 4, math.nan, 1, rng) == MXC_ERR_VALUE
     assert lib.mxc_rng_normal(NULL, 4, 0, 1, rng) == MXC_ERR_NULL_PTR
@@ -293,6 +373,8 @@ def test_rng_bad_arguments() -> None:
     assert lib.mxc_rng_normal(p, -1, 0, 1, rng) == MXC_ERR_SHAPE
     assert lib.mxc_rng_normal(p, 4, 0, -1, rng) == MXC_ERR_VALUE
     assert lib.mxc_rng_normal(p, 4, 0, math.nan, rng) == MXC_ERR_VALUE
+    assert lib.mxc_rng_raw(NULL, 4, rng) == MXC_ERR_NULL_PTR
+    assert lib.mxc_rng_raw(ffi.new("uint32_t[4]"), -1, rng) == MXC_ERR_SHAPE
     np.testing.assert_array_equal(out, 0)  # nothing written on error
     order = np.arange(3, dtype=np.int64)
     op = ffi.cast("int64_t *", ffi.from_buffer(order, require_writable=True))
@@ -300,7 +382,7 @@ def test_rng_bad_arguments() -> None:
     assert lib.mxc_shuffle_with_uniforms(NULL, fptr(u), 3) == MXC_ERR_NULL_PTR
     assert lib.mxc_shuffle_with_uniforms(op, NULL, 3) == MXC_ERR_NULL_PTR
     assert lib.mxc_shuffle_with_uniforms(op, fptr(u), -1) == MXC_ERR_SHAPE
-    assert raw(rng, 1) == raw(new_rng(0), 1)  # the failed calls drew nothing
+    assert rng.ready == 0 and raw(rng, 1) == raw(new_rng(0), 1)  # the failed calls drew nothing
 
 
 # ---------------------------------------------------------------------------------------------

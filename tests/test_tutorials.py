@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 R_SCRIPT = ROOT / "r_examples" / "callback_function.R"
 PY_SCRIPT = ROOT / "r_examples" / "callback_function.py"
 GOLDEN = ROOT / "tests" / "golden" / "callback_function.json"
-RSCRIPT = Path(sys.executable).with_name("mxnet-rscript")
 RTOL = 1e-6
 SEED = 0  # the tutorial calls mx.set.seed(0) once, before its first training
 START = "Start training with 1 devices\n"
@@ -55,18 +54,28 @@ def parse_run(stdout: str, stderr: str) -> dict:
             "logger_head": [[float(v) for v in re.split(r"[ ,]+", h.strip())] for h in heads]}
 
 
-def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LANG": "C.UTF-8", "PYTHONWARNINGS": "ignore"}
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess:
+    env = {**(os.environ if env is None else env), "LANG": "C.UTF-8", "PYTHONWARNINGS": "ignore"}
     env.pop("MXNET_R_COMPAT_ENTRY_MODULES", None)
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
-def r_run(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp("tutorial_r")
-    proc = _run([str(RSCRIPT), str(R_SCRIPT)], cwd)
-    assert proc.returncode == 0, proc.stderr
-    return proc, cwd
+def r_runs(tmp_path_factory, r_hosts):
+    """The R tutorial run by `make demo` (mxnet-rscript) and by plain `Rscript`."""
+    runs = {}
+    for name, host in r_hosts.items():
+        cwd = tmp_path_factory.mktemp("tutorial_r")
+        proc = _run(host.argv(str(R_SCRIPT)), cwd, host.env())
+        assert proc.returncode == 0, f"{name}:\n{proc.stderr}"
+        runs[name] = (proc, cwd)
+    return runs
+
+
+@pytest.fixture(params=["mxnet-rscript", "Rscript"])
+def r_run(request, r_runs):
+    return r_runs[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +87,10 @@ def py_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def golden(r_run, py_run):
-    """The golden numbers; with UPDATE_GOLDEN=1, first rewritten from this R run."""
+def golden(r_runs, py_run):
+    """The golden numbers; with UPDATE_GOLDEN=1, first rewritten from the mxnet-rscript run."""
     if os.environ.get("UPDATE_GOLDEN") == "1":
+        r_run = r_runs["mxnet-rscript"]
         r = parse_run(r_run[0].stdout, r_run[0].stderr)
         assert r == parse_run(py_run[0].stdout, py_run[0].stderr), \
             "R and Python disagree: not writing a golden file"
@@ -111,6 +121,62 @@ def _assert_close(actual: dict, expected: dict, what: str) -> None:
     assert len(actual["logger_head"]) == 2, what
     for a, e in zip(actual["logger_head"], expected["logger_head"], strict=True):
         np.testing.assert_allclose(a, e, rtol=RTOL, err_msg=f"{what}: logger head")
+
+
+def _without_warnings(stderr: str) -> list[str]:
+    """stderr lines without warnings: mxnet-rscript prints them as they happen
+    ("Warning in f(X, y) :" and the indented message), Rscript after each top-level call
+    ("Warning message:", "In f(X, y) :" and the message)."""
+    lines, skip = [], 0
+    for line in stderr.splitlines():
+        if skip:
+            skip -= 1
+        elif line.startswith("Warning in "):
+            skip = 1
+        elif line == "Warning message:":
+            skip = 2
+        else:
+            lines.append(line)
+    return lines
+
+
+def test_plain_rscript_prints_what_make_demo_prints(r_runs):
+    """`Rscript r_examples/callback_function.R` (plain R, library(mxnet) hosting Python) prints
+    the lines of `make demo`; only where R shows the layout warnings differs (R's own rule:
+    warn = 0 defers warnings to the end of the top-level call, as it did for MXNet R)."""
+    demo, plain = r_runs["mxnet-rscript"][0], r_runs["Rscript"][0]
+    assert plain.stdout == demo.stdout
+    assert _without_warnings(plain.stderr) == _without_warnings(demo.stderr)
+    layout = "Auto detect layout of input matrix, use rowmajor.."
+    assert demo.stderr.count("Warning in mx.model.select.layout.train(X, y) :\n  " + layout) == 5
+    assert plain.stderr.count("Warning message:\nIn mx.model.select.layout.train(X, y) :\n  "
+                              + layout) == 5
+
+
+def test_layout_warning_comes_before_the_training_messages(r_runs):
+    """MXNet R warned in mx.model.select.layout.train, before "Start training": with warnings
+    shown as they happen (mxnet-rscript) the warning precedes each training's lines."""
+    blocks = r_runs["mxnet-rscript"][0].stderr.split(START)
+    assert len(blocks) == 6
+    for before in blocks[:-1]:
+        assert before.endswith("Warning in mx.model.select.layout.train(X, y) :\n"
+                               "  Auto detect layout of input matrix, use rowmajor..\n")
+
+
+def test_the_tutorial_on_mx_gpu_runs_on_the_cpu_with_one_warning(r_runs, r_hosts, tmp_path):
+    """The tutorial with ctx=mx.gpu() (plain Rscript): the numbers of ctx=mx.cpu(), and one
+    warning for its five mx.gpu() calls."""
+    script = tmp_path / "callback_function_gpu.R"
+    text = R_SCRIPT.read_text()
+    assert text.count("ctx=mx.cpu()") == 5
+    script.write_text(text.replace("ctx=mx.cpu()", "ctx=mx.gpu()"))
+    host = r_hosts["Rscript"]
+    proc = _run(host.argv(str(script)), tmp_path, host.env())
+    assert proc.returncode == 0, proc.stderr
+    cpu = r_runs["Rscript"][0]
+    assert parse_run(proc.stdout, proc.stderr) == parse_run(cpu.stdout, cpu.stderr)
+    assert proc.stderr.count("mx.gpu(0): this build of mxnet_r_compat computes on the CPU only; "
+                             "using mx.cpu(0) instead") == 1
 
 
 def test_golden_provenance(golden):

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 # r-base-dev gives R's headers and link libraries, so rpy2 builds in API mode
 # (r-base-core alone falls back to the slower ABI mode; docs/RBRIDGE.md, "Installing rpy2").
 APT_PACKAGES=(r-base-core r-base-dev r-cran-mlbench libpcre2-dev python3-venv)
+# codetools: without it R prints a note for every setRefClass (user-defined data iterators).
+APT_PACKAGES+=(r-cran-codetools)
+# library(mxnet) in a plain R session hosts Python through reticulate; roxygen2 regenerates
+# the help pages (make docs-r) and knitr knits the vignette (tests/rpkg).
+APT_PACKAGES+=(r-cran-reticulate r-cran-roxygen2 r-cran-knitr)
 # gcc's AddressSanitizer/UBSan runtimes for `make sanitize` (tools/sanitize.sh preloads them;
 # they come with gcc, listed so that a missing one is installed rather than failing there).
 APT_PACKAGES+=(libasan8 libubsan1)
@@ -48,4 +53,10 @@ fi
 
 RPY2_CFFI_MODE=API .venv/bin/python -c 'import rpy2.rinterface as ri; ri.initr()' \
   || { echo "setup: rpy2 cannot start R (see above)"; exit 1; }
+
+# The R package mxnet for plain R sessions (`Rscript x.R`, the R console, knitr): R CMD INSTALL
+# into a library on R's default path, recording this .venv's python (absolute path). It
+# reinstalls only when the R sources or that path changed (rbridge/rinstall.py);
+# MXNET_R_COMPAT_R_LIBRARY chooses another library.
+.venv/bin/python -m mxnet_r_compat.rbridge.rinstall
 echo "setup: ok ($(.venv/bin/python --version), $(R --version | head -1))"

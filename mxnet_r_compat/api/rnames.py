@@ -98,6 +98,7 @@ R_API: dict[str, Any] = {
     "mx.exec.update.grad.arrays": lowlevel.update_grad_arrays,
     "mx.kv.create": kvstore.KVStore,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
+    "mx.io.CSVIter": io.CSVIter, "mx.io.MNISTIter": io.MNISTIter,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},
     **_nd_names(),
 }

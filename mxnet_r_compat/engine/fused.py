@@ -323,7 +323,7 @@ class FusedEpochs:
         t, env = self.t, self.t.env
         if done or failed:
             _sync_iterator(src.it, t.devices, done - 1 + failed, t.rename.get("label", "label"))
-            env.dlist = src.it.value()
+            env.dlist = src.it.arrays()
         if kind and done:
             env.train_metric = np.array([self._state[0], self._state[1]])
             self._set_outputs()
@@ -352,7 +352,7 @@ class FusedEpochs:
             _sync_iterator(src.it, t.devices, done, t.rename.get("label", "label"))
             plan._raise(rc)
         _sync_iterator(src.it, t.devices, total - 1, t.rename.get("label", "label"))
-        t.env.dlist = src.it.value()
+        t.env.dlist = src.it.arrays()
         if kind:
             self._set_outputs()
             return np.array([self._state[0], self._state[1]])

@@ -18,7 +18,7 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from ..errors import CheckpointWriteError, invalid_value
@@ -97,6 +97,96 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
             raise _write_error(target, exc) from exc
         raise
     _fsync_directory(os.path.dirname(target) or ".")
+
+
+def atomic_write_files(files: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
+    """Replace several files together: afterwards all hold their new contents, or, if
+    anything failed (including ``KeyboardInterrupt``), all still hold their old ones.
+
+    Every new file is first written and fsync'ed as a temporary file; only then is each
+    renamed over its target. The old targets are kept as hard links meanwhile, so that a
+    failure between two renames puts the ones already replaced back (a file that did
+    not exist before is removed again). This is how ``mx.model.save`` writes its pair.
+
+    Args:
+        files: ``(path, data)`` pairs; ``~`` is expanded.
+
+    Raises:
+        CheckpointWriteError: an OS error while writing or renaming (names the path).
+
+    Example:
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> a, b = os.path.join(folder, "a"), os.path.join(folder, "b")
+        >>> atomic_write_files([(a, b"1"), (b, b"2")])
+        >>> sorted(os.listdir(folder))
+        ['a', 'b']
+    """
+    targets = [resolve_path(path) for path, _ in files]
+    temps: list[str] = []
+    backups: list[str | bool] = []
+    try:
+        for target, (_, data) in zip(targets, files):
+            temp_path, fd = _create_temp(target)
+            temps.append(temp_path)
+            _write_and_sync(fd, data, target)
+        backups = [_keep_old(target) for target in targets]
+        _replace_all(temps, targets, backups)
+    finally:
+        for path in temps + [b for b in backups if isinstance(b, str)]:
+            _remove_quietly(path)
+    for directory in dict.fromkeys(os.path.dirname(t) or "." for t in targets):
+        _fsync_directory(directory)
+
+
+def _write_and_sync(fd: int, data: bytes, target: str) -> None:
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+
+
+def _keep_old(target: str) -> str | bool:
+    """A hard link to the current ``target``; False when there is no such file (a failed
+    save removes the new one), True when it exists but cannot be linked (the file system
+    has no hard links: a failed save then cannot put it back, and leaves the new one)."""
+    if not os.path.lexists(target):
+        return False
+    directory, base = os.path.split(target)
+    backup = os.path.join(directory, f".{base}.old-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        return True
+    return backup
+
+
+def _replace_all(temps: list[str], targets: list[str], backups: list[str | bool]) -> None:
+    """Rename each temporary file over its target; on failure undo the renames done."""
+    done = 0
+    try:
+        for temp_path, target in zip(temps, targets):
+            os.replace(temp_path, target)
+            done += 1
+    except BaseException as exc:
+        for target, backup in zip(targets[:done], backups[:done]):
+            _restore_quietly(target, backup)
+        if isinstance(exc, OSError) and not isinstance(exc, CheckpointWriteError):
+            raise _write_error(targets[done], exc) from exc
+        raise
+
+
+def _restore_quietly(target: str, backup: str | bool) -> None:
+    try:
+        if backup is False:
+            os.unlink(target)
+        elif isinstance(backup, str):
+            os.replace(backup, target)
+    except OSError:
+        pass
 
 
 def _create_temp(target: str) -> tuple[str, int]:

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFileError, MXValueError
-from . import model_files
-from .atomic import atomic_write_bytes, resolve_path
+from . import model_files, ndarray_file
+from .atomic import atomic_write_files, resolve_path
+from .bounded_read import hash_file, open_regular
 from .state_file import decode, load_state, state_path
 
 
@@ -35,9 +36,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict[str, str]]:
-    """Write ``<prefix>-symbol.json`` and ``<prefix>-%04d.params`` atomically (as
-    ``mx.model.save``); return each file's name and SHA-256 for the sidecar.
+def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict[str, Any]]:
+    """Write ``<prefix>-symbol.json`` and ``<prefix>-%04d.params`` as one atomic pair (as
+    ``mx.model.save``); return each file's name, SHA-256 (and size) for the sidecar.
 
     Raises:
         CheckpointWriteError: a file could not be written (names the path).
@@ -46,10 +47,10 @@ def write_model_files(prefix: str, iteration: int, model: Any) -> dict[str, dict
     params_file = model_files.params_path(prefix, iteration)
     symbol_text = model.symbol.tojson().encode()
     params = model_files.dumps_params(model.arg_params, model.aux_params)
-    atomic_write_bytes(symbol_file, symbol_text)
-    atomic_write_bytes(params_file, params)
+    atomic_write_files([(symbol_file, symbol_text), (params_file, params)])
     return {"symbol": {"name": os.path.basename(symbol_file), "sha256": sha256(symbol_text)},
-            "params": {"name": os.path.basename(params_file), "sha256": sha256(params)}}
+            "params": {"name": os.path.basename(params_file), "sha256": sha256(params),
+                       "size": len(params)}}
 
 
 @dataclass
@@ -105,12 +106,7 @@ def read_checkpoint(prefix: str | os.PathLike[str], epoch: int) -> Checkpoint:
         raise ModelFileError(f"Invalid resume state file '{path}': it says epoch "
                              f"{manifest['epoch']}")
     params_file = model_files.params_path(resolved, epoch)
-    with open(params_file, "rb") as handle:
-        data = handle.read()
-    if sha256(data) != manifest["files"]["params"]["sha256"]:
-        raise ModelFileError(f"'{params_file}' is not the weights file that '{path}' was "
-                             f"written with (it was replaced or changed afterwards)")
-    arg, aux = model_files.loads_params(data, params_file)
+    arg, aux = _read_weights(params_file, manifest["files"]["params"], path)
     ckpt = Checkpoint(resolved, epoch, path, manifest, arrays, arg, aux)
     fixed = ckpt.decode(manifest["fixed"])
     if not isinstance(fixed, dict) or not all(isinstance(v, np.ndarray) and v.dtype.kind == "f"
@@ -118,6 +114,35 @@ def read_checkpoint(prefix: str | os.PathLike[str], epoch: int) -> Checkpoint:
         raise ModelFileError(f"Invalid resume state file '{path}': bad `fixed` entry")
     ckpt.fixed = {k: v.astype(np.float32) for k, v in fixed.items()}
     return ckpt
+
+
+def _read_weights(params_file: str, recorded: dict[str, Any], path: str,
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The checkpoint's ``.params``, checked against the sidecar before it is parsed:
+    a regular file only, of the recorded size (sidecars written since the size is
+    recorded), with a valid header (its first 24 bytes), of the recorded SHA-256."""
+    def replaced(detail: str) -> ModelFileError:
+        return ModelFileError(f"'{params_file}' is not the weights file that '{path}' was "
+                              f"written with ({detail})")
+
+    size_field = recorded.get("size")
+    if size_field is not None and (not isinstance(size_field, int) or
+                                   isinstance(size_field, bool) or size_field < 0):
+        raise ModelFileError(f"Invalid resume state file '{path}': `files.params.size` is "
+                             f"{str(size_field)[:40]}, not a byte count")
+    handle, size = open_regular(params_file, lambda detail: ModelFileError(
+        f"Cannot read the checkpoint's weights: {detail}"))
+    with handle:
+        if size_field is not None and size != size_field:
+            raise replaced(f"it has {size} bytes, the sidecar says {size_field}")
+        ndarray_file.check_header(handle, size, params_file)
+        digest = hashlib.sha256()
+        hash_file(handle, digest, size)
+        if digest.hexdigest() != recorded["sha256"]:
+            raise replaced("it was replaced or changed afterwards")
+        handle.seek(0)
+        arrays, names = ndarray_file.read_ndarray_list(handle, size, params_file)
+    return model_files.split_params(arrays, names, params_file)
 
 
 # Top-level manifest fields that mxnet_r_compat.resume relies on, with their JSON types.

@@ -6,10 +6,13 @@ list header (magic 0x112, reserved 0, count), one version-2 record per array,
 then the names. Reading accepts V1, V2, V3 (dense) and legacy records and any
 of MXNet's dense dtypes, converted to float32.
 
-The reader treats every file as hostile: each size field is checked against
-the bytes that remain *before* anything is allocated, so a corrupt or
-truncated file raises :class:`~mxnet_r_compat.errors.ModelFileError` instead
-of crashing, hanging or allocating gigabytes. No pickle is involved.
+The reader treats every file as hostile: only a regular file is opened, it is
+read as a stream (the header first, then one record at a time), and each size
+field is checked against the bytes that remain *before* anything is read or
+allocated, so a corrupt or truncated file raises
+:class:`~mxnet_r_compat.errors.ModelFileError` instead of crashing, hanging or
+allocating gigabytes. :data:`MAX_ARRAYS` and :data:`MAX_NAME_BYTES` bound the
+work a header can ask for. No pickle is involved.
 
 Empty arrays: MXNet writes an NDArray without data ("none") as a record that
 ends after its shape (ndim 0). The writer uses that form for every array of
@@ -20,6 +23,7 @@ has no 0-d arrays.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,17 +32,19 @@ import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import atomic_writer, resolve_path
+from .bounded_read import open_regular
+from .ndarray_reader import MAX_NDIM, BytesSource, FileSource, Reader, format_error
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
 V3_MAGIC = 0xF993FACA
-MAX_NDIM = 32
+MAX_ARRAYS = 100_000  # arrays in one file; a real model has at most a few thousand
+MAX_NAME_BYTES = 8 * 1024 * 1024  # all names of one file together
 
 _DENSE, _ROW_SPARSE, _CSR, _UNDEFINED = 0, 1, 2, -1
 _SPARSE_NAMES = {_ROW_SPARSE: "row_sparse", _CSR: "csr"}
 _SPARSE_NUM_AUX = {_ROW_SPARSE: 1, _CSR: 2}
-_DEV_TYPES = {1, 2, 3, 5}  # cpu, gpu, cpu_pinned, cpu_shared
 _BFLOAT16 = 12
 # MXNet dtype flag -> (name, numpy dtype of the stored bytes, all little-endian).
 _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
@@ -144,7 +150,12 @@ def _check_names(names: Sequence[str] | None, count: int) -> list[str]:
 # --- reading ----------------------------------------------------------------------------------
 
 def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], list[str] | None]:
-    """Read an NDArray list file (``mx.nd.load``).
+    """Read an NDArray list file (``mx.nd.load``), streaming it record by record.
+
+    Only a regular file is opened (a FIFO or a device is refused from its ``stat``),
+    the 24-byte header is checked before anything else is read, and every size in
+    the file is checked against the bytes that remain before it is read: a hostile
+    file costs at most its own size in memory, and a bad header costs 24 bytes.
 
     Args:
         path: the file; ``~`` is expanded.
@@ -155,7 +166,7 @@ def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], l
 
     Raises:
         ModelFileError: the file is not a valid NDArray list file, is truncated,
-            or uses sparse storage.
+            uses sparse storage, or is not a regular file.
         OSError: the file cannot be opened.
 
     Example:
@@ -166,11 +177,21 @@ def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], l
         ([array([0., 1., 2.], dtype=float32)], None)
     """
     resolved = resolve_path(path)
-    if os.path.exists(resolved) and not os.path.isfile(resolved):  # a FIFO or device could hang
-        raise ModelFileError(f"Invalid NDArray file format: '{resolved}' is not a regular file")
-    with open(resolved, "rb") as handle:
-        data = handle.read()
-    return loads_ndarray_list(data, source=resolved)
+    handle, size = open_regular(resolved, format_error)
+    with handle:
+        return read_ndarray_list(handle, size, resolved)
+
+
+def read_ndarray_list(handle: io.BufferedIOBase, size: int, source: str,
+                      ) -> tuple[list[np.ndarray], list[str] | None]:
+    """Parse an NDArray list file from an open file of ``size`` bytes, from its start.
+
+    Example:
+        >>> data = dumps_ndarray_list([np.ones(2, np.float32)])
+        >>> read_ndarray_list(io.BytesIO(data), len(data), "<bytes>")
+        ([array([1., 1.], dtype=float32)], None)
+    """
+    return _parse(Reader(FileSource(handle, size, source), source))
 
 
 def loads_ndarray_list(data: bytes, source: str = "<bytes>",
@@ -185,7 +206,36 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
         >>> loads_ndarray_list(dumps_ndarray_list({"a": np.zeros(2, np.float32)}))
         ([array([0., 0.], dtype=float32)], ['a'])
     """
-    reader = _Reader(memoryview(bytes(data)), source)
+    return _parse(Reader(BytesSource(memoryview(bytes(data))), source))
+
+
+def check_header(handle: io.BufferedIOBase, size: int, source: str) -> None:
+    """Check the list header of an open file (magic, array count) from its first 24 bytes
+    and rewind it: a file that is not an NDArray list is refused without reading on.
+
+    Example:
+        >>> data = dumps_ndarray_list([])
+        >>> check_header(io.BytesIO(data), len(data), "<bytes>")
+    """
+    _read_header(Reader(FileSource(handle, size, source), source))
+    handle.seek(0)
+
+
+def _parse(reader: Reader) -> tuple[list[np.ndarray], list[str] | None]:
+    count = _read_header(reader)
+    records = [_read_record(reader, index) for index in range(count)]
+    names = _read_names(reader, count)
+    for index, (_, sparse) in enumerate(records):
+        if sparse is not None:
+            label = f" ('{names[index]}')" if names else ""
+            raise ModelFileError(f"Cannot load array {index}{label} from '{reader.source}': "
+                                 f"sparse storage ({sparse}) is not supported; save it as dense")
+    # Bytes after the names are ignored (and not read), as MXNet does.
+    return [array for array, _ in records], names
+
+
+def _read_header(reader: Reader) -> int:
+    """Magic, reserved word and array count; the count is bounded by the bytes left."""
     if reader.remaining < 24:
         raise reader.error(f"{reader.remaining} bytes are too few for the 24-byte header", 0)
     if reader.u64() != LIST_MAGIC:
@@ -194,24 +244,25 @@ def loads_ndarray_list(data: bytes, source: str = "<bytes>",
     count = reader.u64()
     if count > reader.remaining // 4:  # every record takes at least 4 bytes
         raise reader.error(f"array count {count} is larger than the file allows")
-    records = [_read_record(reader, index) for index in range(count)]
-    names = _read_names(reader, count)
-    for index, (_, sparse) in enumerate(records):
-        if sparse is not None:
-            label = f" ('{names[index]}')" if names else ""
-            raise ModelFileError(f"Cannot load array {index}{label} from '{source}': sparse "
-                                 f"storage ({sparse}) is not supported; save it as dense")
-    # Bytes after the names are ignored, as MXNet does.
-    return [array for array, _ in records], names
+    if count > MAX_ARRAYS:
+        raise reader.error(f"array count {count} is more than the limit of {MAX_ARRAYS}")
+    return count
 
 
-def _read_names(reader: _Reader, count: int) -> list[str] | None:
+def _read_names(reader: Reader, count: int) -> list[str] | None:
     name_count = reader.u64()
     if name_count not in (0, count):
         raise reader.error(f"name count {name_count} is neither 0 nor the array count {count}")
     names = []
+    budget = MAX_NAME_BYTES
     for index in range(name_count):
-        raw = reader.take(reader.u64(), f"name {index}")
+        length = reader.u64()
+        reader.require(length, f"name {index}")
+        if length > budget:
+            raise reader.error(f"name {index} has {length} bytes; all names together may "
+                               f"have at most {MAX_NAME_BYTES}")
+        budget -= length
+        raw = reader.take(length, f"name {index}")
         try:
             names.append(str(raw, "utf-8"))
         except UnicodeDecodeError:
@@ -219,7 +270,7 @@ def _read_names(reader: _Reader, count: int) -> list[str] | None:
     return names if name_count else None
 
 
-def _read_record(reader: _Reader, index: int) -> tuple[np.ndarray, str | None]:
+def _read_record(reader: Reader, index: int) -> tuple[np.ndarray, str | None]:
     """Read one array record; return (array, None) or (placeholder, sparse type name)."""
     start = reader.pos
     magic = reader.u32()
@@ -245,7 +296,7 @@ def _read_record(reader: _Reader, index: int) -> tuple[np.ndarray, str | None]:
     return _read_dense_data(reader, index, shape), None
 
 
-def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.ndarray:
+def _read_dense_data(reader: Reader, index: int, shape: tuple[int, ...]) -> np.ndarray:
     flag = reader.i32()
     if flag not in _DTYPES:
         raise reader.error(f"array {index} has unknown dtype flag {flag}")
@@ -256,10 +307,13 @@ def _read_dense_data(reader: _Reader, index: int, shape: tuple[int, ...]) -> np.
         return (values.astype("<u4") << 16).view("<f4").astype(np.float32)
     if flag == 7:  # bool: any non-zero byte is true
         return (values != 0).astype(np.float32)
-    return values.astype(np.float32)
+    # A file's buffer is private and writable: float32 data is used in place. Values beyond
+    # float32's range become +-inf, as in MXNet's own conversion (no warning for that).
+    with np.errstate(over="ignore"):
+        return values.astype(np.float32, copy=not isinstance(raw, bytearray))
 
 
-def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
+def _skip_sparse(reader: Reader, index: int, stype: int) -> None:
     """Walk over a sparse record (layout of docs/MXNET_R_BEHAVIOUR.md, "NDArray files") so that the
     names can still be read."""
     storage_shape = reader.shape(index, numpy_shape=False)
@@ -274,7 +328,7 @@ def _skip_sparse(reader: _Reader, index: int, stype: int) -> None:
     for flag, shape in zip(flags, [storage_shape or ()] + aux_shapes):
         if flag not in _DTYPES:
             raise reader.error(f"array {index} has unknown dtype flag {flag}")
-        reader.take(_product(shape) * _DTYPES[flag][1].itemsize, f"array {index} sparse data")
+        reader.skip(_product(shape) * _DTYPES[flag][1].itemsize, f"array {index} sparse data")
 
 
 def _product(shape: tuple[int, ...]) -> int:
@@ -286,63 +340,3 @@ def _product(shape: tuple[int, ...]) -> int:
 
 def _empty() -> np.ndarray:
     return np.zeros((0,), dtype=np.float32)
-
-
-class _Reader:
-    """Bounds-checked little-endian reads from a memoryview; every failure is a ModelFileError."""
-
-    def __init__(self, data: memoryview, source: str) -> None:
-        self.data = data
-        self.source = source
-        self.pos = 0
-
-    @property
-    def remaining(self) -> int:
-        return len(self.data) - self.pos
-
-    def error(self, detail: str, offset: int | None = None) -> ModelFileError:
-        where = self.pos if offset is None else offset
-        return ModelFileError(f"Invalid NDArray file format: {detail} "
-                              f"(file '{self.source}', byte offset {where})")
-
-    def take(self, size: int, what: str) -> memoryview:
-        if size > self.remaining:
-            raise self.error(f"{what} needs {size} bytes but only {self.remaining} remain")
-        chunk = self.data[self.pos:self.pos + size]
-        self.pos += size
-        return chunk
-
-    def _unpack(self, fmt: str, what: str) -> int:
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt), what))[0]
-
-    def u32(self) -> int:
-        return self._unpack("<I", "a uint32")
-
-    def i32(self) -> int:
-        return self._unpack("<i", "an int32")
-
-    def u64(self) -> int:
-        return self._unpack("<Q", "a uint64")
-
-    def shape(self, index: int, numpy_shape: bool) -> tuple[int, ...] | None:
-        """Read a TShape (int32 ndim + int64 dims); None for an empty ("none") array.
-
-        ndim -1 is "unknown" in every version; ndim 0 is empty in V1/V2 but a
-        scalar (one element) in numpy-shape mode (V3).
-        """
-        start = self.pos
-        ndim = self.i32()
-        if ndim == -1 or (ndim == 0 and not numpy_shape):
-            return None
-        if not 0 <= ndim <= MAX_NDIM:
-            raise self.error(f"array {index} has ndim {ndim} (expected 0..{MAX_NDIM})", start)
-        dims = struct.unpack(f"<{ndim}q", self.take(8 * ndim, f"array {index} shape"))
-        if any(d < 0 for d in dims):
-            raise self.error(f"array {index} has a negative dimension in {dims}", start)
-        return dims
-
-    def context(self, index: int) -> None:
-        start = self.pos
-        dev_type, _dev_id = self.i32(), self.i32()
-        if dev_type not in _DEV_TYPES:
-            raise self.error(f"array {index} has unknown device type {dev_type}", start)

@@ -13,7 +13,9 @@ Every array ``name`` is the member ``<name>.npy`` (numpy's own format,
 written with ``allow_pickle=False``). Member timestamps are fixed, so the
 same content always gives the same bytes. Files are written atomically.
 
-The reader treats the file as hostile: only stored (uncompressed) members,
+The reader treats the file as hostile: only a regular file, read as a stream;
+the central directory and the manifest bounded in size (and the manifest's
+JSON in parse cost) before they are read; only stored (uncompressed) members,
 sizes checked against the file before anything is allocated, only plain
 numeric dtypes, no pickle, and every array checked against its digest. Any
 defect raises :class:`~mxnet_r_compat.errors.ModelFileError`.
@@ -34,19 +36,22 @@ import re
 import struct
 import zipfile
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
 from ..errors import ModelFileError, invalid_value
 from .atomic import atomic_write_bytes, resolve_path
+from .bounded_read import check_json_cost, open_regular
+from .zip_bounds import check_directory_size
 
 FORMAT = "mxnet_r_compat.state"
 VERSION = 1
 MANIFEST = "manifest.json"
 DIGEST = "manifest.sha256"
 MAX_MEMBERS = 100_000
-MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_DIRECTORY_BYTES = 16 * 1024 * 1024  # ~70 bytes a member: far above MAX_MEMBERS real ones
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 # Little-endian plain numeric types only: no objects, no structured or byte-order surprises.
 DTYPES = frozenset({"<f4", "<f8", "<i8", "<i4", "|u1", "|b1"})
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -134,32 +139,42 @@ def _write_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 def load_state(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read and verify a sidecar; returns ``(manifest, arrays)``.
 
+    Only a regular file is opened (a FIFO or device is refused from its ``stat``), and
+    it is read as a stream: the end-of-archive record first, then the central directory
+    (bounded), the manifest (bounded) and each array straight into its own buffer.
+
     Raises:
         ModelFileError: the file is corrupt, truncated, tampered with or of another format.
         OSError: the file cannot be opened.
     """
     resolved = resolve_path(path)
-    if os.path.exists(resolved) and not os.path.isfile(resolved):
-        raise ModelFileError(f"Invalid resume state file '{resolved}': not a regular file")
-    with open(resolved, "rb") as handle:
-        data = handle.read()
-    return loads_state(data, source=resolved)
+    handle, size = open_regular(resolved, lambda detail: ModelFileError(
+        f"Invalid resume state file '{resolved}': {detail}"))
+    with handle:
+        return _load(handle, size, resolved)
 
 
 def loads_state(data: bytes, source: str = "<bytes>",
                 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Parse sidecar bytes (see :func:`load_state`)."""
+    return _load(io.BytesIO(bytes(data)), len(data), source)
+
+
+def _load(stream: BinaryIO, size: int, source: str,
+          ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     def fail(detail: str) -> ModelFileError:
         return ModelFileError(f"Invalid resume state file '{source}': {detail}")
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
-        members = _check_members(archive, len(data), fail)
+        check_directory_size(stream, size, MAX_DIRECTORY_BYTES, fail)
+        archive = zipfile.ZipFile(stream)
+        members = _check_members(archive, size, fail)
         text = _read(archive, members, MANIFEST, MAX_MANIFEST_BYTES, fail)
         digest = _read(archive, members, DIGEST, 64, fail)
         if hashlib.sha256(text).hexdigest().encode() != digest:
             raise fail("the manifest does not match its checksum")
         manifest = _parse_manifest(text, fail)
+        del text
         arrays = {name: _read_array(archive, members, name, entry, fail)
                   for name, entry in manifest["arrays"].items()}
     except ModelFileError:
@@ -203,8 +218,13 @@ def _read(archive: zipfile.ZipFile, members: dict, name: str, limit: int, fail) 
 
 def _parse_manifest(text: bytes, fail) -> dict[str, Any]:
     try:
-        manifest = json.loads(text.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"the manifest is not valid JSON ({exc})") from None
+    check_json_cost(decoded, fail, "the manifest")
+    try:
+        manifest = json.loads(decoded, parse_constant=_reject_constant)
+    except ValueError as exc:
         raise fail(f"the manifest is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict):
         raise fail("the manifest is not a JSON object")
@@ -235,6 +255,7 @@ def _reject_constant(name: str) -> None:
 
 def _read_array(archive: zipfile.ZipFile, members: dict, name: str, entry: dict,
                 fail) -> np.ndarray:
+    """Read one ``.npy`` member straight into its array (no copy of the member's bytes)."""
     info = members.get(f"{name}.npy")
     if info is None:
         raise fail(f"array '{name}' is listed in the manifest but missing")
@@ -245,25 +266,38 @@ def _read_array(archive: zipfile.ZipFile, members: dict, name: str, entry: dict,
     if count * dtype.itemsize > info.file_size:  # checked before reading or allocating
         raise fail(f"array '{name}' needs {count * dtype.itemsize} bytes but its member has "
                    f"{info.file_size}")
-    raw = archive.read(info)
-    stream = io.BytesIO(raw)
-    version = np.lib.format.read_magic(stream)
-    if version == (1, 0):
-        shape, fortran, stored = np.lib.format.read_array_header_1_0(stream)
-    elif version == (2, 0):
-        shape, fortran, stored = np.lib.format.read_array_header_2_0(stream)
-    else:
-        raise fail(f"array '{name}' uses .npy version {version}")
-    if stored.str != dtype.str or list(shape) != entry["shape"] or fortran:
-        raise fail(f"array '{name}' does not match its manifest entry (dtype {stored.str}, "
-                   f"shape {shape})")
-    body = raw[stream.tell():]
-    if len(body) != count * dtype.itemsize:
-        raise fail(f"array '{name}' has {len(body)} data bytes; expected "
-                   f"{count * dtype.itemsize}")
+    with archive.open(info) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, stored = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, stored = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise fail(f"array '{name}' uses .npy version {version}")
+        if stored.str != dtype.str or list(shape) != entry["shape"] or fortran:
+            raise fail(f"array '{name}' does not match its manifest entry (dtype {stored.str}, "
+                       f"shape {shape})")
+        array = np.empty(entry["shape"], dtype=dtype)
+        body = array.reshape(-1).view(np.uint8).data
+        got = _read_into(stream, body)
+        if got != body.nbytes or stream.read(1):  # reading to the end checks the CRC-32
+            raise fail(f"array '{name}' has {got + len(stream.read())} data bytes; expected "
+                       f"{body.nbytes}")
     if hashlib.sha256(body).hexdigest() != entry["sha256"]:
         raise fail(f"array '{name}' does not match its checksum")
-    return np.frombuffer(body, dtype=dtype).reshape(shape).copy()
+    return array
+
+
+def _read_into(stream: IO[bytes], body: memoryview) -> int:
+    """Fill ``body`` from ``stream`` a MiB at a time; returns how many bytes were read."""
+    done = 0
+    while done < body.nbytes:
+        chunk = stream.read(min(1 << 20, body.nbytes - done))
+        if not chunk:
+            break
+        body[done:done + len(chunk)] = chunk
+        done += len(chunk)
+    return done
 
 
 # --- state trees <-> JSON + arrays -----------------------------------------------------------

@@ -19,12 +19,21 @@ largest output index used plus one.
 Every malformed file raises :class:`~mxnet_r_compat.errors.ModelFileError`.
 Text over :data:`MAX_TEXT_CHARS` is refused before parsing; too deep nesting
 is caught as the ``RecursionError`` of the (C) JSON scanner.
+
+Files are hostile input and get tighter limits than text built in the session:
+:func:`read_symbol_file` opens only a regular file, refuses one of more than
+:data:`MAX_FILE_BYTES` from its size before reading it, and refuses text whose
+parse would cost more than ``bounded_read.JSON_PARSE_BUDGET`` (JSON can take 25
+times its size in memory: ``[[],[],...]``). A file in MXNet's layout costs about
+7 bytes a byte, so the limits still admit an MLP of 3,000 layers (FullyConnected,
+Activation and BatchNorm each), far beyond what is trained here.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -32,9 +41,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFileError
+from .atomic import resolve_path
+from .bounded_read import check_json_cost, read_at_most
 
 MAX_NODES = 1_000_000
 MAX_TEXT_CHARS = 256 * 1024 * 1024  # well above MAX_NODES nodes of a typical file
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a -symbol.json file (see the module docstring)
 MAX_OUTPUTS = 1 << 31
 DEFAULT_MXNET_VERSION = 10900
 
@@ -84,13 +96,32 @@ def parse_symbol_json(text: str | bytes) -> Graph:
             "mxnet_version": _parse_version(document.get("attrs"))}
 
 
+def read_symbol_file(path: str | os.PathLike[str]) -> str:
+    """The text of a ``-symbol.json`` file, read only if it is a regular file of at
+    most :data:`MAX_FILE_BYTES` (checked before reading) whose JSON is cheap enough
+    to parse (see the module docstring).
+
+    Raises:
+        ModelFileError: a FIFO, device or directory, a file over the limits, not UTF-8.
+        OSError: the file cannot be opened.
+
+    Example:
+        >>> import tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "x-symbol.json")
+        >>> _ = open(path, "w").write("{}")
+        >>> read_symbol_file(path)
+        '{}'
+    """
+    resolved = resolve_path(path)
+    text = _decode(read_at_most(resolved, MAX_FILE_BYTES, _error, "the symbol file"))
+    check_json_cost(text, _error, f"the symbol file '{resolved}'")
+    return text
+
+
 def _load_json(text: str | bytes) -> object:
     """Decode, size-check, depth-check and parse the JSON text."""
     if isinstance(text, (bytes, bytearray)):
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _error(f"the text is not UTF-8 ({exc})") from None
+        text = _decode(text)
     if not isinstance(text, str):
         raise _error(f"expected the JSON text as str or bytes, got {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
@@ -101,6 +132,13 @@ def _load_json(text: str | bytes) -> object:
         raise _error("the JSON is nested too deeply") from None
     except ValueError as exc:
         raise _error(f"not valid JSON ({exc})") from None
+
+
+def _decode(data: bytes | bytearray) -> str:
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(f"the text is not UTF-8 ({exc})") from None
 
 
 def _reject_constant(name: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import MXTypeError, MXValueError
 from ..formats.atomic import atomic_write_bytes
-from ..formats.symbol_json import dump_symbol_json, parse_symbol_json
+from ..formats.symbol_json import dump_symbol_json, parse_symbol_json, read_symbol_file
 from ..ops import OPS, Shape, format_param, get_op
 from .shape_inference import infer_shapes
 
@@ -308,6 +308,9 @@ def create(op_name: str, *args: Symbol, name: str | None = None, attr: dict | No
     if any(not isinstance(a, Symbol) for a in args):
         raise MXValueError("Non Symbol parameters is only accepted via key=value style.")
     params = op.complete_params(params, len(args) or len(named_inputs))
+    for key, value in params.items():
+        if key in op.params:
+            op.params[key].check_value(op.name, key, value)
     attrs = {k: format_param(v) for k, v in params.items()}
     node_name = name or _auto_name(op.name)
     node = Node(op.name, node_name, {**attrs, **(attr or {})})
@@ -330,7 +333,7 @@ def create(op_name: str, *args: Symbol, name: str | None = None, attr: dict | No
     return Symbol([(node, i) for i in range(n_visible)])
 
 
-def load_json(text: str) -> Symbol:
+def load_json(text: str | bytes) -> Symbol:
     """Rebuild a symbol from MXNet's JSON (files from MXNet R and Python 1.x, or ours).
 
     Example:
@@ -352,6 +355,10 @@ def load_json(text: str) -> Symbol:
 
 
 def load(filename: str) -> Symbol:
-    """Read a ``-symbol.json`` file."""
-    with open(filename, encoding="utf-8") as f:
-        return load_json(f.read())
+    """Read a ``-symbol.json`` file (a regular file within the limits of
+    formats/symbol_json.py).
+
+    Example:
+        >>> net = load("boston-symbol.json")   # doctest: +SKIP
+    """
+    return load_json(read_symbol_file(filename))

@@ -14,10 +14,16 @@ import numpy as np
 
 from ..errors import MXShapeError, MXValueError, invalid_value
 from ..learn.random import shuffle_order
+from . import batch_value
 
 
 class DataIter:
-    """Base class of data iterators (what ``is.mx.dataiter`` accepts)."""
+    """Base class of data iterators (what ``is.mx.dataiter`` accepts).
+
+    ``arrays()`` is the current batch as training reads it (float32 numpy buffers, reused);
+    ``value()`` is the same batch as users see it (batch_value.py). A user's subclass that
+    only writes ``value()`` is read through a checking wrapper (user_iter.py).
+    """
 
     batch_size: int
 
@@ -27,11 +33,18 @@ class DataIter:
     def iter_next(self) -> bool:
         raise NotImplementedError
 
-    def value(self) -> dict[str, np.ndarray]:
+    def arrays(self) -> dict[str, np.ndarray]:
         raise NotImplementedError
+
+    def value(self) -> dict:
+        """The current batch: ``{"data": ..., "label": ...}`` of batch values."""
+        return {k: batch_value.to_value(a) for k, a in self.arrays().items()}
 
     def num_pad(self) -> int:
         return 0
+
+    def finalize(self) -> None:
+        """Release what the iterator holds (files, buffers); nothing for most iterators."""
 
 
 class ArrayIter(DataIter):
@@ -45,7 +58,7 @@ class ArrayIter(DataIter):
 
     Example:
         >>> it = ArrayIter(np.arange(10.).reshape(5, 2), np.arange(5.), batch_size=2)
-        >>> it.iter_next(), it.value()["label"].tolist()
+        >>> it.iter_next(), it.arrays()["label"].tolist()
         (True, [0.0, 1.0])
     """
 
@@ -114,7 +127,7 @@ class ArrayIter(DataIter):
         self._label_buf[: len(idx)] = self.label[idx]
         return True
 
-    def value(self) -> dict[str, np.ndarray]:
+    def arrays(self) -> dict[str, np.ndarray]:
         """The current batch as ``{"data": ..., "label": ...}`` (buffers reused)."""
         if self._cursor < 0:
             raise MXValueError("value() called before iter_next()")
@@ -187,22 +200,6 @@ def _c_batches(it: ArrayIter):
     b.num_data, b.batch_size = it.num_data, it.batch_size
     b.pad_data, b.pad_label = fptr(it._data_buf), fptr(it._label_buf)
     return b
-
-
-def extract(it: DataIter, field: str) -> np.ndarray:
-    """The whole ``field`` of an iterator, padding removed (``mx.io.extract``).
-
-    Example:
-        >>> extract(ArrayIter(np.zeros((3, 2)), np.arange(3.), batch_size=2), "label").tolist()
-        [0.0, 1.0, 2.0]
-    """
-    it.reset()
-    parts = []
-    while it.iter_next():
-        batch = it.value()[field]
-        parts.append(batch[: batch.shape[0] - it.num_pad()].copy())
-    it.reset()
-    return np.concatenate(parts, axis=0)
 
 
 def init_iter(X, y, batch_size: int, is_train: bool) -> DataIter:

@@ -55,6 +55,7 @@ def as_numeric(x, arg: str) -> np.ndarray:
                             "iterator")
     if hasattr(x, "to_numpy") and hasattr(x, "columns"):
         x = frame_to_matrix(x, arg)
+    _refuse_text(x, arg)
     try:
         return np.asarray(x, dtype=np.float32)
     except (TypeError, ValueError):
@@ -64,13 +65,39 @@ def as_numeric(x, arg: str) -> np.ndarray:
         try:
             float(raw[index])
         except (TypeError, ValueError):
-            value = raw[index].item() if isinstance(raw[index], np.generic) else raw[index]
-            raise invalid_argument(
-                arg, f"{describe(raw)} holding the non-numeric value {value!r} at "
-                f"{_position(raw.shape, index)}", "numbers (a numeric matrix or array; "
-                "convert text and factors first)") from None
+            raise _non_numeric(raw, index, arg) from None
     raise invalid_argument(arg, f"an object of type {type(x).__name__}",
                            "a numeric matrix or array, a data frame or a data iterator")
+
+
+def _refuse_text(x, arg: str) -> None:
+    """Text is not data, even text that reads as a number: numpy would parse
+    ``np.array(["1.5"])`` into 1.5, while R refuses a character matrix. (Data frames'
+    text columns were converted by :func:`frame_to_matrix` already.)"""
+    try:
+        raw = x if isinstance(x, np.ndarray) else np.asarray(x)
+    except (TypeError, ValueError):  # ragged nested lists: handled by the caller
+        return
+    if raw.dtype.kind not in "USO":
+        return
+    for index in np.ndindex(raw.shape):
+        value = raw[index]
+        if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+            raise _non_numeric(raw, index, arg)
+
+
+def _non_numeric(raw: np.ndarray, index: tuple, arg: str) -> ValueError:
+    value = raw[index].item() if isinstance(raw[index], np.generic) else raw[index]
+    where = _position(raw.shape, index)
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return invalid_argument(arg, f"{describe(raw)} holding the non-numeric value "
+                                f"{value!r} at {where}", "numbers (a numeric matrix or array; "
+                                "convert text and factors first)")
+    return invalid_argument(arg, f"{describe(raw)} of text, such as {value!r} at {where} (a "
+                            f"number written as text)", "numbers, not text: convert it first, "
+                            "e.g. X.astype(float) (R refuses a character matrix too)")
 
 
 def as_data(x, arg: str) -> np.ndarray:

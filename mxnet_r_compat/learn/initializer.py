@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .._args import number
-from ..errors import MXValueError, invalid_value
+from ..errors import MXValueError, invalid_argument, invalid_value
 from ..ops import Shape, prod
 from .random import rnorm, runif
 
@@ -51,7 +51,7 @@ def uniform(scale: float) -> Initializer:
         if name.endswith("weight"):
             return runif(shape, -scale, scale)
         return internal_default(name, shape, ctx, allow_unknown)
-    return init
+    return _named(init, f"mx.init.uniform({scale:g})")
 
 
 def normal(sd: float) -> Initializer:
@@ -67,7 +67,7 @@ def normal(sd: float) -> Initializer:
         if name.endswith("weight"):
             return rnorm(shape, 0.0, sd)
         return internal_default(name, shape, ctx, allow_unknown)
-    return init
+    return _named(init, f"mx.init.normal({sd:g})")
 
 
 def Xavier(rnd_type: str = "uniform", factor_type: str = "avg",  # noqa: N802 (MXNet name)
@@ -96,7 +96,26 @@ def Xavier(rnd_type: str = "uniform", factor_type: str = "avg",  # noqa: N802 (M
         factor = {"avg": (fan_in + fan_out) / 2.0, "in": fan_in, "out": fan_out}[factor_type]
         scale = math.sqrt(magnitude / factor)
         return runif(shape, -scale, scale) if rnd_type == "uniform" else rnorm(shape, 0.0, scale)
+    return _named(init, f'mx.init.Xavier(rnd.type = "{rnd_type}", factor.type = '
+                        f'"{factor_type}", magnitude = {magnitude:g})')
+
+
+def _named(init: Initializer, label: str) -> Initializer:
+    init.label = label  # type: ignore[attr-defined]  # how error messages name it
     return init
+
+
+def describe(initializer: Initializer) -> str:
+    """How messages name an initializer: ``mx.init.uniform(0.01)``, or a function's name.
+
+    Example:
+        >>> describe(uniform(0.01))
+        'mx.init.uniform(0.01)'
+    """
+    label = getattr(initializer, "label", None)
+    if isinstance(label, str):
+        return label
+    return f"the initializer {getattr(initializer, '__qualname__', type(initializer).__name__)}"
 
 
 def create(initializer: Initializer, shape_array: dict[str, Shape], ctx=None,
@@ -114,5 +133,30 @@ def create(initializer: Initializer, shape_array: dict[str, Shape], ctx=None,
     for name, shape in shape_array.items():
         value = initializer(name, tuple(shape), ctx, skip_unknown)
         if value is not None:
-            out[name] = np.asarray(value, dtype=np.float32).reshape(shape)
+            out[name] = _checked(initializer, name, tuple(shape), value)
     return out
+
+
+def _checked(initializer: Initializer, name: str, shape: Shape, value) -> np.ndarray:
+    """The initializer's array for ``name`` as float32 of exactly ``shape``. A plain vector
+    of the right length (an R vector has no dim) fills the shape in order; any other shape,
+    a transposed matrix included, is an error rather than a silent reshape."""
+    try:
+        array = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise invalid_argument("initializer", f"{describe(initializer)} returned "
+                               f"{type(value).__name__} for the parameter `{name}`",
+                               f"a numeric array of shape {shape}") from None
+    if array.shape == shape:
+        return array
+    if array.ndim == 1 and array.size == prod(shape):
+        return array.reshape(shape)
+    raise invalid_argument("initializer", f"{describe(initializer)} returned an array of "
+                           f"shape {array.shape} (R dim {_r_dim(array.shape)}) for the "
+                           f"parameter `{name}`", f"shape {shape} (R dim {_r_dim(shape)}), the "
+                           f"parameter's shape")
+
+
+def _r_dim(shape: tuple) -> str:
+    return "c(" + ", ".join(str(d) for d in reversed(shape)) + ")"
+

@@ -67,9 +67,25 @@ class Metric:
         """Add one call's value to the state; returns the new state (R semantics)."""
         value = _native_value(self.feval, label, pred)
         if value is None:
-            value = float(self.feval(*feval_inputs(label, pred)))
+            value = self._number(self.feval(*feval_inputs(label, pred)))
         weight = label.shape[0] if self.aggregate == "epoch" else 1
         return np.array([state[0] + weight, state[1] + value])
+
+    def _number(self, result: Any) -> float:
+        """feval's result as a float: a number, or an array holding exactly one."""
+        if result is None or isinstance(result, (bool, np.bool_, str, bytes)):
+            raise self._bad_result(repr(result))
+        try:
+            array = np.asarray(result, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise self._bad_result(f"a {type(result).__name__}") from None
+        if array.size != 1:
+            raise self._bad_result(f"an array of shape {array.shape}")
+        return float(array.reshape(()))
+
+    def _bad_result(self, received: str) -> MXValueError:
+        return MXValueError(f"The eval.metric `{self.name}` returned {received} for a batch; "
+                            f"expected its feval(label, pred) to return one number.")
 
     def native_kind(self) -> int:
         """The C metric (native/metric.h ``MXC_METRIC_*``) that computes this metric's per-call
@@ -162,19 +178,31 @@ def _top_k_accuracy(label, pred, k: int = 5):
     return _f32(np.mean(np.sum(top == lab, axis=1)))
 
 
+def _regression(label, pred, what: str) -> float:
+    """MXNet R's mse, rmse and mae: float32 differences and MXNet's compensated float32
+    mean, computed in C (native/metric.h ``mxc_metric_value``)."""
+    lab, prd = _same_size(label, pred, what)
+    from .._lib import check, ffi, fptr, lib
+    lab32, prd32 = lab.astype(np.float32), prd.astype(np.float32)
+    kind = {"mse": lib.MXC_METRIC_MSE, "rmse": lib.MXC_METRIC_RMSE, "mae": lib.MXC_METRIC_MAE}
+    out = ffi.new("double *")
+    if lab32.size:
+        check(lib.mxc_metric_value(out, fptr(prd32), fptr(lab32), lab32.size, 1, kind[what]),
+              f"mx.metric.{what}")
+        return out[0]
+    return float("nan")
+
+
 def _mse(label, pred):
-    lab, prd = _same_size(label, pred, "mse")
-    return _f32(np.mean((lab - prd) ** 2))
+    return _regression(label, pred, "mse")
 
 
 def _rmse(label, pred):
-    lab, prd = _same_size(label, pred, "rmse")
-    return _f32(np.sqrt(np.mean((lab - prd) ** 2)))
+    return _regression(label, pred, "rmse")
 
 
 def _mae(label, pred):
-    lab, prd = _same_size(label, pred, "mae")
-    return _f32(np.mean(np.abs(lab - prd)))
+    return _regression(label, pred, "mae")
 
 
 def _rmsle(label, pred):

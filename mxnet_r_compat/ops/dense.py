@@ -35,6 +35,10 @@ class FullyConnected(Op):
                 require_same(self.name, name, given, shape)
         return want, [out], []
 
+    def data_shape_from_params(self, p, shapes):
+        weight = shapes.get("weight")  # (num_hidden, features): the data flattens to that
+        return (1, weight[1]) if weight is not None and len(weight) == 2 else None
+
     def bind(self, p, b: Binding) -> Kernel:
         return _DenseKernel(p, b)
 

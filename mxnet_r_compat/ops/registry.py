@@ -74,18 +74,50 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(text)
 
 
+def _parse_int(text: str) -> int:
+    """A whole number: ``"3"``, or a whole float as R formats doubles (``"1e+06"``).
+
+    ``"1.5"`` is refused rather than truncated (dmlc's parser refuses it too).
+    """
+    try:
+        return int(text.strip())
+    except ValueError:
+        value = float(text)
+    if not value.is_integer():
+        raise ValueError(text)
+    return int(value)
+
+
 def _parse_shape(text: str) -> Shape:
     inner = text.strip().strip("()[]")
-    return tuple(int(float(t)) for t in re.split(r"[,\s]+", inner) if t)
+    return tuple(_parse_int(t) for t in re.split(r"[,\s]+", inner) if t)
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "int": lambda s: int(float(s)),
+    "int": _parse_int,
     "float": float,
     "bool": _parse_bool,
     "str": str,
     "shape": _parse_shape,
 }
+_EXPECTED = {"int": "a whole number", "float": "a number", "bool": "TRUE or FALSE",
+             "str": "a string", "shape": "a shape of whole numbers such as (2, 3)"}
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_whole(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False  # TRUE is not the number 1 here: num_hidden = TRUE is a mistake
+    if isinstance(value, (int, np.integer)):
+        return True
+    return isinstance(value, (float, np.floating)) and float(value).is_integer()
 
 
 @dataclass(frozen=True)
@@ -97,12 +129,21 @@ class Param:
     choices: tuple[str, ...] = ()
     required: bool = False
 
+    def check_value(self, op: str, name: str, value: Any) -> None:
+        """Refuse, before it is formatted, a value that the text form would silently change:
+        ``num_hidden=1.5`` (formatted "1.5", once truncated to 1) or ``num_hidden=True``."""
+        items = value if self.kind == "shape" and isinstance(value, (tuple, list)) else [value]
+        if self.kind in ("int", "shape") and not all(_is_whole(v) for v in items):
+            raise MXValueError(f"Invalid value for parameter `{name}` of {op}. Received: "
+                               f"{name}={value!r}. Expected {_EXPECTED[self.kind]}.")
+
     def parse(self, op: str, name: str, text: str) -> Any:
         try:
             value = _PARSERS[self.kind](text)
         except (ValueError, TypeError):
+            shown = text if _is_number_text(text) else repr(text)
             raise MXValueError(f"Invalid value for parameter `{name}` of {op}. Received: "
-                               f"{name}={text!r}. Expected a {self.kind}.") from None
+                               f"{name}={shown}. Expected {_EXPECTED[self.kind]}.") from None
         if self.choices and value not in self.choices:
             raise MXValueError(f"Invalid value for parameter `{name}` of {op}. Received: "
                                f"{name}={text!r}. Expected one of {', '.join(self.choices)}.")
@@ -206,6 +247,13 @@ class Op:
         """Keyword parameters completed from the number of input symbols given to
         ``graph.symbol.create`` (Concat's ``num_args``); most operators need nothing."""
         return params
+
+    def data_shape_from_params(self, p: dict[str, Any],
+                               shapes: dict[str, Shape]) -> Shape | None:
+        """A data shape (a batch of 1) that this operator's parameter shapes (by argument
+        name) imply whatever the data's rank, or None. It lets ``mx.model.load`` check a
+        params file against its symbol without knowing the data (training/pair_check.py)."""
+        return None
 
     def class_labels(self, p: dict[str, Any]) -> tuple[int, float | None] | None:
         """``(argument index, ignored label)`` when one argument takes class indices in

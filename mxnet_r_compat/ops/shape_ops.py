@@ -90,6 +90,8 @@ class _ConcatKernel(Kernel):
         param.concat.outer, param.concat.widths = self.outer, self.widths
 
     def backward(self) -> None:
+        if self.dy == NULL:  # no input needs a gradient (Concat of data inputs only)
+            return
         check(lib.mxc_concat_backward(self.dins, self.dy, self.widths, self.k, self.outer),
               "Concat backward")
 

@@ -111,7 +111,7 @@ def _decision_from_r(res: Any) -> dict[str, Any]:
     out = {}
     for key, value in convert.named_list(res).items():
         if value.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP) and len(value) == 1:
-            out[key] = convert.scalar(value)
+            out[key] = convert.value(value)  # NA stays NA: list(stop = NA) is an error
         else:
             out[key] = value  # the trainer reports it as an invalid value
     return out

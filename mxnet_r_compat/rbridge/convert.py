@@ -57,15 +57,17 @@ def nd_data(x: Any) -> Any:
     return x.find("data") if is_ndarray(x) else x
 
 
-def as_numpy(x: Any) -> np.ndarray:
-    """An R numeric/integer/logical vector or array (or an MXNDArray) as numpy, in R's dim
-    order (F order).
+def as_numpy(x: Any, arg: str = "x") -> np.ndarray:
+    """An R numeric/integer/logical vector or array (or an MXNDArray) as numpy, F order.
 
     Doubles are viewed without copying; integers and logicals become float64 with NA → NaN.
+    A bit64 ``integer64`` vector (doubles holding int64 bits) is converted to its values.
     """
     x = nd_data(x)
     dims = r_dims(x) or (len(x),)
-    if x.typeof == RT.REALSXP:
+    if x.typeof == RT.REALSXP and "integer64" in r_class(x):
+        flat = _integer64_values(x, arg)
+    elif x.typeof == RT.REALSXP:
         flat = np.asarray(x.memoryview())
     elif x.typeof in (RT.INTSXP, RT.LGLSXP):
         raw = np.asarray(x.memoryview())
@@ -76,9 +78,36 @@ def as_numpy(x: Any) -> np.ndarray:
     return flat.reshape(dims, order="F")
 
 
-def to_backend(x: Any) -> np.ndarray:
+_INT64_NA = np.iinfo(np.int64).min  # bit64's NA_integer64_
+_EXACT_LIMIT = 2 ** 53  # larger integers are not all representable as doubles
+
+
+def _integer64_values(x: Any, arg: str) -> np.ndarray:
+    """The values of a bit64 ``integer64`` vector as float64 (NA → NaN): read as doubles,
+    its int64 bits were numbers near 1e-314. Values beyond 2^53 would be rounded: refused."""
+    from ..errors import invalid_argument
+
+    bits = np.asarray(x.memoryview()).view(np.int64)
+    missing = bits == _INT64_NA
+    too_big = (np.abs(bits) > _EXACT_LIMIT) & ~missing
+    if too_big.any():
+        flat = bits.ravel(order="K")  # R's element order
+        first = int(np.flatnonzero(too_big.ravel(order="K"))[0])
+        dims = r_dims(x)
+        kind = "matrix" if dims and len(dims) == 2 else "array"
+        what = (f"a {' x '.join(map(str, dims))} integer64 {kind}" if dims
+                else f"an integer64 vector of length {len(x)}")
+        raise invalid_argument(arg, f"{what} holding {int(flat[first])} (element {first + 1})",
+                               "integers within +-2^53, which doubles hold exactly (or convert "
+                               "it with as.numeric() first)")
+    values = bits.astype(np.float64)
+    values[missing] = np.nan
+    return values
+
+
+def to_backend(x: Any, arg: str = "x") -> np.ndarray:
     """An R array as a backend array (R dims reversed), zero-copy for doubles."""
-    return as_numpy(x).T
+    return as_numpy(x, arg).T
 
 
 def from_backend(a: np.ndarray, cls: str | None = None) -> Any:
@@ -153,6 +182,44 @@ def scalar(x: Any, default: Any = None) -> Any:
     return x
 
 
+class RLiteral:
+    """An R value without a Python counterpart (``NA``, ``NaN``), kept as itself so that a
+    message shows what the user passed (``learning.rate=NA``) instead of ``None``.
+
+    Example:
+        >>> f"lr={RLiteral('NA')!r}"
+        'lr=NA'
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def value(x: Any, default: Any = None) -> Any:
+    """Like :func:`scalar`, but an ``NA`` or ``NaN`` becomes an :class:`RLiteral` rather than
+    None: for values that are checked and reported (hyper-parameters, counts, the fields of
+    a callback's answer), where NA must not read as "not given".
+
+    Example:
+        >>> value(ri.FloatSexpVector([float("nan")]))
+        NaN
+    """
+    if not is_null(x) and x.typeof in (RT.STRSXP, RT.REALSXP, RT.INTSXP, RT.LGLSXP) \
+            and len(x) == 1:
+        v = x[0]
+        if v is ri.NA_Logical or v is ri.NA_Integer or v is ri.NA_Character or \
+                (x.typeof == RT.REALSXP and np.isnan(v)):
+            return RLiteral(r_literal(x))
+    return scalar(x, default)
+
+
 def strings(x: Any) -> list[str] | None:
     """A character vector as a list (None for NULL)."""
     return None if is_null(x) else [str(s) for s in x]
@@ -164,15 +231,6 @@ def named_list(x: Any) -> dict[str, Any]:
         return {}
     names = list(x.names) if not is_null(x.names) else [""] * len(x)
     return dict(zip((str(n) for n in names), x, strict=True))
-
-
-def named_items(x: Any) -> list[tuple[str, Any]]:
-    """An R list as (name, value) pairs in order; unnamed elements have name "" (unlike
-    :func:`named_list`, several unnamed elements are all kept)."""
-    if is_null(x):
-        return []
-    names = list(x.names) if not is_null(x.names) else [""] * len(x)
-    return [(str(n), v) for n, v in zip(names, x, strict=True)]
 
 
 def make_list(values: dict[str, Any], cls: str | None = None) -> Any:
@@ -207,8 +265,71 @@ def _type_name(x: Any) -> str:
     names = {RT.STRSXP: "character vector", RT.VECSXP: "list", RT.CLOSXP: "function",
              RT.NILSXP: "NULL", RT.ENVSXP: "environment", RT.S4SXP: "S4 object",
              RT.LGLSXP: "logical vector", RT.INTSXP: "integer vector",
-             RT.REALSXP: "numeric vector"}
-    return names.get(x.typeof, str(x.typeof))
+             RT.REALSXP: "numeric vector", RT.CPLXSXP: "complex vector",
+             RT.RAWSXP: "raw vector", RT.BUILTINSXP: "function", RT.SPECIALSXP: "function",
+             RT.SYMSXP: "symbol", RT.LANGSXP: "call", RT.EXTPTRSXP: "external pointer"}
+    return names.get(x.typeof, f"object of type {int(x.typeof)}")
+
+
+_ATOMIC = (RT.STRSXP, RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.CPLXSXP)
+_NOUNS = {RT.STRSXP: "character", RT.REALSXP: "numeric", RT.INTSXP: "integer",
+          RT.LGLSXP: "logical", RT.CPLXSXP: "complex", RT.RAWSXP: "raw", RT.VECSXP: "list"}
+_R_NA_REAL_LOW_WORD = 1954  # R's NA_real_ is the NaN whose low 32 bits are 1954
+
+
+def is_r_na_real(x: Any, index: int = 0) -> bool:
+    """Is element ``index`` of the R double vector ``x`` R's ``NA`` (not ``NaN``)?"""
+    bits = np.asarray(x.memoryview())[index:index + 1].view(np.uint64)
+    return bool(np.isnan(x[index])) and int(bits[0]) & 0xFFFFFFFF == _R_NA_REAL_LOW_WORD
+
+
+def r_literal(x: Any, index: int = 0) -> str:
+    """Element ``index`` of an atomic R vector as R prints it: ``NA``, ``NaN``, ``TRUE``,
+    ``1.5``, ``10``, ``"text"``.
+
+    Example:
+        >>> r_literal(ri.FloatSexpVector([10.0])), r_literal(ri.StrSexpVector(["a"]))
+        ('10', '"a"')
+    """
+    v = x[index]
+    if v is ri.NA_Logical or v is ri.NA_Integer or v is ri.NA_Character:
+        return "NA"
+    if x.typeof == RT.LGLSXP:
+        return "TRUE" if v else "FALSE"
+    if x.typeof == RT.STRSXP:
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if x.typeof == RT.REALSXP:
+        if np.isnan(v):
+            return "NA" if is_r_na_real(x, index) else "NaN"
+        return {float("inf"): "Inf", float("-inf"): "-Inf"}.get(v, format(v, ".15g"))
+    if x.typeof == RT.CPLXSXP:
+        return f"{format(v.real, '.15g')}{format(v.imag, '+.15g')}i"
+    return str(v)
+
+
+def describe_r(x: Any) -> str:
+    """An R value in words, for error messages: a scalar as R prints it (``NA``, ``NaN``,
+    ``1.5``, ``"FALSE"``), anything else by its R type and size (``a 4 x 2 complex matrix``,
+    ``a numeric vector of length 3``, ``an R function``, ``NULL``).
+
+    Example:
+        >>> describe_r(ri.FloatSexpVector([1.0, 2.0]))
+        'a numeric vector of length 2'
+    """
+    if is_null(x):
+        return "NULL"
+    typeof = getattr(x, "typeof", None)
+    if typeof is None:
+        return repr(x)
+    dims = r_dims(x) if typeof in _NOUNS else None
+    if dims is not None:
+        kind = "matrix" if len(dims) == 2 else "array"
+        return f"a {' x '.join(map(str, dims))} {_NOUNS[typeof]} {kind}"
+    if typeof in _ATOMIC and len(x) == 1:
+        return r_literal(x)
+    if typeof in _NOUNS:
+        return f"a{'n' if _NOUNS[typeof][0] in 'aeiou' else ''} {_type_name(x)} of length {len(x)}"
+    return f"an R {_type_name(x)}"
 
 
 def to_r(value: Any) -> Any:

@@ -18,9 +18,10 @@ from .. import io
 from ..errors import CallbackError, MXShapeError, MXValueError
 from ..formats import ndarray_file
 from ..graph.compose import compose
-from ..graph.symbol import Group, Variable, create, load_json
+from ..graph.symbol import Group, Variable, create, load, load_json
 from ..learn import optimizer as opt_mod
 from ..learn import random
+from ..training import data as data_mod
 from ..training import model as model_mod
 from ..training import params as params_mod
 from ..training import persistence
@@ -31,11 +32,21 @@ from .export import error_message, register
 from .rdata import data_from_r, label_from_r
 from .renv import env_field_to_r
 from .rtrain import fit_from_r, predict_from_r
-from .rvalues import initializer_from_r, model_from_r, model_to_r, optimizer_from_r
+from .rvalues import (
+    initializer_from_r,
+    model_from_r,
+    model_to_r,
+    one_number,
+    one_string,
+    optimizer_from_r,
+)
 
 
 def _warnings_to_r(caught: list[warnings.WarningMessage]) -> Any:
-    return ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    """The messages, named by warning class (R/model.R gives a LayoutWarning MXNet's call)."""
+    out = ri.StrSexpVector([str(w.message).rstrip("\n") for w in caught])
+    out.names = ri.StrSexpVector([w.category.__name__ for w in caught])
+    return out
 
 
 def with_warnings(fn, *args, training: bool = False, **kwargs) -> Any:
@@ -92,14 +103,15 @@ def sym_variable(name):
 
 @register("sym_create")
 def sym_create(op, inputs, params, name):
-    fields = convert.named_items(inputs)  # several positional symbols all have the name ""
-    symbols = rsymbol.load_shared([rsymbol.json_of(v) for _, v in fields])
-    keys = [k for k, _ in fields]
+    # (name, symbol) pairs: a dict would keep one of several unnamed inputs (concat of a list)
+    keys = [str(n) for n in inputs.names] if not convert.is_null(inputs.names) else \
+        [""] * len(inputs)
+    symbols = rsymbol.load_shared([rsymbol.json_of(v) for v in inputs])
     positional = all(k == "" for k in keys)
     if not positional and any(k == "" for k in keys):
         raise ValueError("Input symbols need to be either positional or key=value style, "
                          "not both")
-    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v)
+    attrs = {k.replace(".", "_"): rsymbol.param_from_r(k, v, str(op[0]))
              for k, v in convert.named_list(params).items()}
     node_name = convert.scalar(name)
     if positional:
@@ -131,6 +143,15 @@ def sym_query(sym, what):
     if what == "children":
         children = s.get_children()
         return ri.NULL if children is None else rsymbol.symbol_to_r(children)
+    if what == "output.ops":  # the operator of each output node ("null" for a variable)
+        return ri.StrSexpVector([node.op or "null" for node, _ in s.outputs_])
+    if what == "layers":  # each operator node: name, op, the variables it reads
+        layers = [node for node in s.nodes() if node.op]
+        return convert.make_list({
+            "name": ri.StrSexpVector([node.name for node in layers]),
+            "op": ri.StrSexpVector([node.op for node in layers]),
+            "inputs": ri.ListSexpVector([ri.StrSexpVector(
+                [child.name for child, _ in node.inputs if child.op is None]) for node in layers])})
     if what == "attributes":
         attrs = s.attributes()
         return convert.make_list({k: ri.StrSexpVector([v]) for k, v in attrs.items()})
@@ -167,6 +188,11 @@ def sym_infer_shape(sym, shapes):
 @register("sym_load_json")
 def sym_load_json(text):
     return rsymbol.symbol_to_r(load_json(str(text[0])))
+
+
+@register("sym_load")
+def sym_load(filename):
+    return rsymbol.symbol_to_r(load(one_string(filename, "filename")))
 
 
 # -- random numbers ---------------------------------------------------------------------------
@@ -218,6 +244,14 @@ def init_params(symbol, input_shape, output_shape, initializer):
                               "aux.params": convert.params_to_r(aux)})
 
 
+@register("fit_layout")
+def fit_layout(X, y, **kw):
+    """R: the layout mx.model.FeedForward.create trains with (training/data.py train_layout)."""
+    return with_warnings(data_mod.train_layout, data_from_r(X, "X"),
+                         label_from_r(y),
+                         check_finite=convert.scalar(kw.get("check.finite", ri.NULL), True))
+
+
 @register("select_layout")
 def select_layout(X, y, model):
     x = data_from_r(X, "X")
@@ -238,13 +272,15 @@ def model_last():
 
 @register("model_save")
 def model_save(model, prefix, iteration):
-    persistence.save_model(model_from_r(model), str(prefix[0]), int(iteration[0]))
+    persistence.save_model(model_from_r(model), one_string(prefix, "prefix"),
+                           one_number(iteration, "iteration"))
     return None
 
 
 @register("model_load")
 def model_load(prefix, iteration):
-    return model_to_r(persistence.load_model(str(prefix[0]), int(iteration[0])))
+    return model_to_r(persistence.load_model(one_string(prefix, "prefix"),
+                                             one_number(iteration, "iteration")))
 
 
 @register("nd_save")
@@ -281,52 +317,6 @@ def handle_free(ids):
 def handle_count():
     """How many Python objects R holds through handles (for leak tests)."""
     return len(convert.HANDLES)
-
-
-@register("iter_create")
-def iter_create(data, label, batch_size, shuffle):
-    if convert.is_null(label):
-        raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
-                           "a numeric vector or matrix with one entry (column) per sample.")
-    it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
-                      label_from_r(label), convert.scalar(batch_size),
-                      shuffle=bool(convert.scalar(shuffle, False)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_init")
-def iter_init(X, y, batch_size, is_train):
-    y_backend = label_from_r(y)
-    it = io.init_iter(np.ascontiguousarray(convert.to_backend(X), np.float32), y_backend,
-                      int(convert.scalar(batch_size)), bool(convert.scalar(is_train)))
-    return convert.HANDLES.add(it)
-
-
-@register("iter_call")
-def iter_call(h, method):
-    it = convert.HANDLES.get(h, io.DataIter)
-    name = str(method[0])
-    if name == "reset":
-        it.reset()
-        return None
-    if name == "iter_next":
-        return bool(it.iter_next())
-    if name == "num_pad":
-        return int(it.num_pad())
-    if name == "value":
-        return convert.make_list({k: convert.from_backend(v, "MXNDArray")
-                                  for k, v in it.value().items()})
-    if name == "info":
-        n = getattr(it, "num_data", None)
-        return convert.to_r({"num.data": n, "batch.size": it.batch_size,
-                             "num.batches": getattr(it, "num_batches", None)})
-    raise ValueError(f"unknown iterator method {name!r}")
-
-
-@register("iter_extract")
-def iter_extract(h, field):
-    it = convert.HANDLES.get(h, io.DataIter)
-    return convert.from_backend(io.extract(it, str(field[0])))
 
 
 @register("updater_create")

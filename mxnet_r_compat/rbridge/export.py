@@ -59,7 +59,8 @@ ENTRY_POINTS: dict[str, Callable[..., Any]] = {}
 #: Modules imported before the bridge is filled, so that their ``@register`` lines run.
 #: A listed module that does not exist is skipped; any other import error propagates.
 ENTRY_MODULES: list[str] = ["mxnet_r_compat.rbridge.entry", "mxnet_r_compat.rbridge.rcallbacks",
-                            "mxnet_r_compat.rbridge.rndarray", "mxnet_r_compat.rbridge.rexec"]
+                            "mxnet_r_compat.rbridge.rndarray", "mxnet_r_compat.rbridge.rexec",
+                            "mxnet_r_compat.rbridge.riter"]
 
 # name -> (fn, R closure), reused when the namespace loads again
 _EXPORTED: dict[str, tuple[Callable[..., Any], Any]] = session.hold_r_objects({})

@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ class _State:
     """Process-wide interrupt state (one embedded R per process)."""
 
     def __init__(self) -> None:
+        self.host_hooks: tuple[Callable[[], None], Callable[[], None]] | None = None
         self.stack: list[str] = []  # innermost last: _R while R runs, _PY while Python runs under R
         self.interrupted = False  # a Ctrl-C is pending for the innermost in_r()/export() frame
         self.sigint_handled = 0  # SIGINTs whose Python-level handler ran (read by the watcher)
@@ -168,9 +170,34 @@ def in_r() -> _InR:
 
 def enter_python() -> None:
     """Push a Python frame on the interrupt stack (export() does this around every entry)."""
+    if not _st.stack and _st.host_hooks is not None:
+        _st.host_hooks[0]()  # called from the host's R: the bridge takes Ctrl-C over
     _st.stack.append(_PY)
 
 
 def leave_python() -> None:
     """Pop the frame pushed by :func:`enter_python`."""
     _st.stack.pop()
+    if not _st.stack and _st.host_hooks is not None:
+        _st.host_hooks[1]()
+
+
+def set_host_hooks(enter: Callable[[], None], leave: Callable[[], None]) -> None:
+    """Call ``enter``/``leave`` around each entry point the host's R calls at top level
+    (hosted_interrupts.py: the host's Ctrl-C handlers outside, the bridge's inside)."""
+    _st.host_hooks = (enter, leave)
+
+
+def sigint_handler() -> Callable[[int, Any], None]:
+    """The bridge's Python-level SIGINT handler (see the module docstring)."""
+    return _on_sigint
+
+
+def clear_interrupt() -> None:
+    """Forget an interrupt that no enclosing :func:`in_r` will consume (hosted top level):
+    ``.py()`` in R has turned it into an R interrupt already."""
+    if _st.interrupted:
+        from rpy2.rinterface_lib import openrlib
+
+        _st.interrupted = False
+        openrlib.rlib.R_interrupts_pending = 0

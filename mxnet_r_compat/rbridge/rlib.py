@@ -3,7 +3,7 @@
 The package is pure R, shipped as package data in ``mxnet_r_compat/R/mxnet/`` (no Rcpp, nothing
 to compile). :func:`setup` makes it usable from the embedded R:
 
-1. :func:`ensure_installed` runs ``R CMD INSTALL --no-docs --no-html --no-test-load`` once into
+1. :func:`ensure_installed` runs ``R CMD INSTALL --no-html --no-test-load`` once into
    ``<cache>/R<version>-<platform>-<source hash>/``. The cache is ``$MXNET_R_COMPAT_RLIB`` or
    ``$XDG_CACHE_HOME/mxnet_r_compat`` (default ``~/.cache/mxnet_r_compat``). The hash covers
    every file of the R sources, so editing an R file reinstalls on the next run, and a new R
@@ -170,8 +170,7 @@ def _r_cmd_install(src: Path, tmp: Path) -> None:
         r_bin,
         "CMD",
         "INSTALL",
-        "--no-docs",
-        "--no-html",
+        "--no-html",  # the help pages are installed (`?mx.model.FeedForward.create`), as text
         "--no-test-load",
         "--no-multiarch",
         f"--library={tmp / 'lib'}",

@@ -45,7 +45,7 @@ def nd_native_info() -> Any:
         >>> # R: info <- mxnet:::.py("nd_native_info"); info$binary[["ADD"]]   # 0
     """
     status = [ffi.string(lib.mxc_status_str(code)).decode()
-              for code in range(lib.MXC_ERR_INTERNAL + 1)]
+              for code in range(lib.MXC_ERR_IO + 1)]
     return convert.make_list({
         "path": ri.StrSexpVector([native_path()]),
         "binary": _codes("MXC_BINARY_"), "unary": _codes("MXC_UNARY_"),

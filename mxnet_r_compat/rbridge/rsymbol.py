@@ -13,7 +13,7 @@ import numpy as np
 
 from ..formats.symbol_json import parse_symbol_json
 from ..graph.symbol import Node, Symbol
-from ..ops import format_param
+from ..ops import format_param, get_op
 from . import convert
 
 
@@ -54,23 +54,31 @@ def symbol_to_r(sym: Symbol) -> Any:
     return convert.make_list({"json": ri.StrSexpVector([sym.tojson()])}, "MXSymbol")
 
 
-def param_from_r(name: str, value: Any) -> str:
+def param_from_r(name: str, value: Any, op: str | None = None) -> str:
     """An R operator parameter as MXNet R formats it (docs/MXNET_R_BEHAVIOUR.md, "Conventions").
 
     Vectors of length != 1, and anything under a name ending in "shape", are
-    shapes written in reverse (R dims → backend).
+    shapes written in reverse (R dims → backend). With ``op``, a value that its text
+    would silently change (``num_hidden = TRUE``, a shape of 1.5) is refused first.
     """
     rt = convert.RT
+    spec = get_op(op).params.get(name.replace(".", "_")) if op is not None else None
+    op_name = op or ""
     if value.typeof == rt.STRSXP:
         return str(value[0])
     if value.typeof == rt.LGLSXP:
+        if spec is not None:  # shown as R shows it: num_hidden=TRUE
+            spec.check_value(op_name, name, convert.RLiteral(convert.r_literal(value)))
         return format_param(bool(value[0]))
     if value.typeof not in (rt.REALSXP, rt.INTSXP):
-        raise TypeError(f"Invalid value for parameter `{name}`: an R {value.typeof} is not a "
-                        f"number, logical or string.")
+        raise TypeError(f"Invalid value for parameter `{name}`: an R "
+                        f"{convert.describe_r(value)} is not a number, logical or string.")
     values = list(value)
     if len(values) != 1 or name.endswith("shape"):
-        return format_param(tuple(int(v) for v in reversed(values)))
+        shape = tuple(reversed(values))
+        if spec is not None:
+            spec.check_value(op_name, name, shape)
+        return format_param(tuple(int(v) for v in shape))
     v = values[0]
     if value.typeof == rt.INTSXP:
         return format_param(int(v))

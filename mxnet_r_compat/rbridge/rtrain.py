@@ -24,7 +24,7 @@ from ..training.env import TrainEnv
 from . import convert, interrupts, rsymbol
 from .callback_adapter import RCallback, SecondInterrupt
 from .rcallbacks import slot_from_r
-from .rdata import data_from_r, eval_data_from_r, iter_from_r, label_from_r
+from .rdata import check_array_labels, data_from_r, eval_data_from_r, iter_from_r, label_from_r
 from .renv import REnv
 from .rvalues import (ctx_from_r, initializer_from_r, metric_from_r, model_from_r, model_to_r,
                       optimizer_from_r, value_from_r)
@@ -68,6 +68,9 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
     symbol = rsymbol.symbol_from_r(get("symbol"))
     x_iter = iter_from_r(get("X"))
     x_data = x_iter if x_iter is not None else data_from_r(get("X"), "X")
+    y = label_from_r(get("y"))
+    if x_iter is None:
+        check_array_labels(get("X"), y, convert.scalar(get("array.layout"), "auto"))
     eval_data = eval_data_from_r(get("eval.data"))
     metric = metric_from_r(get("eval.metric"))
     fixed = {"symbol": get("symbol"), "ctx": get("ctx"), "metric": get("eval.metric"),
@@ -83,14 +86,14 @@ def fit_from_r(kw: dict[str, Any]) -> Any:
     extra = {_CREATE_ARGS.get(k, k): value_from_r(v) for k, v in kw.items()
              if k not in _FIT_ARGS and k not in SLOTS}
     opt = get("optimizer")
-    with _recorded_warnings() as caught, _second_interrupt_ends_training():
+    with _recorded_warnings() as caught, _second_interrupt_ends_training(), renv.released():
         model = fit.create(
-            symbol, x_data, y=label_from_r(get("y")), ctx=ctx_from_r(get("ctx")),
-            begin_round=convert.scalar(get("begin.round"), 1),
-            num_round=convert.scalar(get("num.round"), 10),
+            symbol, x_data, y=y, ctx=ctx_from_r(get("ctx")),
+            begin_round=convert.value(get("begin.round"), 1),
+            num_round=convert.value(get("num.round"), 10),
             optimizer=optimizer_from_r(opt) if not convert.is_null(opt) else "sgd",
             initializer=initializer_from_r(get("initializer")), eval_data=eval_data,
-            eval_metric=metric, array_batch_size=convert.scalar(get("array.batch.size"), 128),
+            eval_metric=metric, array_batch_size=convert.value(get("array.batch.size"), 128),
             array_layout=convert.scalar(get("array.layout"), "auto"),
             kvstore=convert.scalar(get("kvstore"), "local"),
             verbose=convert.scalar(get("verbose"), True),
@@ -150,7 +153,7 @@ def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:
     out = predict_mod.predict(
         m, x_iter if x_iter is not None else data_from_r(X, "X"),
         ctx=ctx_from_r(kw.get("ctx", ri.NULL)),
-        array_batch_size=convert.scalar(kw.get("array.batch.size", ri.NULL), 128),
+        array_batch_size=convert.value(kw.get("array.batch.size", ri.NULL), 128),
         array_layout=convert.scalar(kw.get("array.layout", ri.NULL), "auto"),
         allow_extra_params=convert.scalar(kw.get("allow.extra.params", ri.NULL), False))
     return convert.from_backend(out)

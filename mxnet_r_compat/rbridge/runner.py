@@ -27,22 +27,32 @@ from __future__ import annotations
 
 import atexit
 import os
+import stat
 import sys
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from . import interrupts, session
+from . import interrupts, rscript_args, session
 
 USAGE = """\
-usage: {prog} [--help] [--version] FILE.R [ARGS...]
+usage: {prog} [options] FILE.R [ARGS...]
+       {prog} [options] -e EXPR [-e EXPR...] [ARGS...]
+       {prog} [options] - [ARGS...]        (or a script piped into standard input)
+       {prog} [options] DOC.Rmd            (knit it with knitr: DOC.md)
 
 Run an R script that uses the MXNet R API (library(mxnet)) on mxnet_r_compat,
-as `Rscript FILE.R ARGS...` would: commandArgs(trailingOnly = TRUE) returns ARGS.
+as `Rscript` would: commandArgs(trailingOnly = TRUE) returns ARGS.
 
-options (only before FILE.R; everything after it goes to the script):
-  -h, --help     show this help and exit
-  --version      show the versions of mxnet_r_compat, R and rpy2, and exit
+options (only before the script; everything after it goes to the script):
+  -h, --help                show this help and exit
+  --version                 show the versions of mxnet_r_compat, R and rpy2, and exit
+  -e EXPR                   run the R expression EXPR (repeatable, run in order)
+  --default-packages=LIST   the packages R attaches at start (as Rscript; sets R_DEFAULT_PACKAGES)
+  --verbose                 say what is run
+  --vanilla, --no-environ, --no-site-file, --no-init-file, --no-save, --quiet, ...
+                            R's start-up options, passed to R unchanged
 
 environment:
   MXNET_R_COMPAT_RLIB       where the R package is installed (default ~/.cache/mxnet_r_compat)
@@ -56,8 +66,10 @@ exit status: 0 ok, 1 R error, 2 usage error or missing file, 3 R/rpy2 setup prob
 # R helpers of the runner; base R only, so they work before (and without) library(mxnet).
 _HELPERS_R = r"""
 list(
-  parse = function(path) tryCatch(parse(file = path, keep.source = FALSE),
-                                  error = function(e) e),
+  parse = function(path, text) tryCatch(
+    if (is.null(text)) parse(file = path, keep.source = FALSE)
+    else parse(text = text, keep.source = FALSE, srcfile = path),
+    error = function(e) e),
   report_parse_error = function(e) {
     cat("Error: ", conditionMessage(e), "\n", sep = "", file = stderr())
     invisible()
@@ -115,25 +127,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    if not argv:
-        sys.stderr.write(USAGE.format(prog=_prog()))
+    try:
+        cmd = rscript_args.parse(argv, stdin_is_tty=not _stdin_has_script())
+    except rscript_args.UsageError as e:
+        if not argv:
+            sys.stderr.write(USAGE.format(prog=_prog()))
+        else:
+            _say(str(e))
         return 2
-    first = argv[0]
-    if first in ("-h", "--help"):
+    if cmd.action == "help":
         sys.stdout.write(USAGE.format(prog=_prog()))
         return 0
-    if first == "--version":
+    if cmd.action == "version":
         return _version()
-    if first.startswith("-"):
-        _say(f"unknown option '{first}' (options go before FILE.R; see --help)")
+    if cmd.file not in (None, rscript_args.STDIN) and not os.path.isfile(cmd.file):
+        _say(f"cannot open file '{cmd.file}': No such file")
         return 2
-    path, args = first, argv[1:]
-    if not os.path.isfile(path):
-        _say(f"cannot open file '{path}': No such file")
-        return 2
+    source = _source_of(cmd)
+    if cmd.verbose:
+        _say(f"running {source.name} in R (options: {' '.join(cmd.r_options) or 'none'})")
+    if cmd.default_packages is not None:
+        os.environ["R_DEFAULT_PACKAGES"] = cmd.default_packages
     try:
         try:
-            _prepare(args, path)
+            _prepare(cmd.args, cmd.file if cmd.exprs == [] else None, cmd.r_options)
         except session.RSetupError as e:
             _say(str(e))
             return 3
@@ -141,19 +158,62 @@ def _main(argv: list[str]) -> int:
             traceback.print_exc()
             _say(f"cannot set up the R package mxnet: {type(e).__name__}: {e}")
             return 3
-        return run_file(path)
+        return run_source(source)
     except KeyboardInterrupt:
         return _halt(interrupts.INTERRUPT_EXIT_STATUS)
 
 
-def _prepare(args: Sequence[str], path: str) -> None:
+def _stdin_has_script() -> bool:
+    """Is standard input a pipe or a file (a script piped in), not a terminal or /dev/null?"""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
+
+
+@dataclass(frozen=True)
+class Source:
+    """R code to run: a file (``text`` None) or text with a name for error messages."""
+
+    name: str
+    text: str | None = None
+
+
+def _source_of(cmd: rscript_args.Command) -> Source:
+    if cmd.exprs:
+        return Source("<-e>", "\n".join(cmd.exprs) + "\n")
+    if cmd.file == rscript_args.STDIN:
+        return Source("<stdin>", sys.stdin.read())
+    assert cmd.file is not None
+    if cmd.is_rmd:
+        return Source(cmd.file, _KNIT_R.format(path=_r_string(cmd.file)))
+    return Source(cmd.file)
+
+
+# `mxnet-rscript doc.Rmd`: what `Rscript -e 'knitr::knit("doc.Rmd")'` does, quietly.
+_KNIT_R = """\
+if (!requireNamespace("knitr", quietly = TRUE)) {{
+  stop("knitting ", {path}, " needs the R package knitr; install it with:  ",
+       "sudo apt-get install -y r-cran-knitr   (or install.packages('knitr'))", call. = FALSE)
+}}
+cat("output file: ", knitr::knit({path}, quiet = TRUE, envir = globalenv()), "\n", sep = "")
+"""
+
+
+def _r_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _prepare(args: Sequence[str], path: str | None, r_options: Sequence[str] = ()) -> None:
     verbose = os.environ.get("MXNET_R_COMPAT_VERBOSE") == "1"
     t0 = time.perf_counter()
-    session.start(args, script=path)
+    session.start(args, script=path, r_options=r_options)
     t1 = time.perf_counter()
-    from . import rlib
+    from . import rconsole, rlib
 
     inst = rlib.setup()
+    rconsole.route_training_messages()
     if verbose:
         what = f"installed in {inst.seconds:.2f} s" if inst.installed else "already installed"
         _say(f"R started in {t1 - t0:.2f} s; R package mxnet {what} ({inst.libdir})")
@@ -182,12 +242,21 @@ def run_file(path: str) -> int:
     Raises:
         KeyboardInterrupt: Ctrl-C.
     """
+    return run_source(Source(path))
+
+
+def run_source(source: Source) -> int:
+    """Run R code (a file, or text such as ``-e`` expressions) in the started embedded R.
+
+    Returns the exit status. Raises KeyboardInterrupt on Ctrl-C.
+    """
     import rpy2.rinterface as ri
     from rpy2.rinterface_lib.embedded import RRuntimeError
 
     h = session.evalr(_HELPERS_R)
     helpers = dict(zip(h.names, h, strict=True))
-    exprs = session.call_r(helpers["parse"], path)
+    text = ri.NULL if source.text is None else source.text
+    exprs = session.call_r(helpers["parse"], source.name, text)
     if "error" in exprs.rclass:
         session.call_r(helpers["report_parse_error"], exprs)
         return _halt(1)

@@ -13,7 +13,7 @@ import numpy as np
 import rpy2.rinterface as ri
 
 from ..engine import context
-from ..errors import MXTypeError, invalid_value
+from ..errors import MXTypeError, MXValueError, invalid_value
 from ..learn import initializer as init_mod
 from ..learn import lr_scheduler
 from ..learn import metric as metric_mod
@@ -75,7 +75,7 @@ def value_from_r(value: Any) -> Any:
     if "MXLRScheduler" in classes:
         return scheduler_from_r(value)
     if value.typeof in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP):
-        return convert.scalar(value) if len(value) == 1 else [v for v in value]
+        return convert.value(value) if len(value) == 1 else [v for v in value]
     return value
 
 
@@ -117,6 +117,7 @@ def initializer_from_r(x: Any):
                                  ri.BoolSexpVector([allow_unknown])),
                              f"the initializer (for `{name}`)")
         return None if convert.is_null(res) else np.ascontiguousarray(convert.to_backend(res))
+    r_initializer.label = "the R initializer function"  # type: ignore[attr-defined]
     return r_initializer
 
 
@@ -164,3 +165,31 @@ def metric_from_r(x: Any):
         raise invalid_value("eval.metric", f"an R {convert._type_name(x)}",
                             "a metric such as mx.metric.rmse")
     return RMetric(x)
+
+
+def one_string(x: Any, name: str) -> str:
+    """A character vector of length one (a file name), checked before any file is touched.
+
+    Example:
+        >>> one_string(ri.StrSexpVector(["model"]), "prefix")
+        'model'
+    """
+    if getattr(x, "typeof", None) != RT.STRSXP or len(x) != 1 or x[0] is ri.NA_Character:
+        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
+                           f"{convert.describe_r(x)}. Expected one file name (a character "
+                           f"string).")
+    return str(x[0])
+
+
+def one_number(x: Any, name: str) -> Any:
+    """A numeric vector of length one, as a Python number (whole-number checks follow).
+
+    Example:
+        >>> one_number(ri.FloatSexpVector([10.0]), "iteration")
+        10.0
+    """
+    if getattr(x, "typeof", None) not in (RT.REALSXP, RT.INTSXP) or len(x) != 1 \
+            or x[0] is ri.NA_Integer or (x.typeof == RT.REALSXP and np.isnan(x[0])):
+        raise MXValueError(f"Invalid value for argument `{name}`. Received: "
+                           f"{convert.describe_r(x)}. Expected a whole number such as 10.")
+    return x[0]

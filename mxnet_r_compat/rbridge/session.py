@@ -70,6 +70,7 @@ class _State:
 
     def __init__(self) -> None:
         self.started = False
+        self.hosted = False  # R started by the host program (reticulate), not by us
         self.r_holders: list[Any] = []  # containers of R objects, emptied at exit (hold_r_objects)
 
 
@@ -131,12 +132,28 @@ def abi_mode_warning() -> str:
 
 
 def is_started() -> bool:
-    """True once :func:`start` has run in this process."""
+    """True once :func:`start` (or :func:`mark_started_in_host`) has run in this process."""
     return _st.started
 
 
+def is_hosted() -> bool:
+    """True when R hosts this Python (``library(mxnet)`` in a plain R session, hosted.py)."""
+    return _st.hosted
+
+
+def mark_started_in_host() -> None:
+    """Record that R runs, started by the program hosting this Python (hosted.py).
+
+    Only this module's bookkeeping: the host keeps its console, options and signal handlers.
+    """
+    atexit.register(_forget_r_objects)
+    _st.started = True
+    _st.hosted = True
+
+
 def start(
-    args: Sequence[str] = (), *, script: str | None = None, handle_sigint: bool = True
+    args: Sequence[str] = (), *, script: str | None = None, handle_sigint: bool = True,
+    r_options: Sequence[str] = (),
 ) -> None:
     """Start the embedded R once per process (later calls do nothing).
 
@@ -145,6 +162,7 @@ def start(
         script: path of the script being run; appears as ``--file=<script>`` in ``commandArgs()``.
         handle_sigint: install the Ctrl-C handler of interrupts.py (leave True unless the host
             program owns SIGINT; only possible from the main thread).
+        r_options: R start-up options such as ``--vanilla``, placed before ``--file=``.
 
     Raises:
         RSetupError: R or rpy2 is missing (see :func:`check_environment`).
@@ -172,13 +190,14 @@ def start(
     callbacks.consoleflush = _flush_both
     callbacks.cleanup = _quit
     if not embedded.isinitialized():  # R started by the host program keeps its command line
-        argv = _command_line(openrlib.R_HOME, args, script)
+        argv = _command_line(openrlib.R_HOME, args, script, r_options)
         # rpy2 encodes init options as ASCII, and R would open a --file= itself: both are left
         # to _set_command_line(), which installs the exact vector once R is up.
         ascii_only = [a.encode("ascii", "backslashreplace").decode("ascii") for a in argv]
         options = tuple(a for a in ascii_only if not a.startswith("--file="))
         embedded.set_initoptions(options)  # type: ignore[arg-type]  # rpy2 annotates tuple[str]
-        ri.initr(interactive=False)
+        with _r_environment_probe_kept_apart(ri):
+            ri.initr(interactive=False)
         _set_command_line(openrlib, argv)
     atexit.register(_forget_r_objects)  # registered after rpy2's endr(), so it runs before it
     ri.evalr("options(warn = 1, keep.source = FALSE, showErrorCalls = TRUE)")
@@ -187,14 +206,41 @@ def start(
     _st.started = True
 
 
-def _command_line(r_home: str | None, args: Sequence[str], script: str | None) -> list[str]:
+def _command_line(r_home: str | None, args: Sequence[str], script: str | None,
+                  r_options: Sequence[str] = ()) -> list[str]:
     exe = os.path.join(r_home, "bin", "exec", "R") if r_home else "R"
-    argv = [exe, "--no-echo", "--no-restore"]
+    argv = [exe, "--no-echo", "--no-restore", *r_options]
     if script is not None:
         argv.append(f"--file={script}")
     if args:
         argv += ["--args", *args]
     return argv
+
+
+@contextlib.contextmanager
+def _r_environment_probe_kept_apart(ri: Any) -> Any:
+    """rpy2's initr() first runs ``Rscript -e`` to learn R's environment variables. That child
+    would read the user's ``~/.Rprofile`` (printing its output a second time) and obey
+    ``R_DEFAULT_PACKAGES`` (``--default-packages=base`` leaves it without write.csv, and
+    initr() fails): it runs with neither, and the embedded R itself keeps both."""
+    original = ri._setrenvvars
+
+    def probe(action_map: Any) -> None:
+        saved = {k: os.environ.pop(k, None) for k in ("R_DEFAULT_PACKAGES", "R_PROFILE_USER")}
+        os.environ["R_PROFILE_USER"] = os.devnull
+        try:
+            original(action_map)
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key, None)
+                if value is not None:
+                    os.environ[key] = value
+
+    ri._setrenvvars = probe
+    try:
+        yield
+    finally:
+        ri._setrenvvars = original
 
 
 def _set_command_line(openrlib: Any, argv: list[str]) -> None:
@@ -327,8 +373,21 @@ def hold_r_objects(container: H) -> H:
 
 
 def _forget_r_objects() -> None:
+    _close_bridge()
     for container in _st.r_holders:
         container.clear()
+
+
+def _close_bridge() -> None:
+    """Empty the R package's ``.bridge`` before R shuts down: finalizers that R runs at exit
+    (a reference class's finalize(), such as a user-defined iterator's) then get an R error
+    from ``.py()`` instead of calling into Python objects that are already gone."""
+    import rpy2.rinterface as ri
+
+    with contextlib.suppress(Exception):  # R is shutting down; nothing else to do
+        ri.evalr('if ("mxnet" %in% loadedNamespaces()) local({\n'
+                 '  b <- get(".bridge", envir = asNamespace("mxnet"))\n'
+                 '  rm(list = ls(b, all.names = TRUE), envir = b)\n})')
 
 
 _r_objects: dict[str, Any] = hold_r_objects({})  # this module's own R objects

@@ -5,11 +5,14 @@ Each failure is an error naming the argument, what was received and what was exp
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import io
 from .._args import number, shown
 from ..errors import MXValueError, invalid_argument, invalid_shape, invalid_value
+from ..graph.roles import shared_names
 from ..graph.symbol import Symbol
 from ..learn.metric import BUILTIN, Metric
 from ..ops import get_op
@@ -35,6 +38,32 @@ def io_shapes(symbol: Symbol, batch: dict, input_names, output_names):
     return inputs, outputs
 
 
+class SharedNameWarning(UserWarning):
+    """Distinct variables of the network have one name, so they share one array."""
+
+
+def check_variable_names(symbol: Symbol, data_names) -> None:
+    """Warn when distinct parameter variables share a name (two layers both named "fc", or a
+    hand-made ``Variable("fc_weight")`` next to the one a layer made): arrays are bound by
+    name, so they silently become one parameter. Variables fed by the data (``data``,
+    labels) may repeat: every copy receives the data, as in MXNet. One warning names them all.
+    """
+    shared = []
+    for name, found in shared_names(symbol).items():
+        if name in data_names:
+            continue
+        roles = " and ".join(v.describe() for v in found)
+        if len({v.describe() for v in found}) == 1 and found[0].uses:
+            layer = found[0].uses[0][0].name
+            roles = f"each {found[0].describe()}: {len(found)} layers are named `{layer}`"
+        shared.append(f"{len(found)} different variables named `{name}` ({roles})")
+    if shared:
+        warnings.warn(f"The network has {'; '.join(shared)}. Variables with one name share one "
+                      f"array, so they are trained as one parameter. Give them different names, "
+                      f"or pass the same mx.symbol.Variable to both layers to share on purpose.",
+                      SharedNameWarning, stacklevel=4)
+
+
 def _check_eval_fits(eval_iter: io.DataIter | None, train_batch: dict, input_names,
                      output_names) -> None:
     """The validation data has the training data's per-sample shapes (checked on its first
@@ -43,12 +72,14 @@ def _check_eval_fits(eval_iter: io.DataIter | None, train_batch: dict, input_nam
         return
     eval_iter.reset()
     has_batch = eval_iter.iter_next()
-    batch = eval_iter.value() if has_batch else {}
+    batch = eval_iter.arrays() if has_batch else {}
     eval_iter.reset()
     if not has_batch:
         raise invalid_argument("eval.data", "an empty validation set",
                                   "at least one sample")
     fields = list(input_names or ["data"]) + list(output_names or ["label"])
+    if isinstance(eval_iter, io.CheckedIter):  # a user-defined iterator
+        io.check_fields(eval_iter, batch, fields, "the fields of the training data")
     for field in fields:
         if field not in batch or field not in train_batch:
             continue

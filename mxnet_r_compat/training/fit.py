@@ -17,8 +17,8 @@ from ..learn.metric import Metric
 from . import resume as resume_mod
 from .callbacks.dry_run import DryRun
 from .checks import (check_batch_size, check_before_training, check_hyperparameters, check_metric,
-                     check_rounds, io_shapes)
-from .data import peek, prepare_eval_data, prepare_train_data
+                     check_rounds, check_variable_names, io_shapes)
+from .data import first_batch, peek, prepare_eval_data, prepare_train_data
 from .model import FeedForwardModel
 from .params import check_param_overrides, init_params_checked
 from .trainer import Trainer
@@ -65,12 +65,16 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
                                on_error=checkpoint_on_error, begin_round=begin_round,
                                given_params=arg_params is not None or aux_params is not None,
                                extra=kwargs, verbose=verbose)
+    input_names, output_names = _names(input_names), _names(output_names)
+    from_iterator = isinstance(X, io.DataIter) or io.is_user_iter(X)
     train_iter, layout = prepare_train_data(X, y, array_batch_size, array_layout,
                                              check_finite)
     batch = peek(train_iter)
-    input_shapes, output_shapes = io_shapes(symbol, batch, input_names, output_names)
-    initial_arg, initial_aux = init_params_checked(symbol, input_shapes, output_shapes,
-                                                    initializer, isinstance(X, io.DataIter))
+    with first_batch(train_iter, batch, symbol, input_names, output_names):
+        input_shapes, output_shapes = io_shapes(symbol, batch, input_names, output_names)
+        check_variable_names(symbol, {**input_shapes, **output_shapes})
+        initial_arg, initial_aux = init_params_checked(symbol, input_shapes, output_shapes,
+                                                        initializer, from_iterator)
     arg_params = check_param_overrides(symbol, arg_params, initial_arg, "arg.params",
                                         allow_extra_params, check_finite)
     aux_params = check_param_overrides(symbol, aux_params, initial_aux, "aux.params",
@@ -80,10 +84,10 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         begin_round = resuming.begin_round
     ctx_list = context.normalize(ctx)
     opt = _make_optimizer(optimizer, next(iter(input_shapes.values()))[0], kwargs)
-    eval_iter = prepare_eval_data(eval_data, layout if not isinstance(X, io.DataIter)
-                                   else "auto", array_batch_size, check_finite)
+    eval_iter = prepare_eval_data(eval_data, "auto" if from_iterator else layout,
+                                  array_batch_size, check_finite)
     check_before_training(symbol, train_iter, eval_iter, batch, input_shapes, output_shapes,
-                           input_names, output_names, isinstance(X, io.DataIter))
+                           input_names, output_names, from_iterator)
     check_metric(eval_metric)
     kv = create_kvstore(kvstore, arg_params, len(ctx_list), verbose)
     if resuming.finished(num_round):
@@ -100,6 +104,11 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         check_finite=bool(check_finite), plugins=(DryRun(), *resuming.plugins(plugins)),
         env=env)
     return trainer.run()
+
+
+def _names(names) -> list[str] | None:
+    """input.names / output.names: one name (R's "label") or several."""
+    return [names] if isinstance(names, str) else names
 
 
 def _option(kwargs: dict, name: str, value):
@@ -133,10 +142,23 @@ def _make_optimizer(optimizer, batch_size: int, kwargs: dict) -> opt_mod.Optimiz
     return opt_mod.create(optimizer, rescale_grad=1.0 / batch_size, **kwargs)
 
 
+#: The kvstore types of MXNet that train on one machine (all the same here: devices.py).
+KVSTORES = ("local", "device", "local_update_cpu", "local_allreduce_cpu", "local_allreduce_device")
+
+
 def create_kvstore(kvstore, arg_params: dict, ndevice: int, verbose: bool = True):
-    """The kvstore type MXNet R would use (``mx.model.create.kvstore``); None for one device."""
+    """The kvstore type MXNet R would use (``mx.model.create.kvstore``); None for one device.
+
+    The name is checked whatever the device count: a misspelt one, or a distributed one
+    (no distributed training here yet), is an error rather than silently ignored.
+    """
     if not isinstance(kvstore, str):
         raise MXTypeError("kvstore must be either MXKVStore or a string")
+    if kvstore.startswith("dist"):
+        raise invalid_value("kvstore", kvstore, f"a kvstore for one machine "
+                            f"({', '.join(KVSTORES)}): distributed training is not supported yet")
+    if kvstore not in KVSTORES:
+        raise invalid_value("kvstore", kvstore, f"one of {', '.join(KVSTORES)}")
     if ndevice == 1:
         return None
     if kvstore == "local":
@@ -144,7 +166,4 @@ def create_kvstore(kvstore, arg_params: dict, ndevice: int, verbose: bool = True
         kvstore = "local_update_cpu" if largest < 16 * 1024 * 1024 else "local_allreduce_cpu"
         if verbose:
             message("Auto-select kvstore type = ", kvstore)
-    if kvstore.startswith("dist"):
-        raise invalid_value("kvstore", kvstore, "a local kvstore (distributed training is not "
-                            "supported)")
     return kvstore

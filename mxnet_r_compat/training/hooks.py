@@ -9,7 +9,8 @@ hand silently dropped one: apache/mxnet#5674).
 Return values (a :class:`Decision`):
 - None or TRUE: continue. FALSE: stop (from batch.end it is ignored, as MXNet
   ignored batch callbacks' values).
-- A dict (an R named list): ``stop`` (logical), ``reason`` (text), ``lr``
+- A dict (an R named list): ``stop`` (TRUE or FALSE; anything else, "FALSE" or NA
+  included, is an error naming the callback), ``reason`` (text), ``lr``
   (the new learning rate, used from the next update) and ``save`` (TRUE, or a
   file prefix: save the model in MXNet's files now). Acted upon from every slot;
   from batch.end only when every name is one of these (a batch callback ending
@@ -93,8 +94,13 @@ def _from_mapping(result: Mapping, slot: str, name: str, iteration: int) -> Deci
     if not isinstance(save, (bool, np.bool_, str)):
         raise CallbackError(f"The {name} returned save={save!r}; expected TRUE "
                             f"or a file prefix.", slot=f"{slot}.callback", iteration=iteration)
+    stop = result.get("stop")
+    if stop is not None and not isinstance(stop, (bool, np.bool_)):
+        raise CallbackError(f"The {name} returned stop={stop!r} in epoch {iteration}; expected "
+                            f"stop = TRUE (stop training) or FALSE (continue).",
+                            slot=f"{slot}.callback", iteration=iteration)
     reason = result.get("reason")
-    return Decision(stop=bool(result.get("stop", False)),
+    return Decision(stop=bool(stop),
                     reason=None if reason is None else str(reason),
                     lr=None if lr is None else float(lr), save=save if isinstance(save, str)
                     else bool(save))

@@ -29,12 +29,12 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
     it.reset()
     if not it.iter_next():
         raise MXValueError("Cannot predict on empty iterator")
-    data = it.value()["data"]
+    data = it.arrays()["data"]
     ex = Executor(model.symbol, {"data": data.shape}, grad_names=())
     ex.copy_params_from(model.arg_params, model.aux_params, allow_extra=allow_extra_params)
     outputs = []
     while True:
-        np.copyto(ex.arg_arrays["data"], it.value()["data"])
+        np.copyto(ex.arg_arrays["data"], it.arrays()["data"])
         out = ex.forward(is_train=False)[0]
         keep = out.shape[0] - it.num_pad()
         outputs.append(out[:keep].copy())
@@ -45,6 +45,7 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
 
 
 def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -> io.DataIter:
+    X = io.as_data_iter(X, "X")
     if isinstance(X, io.DataIter):
         return X
     X = io.as_data(X, "X")

@@ -6,18 +6,21 @@ creation-time draws.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from .._args import is_number
 from ..console import message
 from ..errors import ModelFileError, MXError
 from ..formats.checkpoint_files import Checkpoint, ResumeWarning, sha256
 from ..learn import random as rng_mod
 from .checkpointing import data_fingerprint, data_info, hyper_params, state_api
 from .model import FeedForwardModel, set_last_model
+from .sidecar_checks import check_sidecar, rng_state
 
 
 class RestoreCheckpoint:
@@ -52,6 +55,9 @@ class RestoreCheckpoint:
             _warn(f"the network's JSON differs from the one in '{ckpt.path}' (same parameter "
                   f"names and shapes); continuing with this call's network.")
         _check_data(ckpt, trainer)
+        # Every value range-checked before any is used (training/sidecar_checks.py).
+        check_sidecar(ckpt, trainer.optimizer,
+                      {"train": trainer.train_data, "eval": trainer.eval_data})
         _check_hyper(ckpt, trainer.optimizer)
         trainer.optimizer.load_state_dict(_optimizer_state(ckpt, trainer))
         _restore_devices(ckpt, trainer)
@@ -66,10 +72,7 @@ class RestoreCheckpoint:
         trainer.model = FeedForwardModel(trainer.symbol, *trainer.devices.params())
         trainer.completed_epoch = ckpt.epoch
         set_last_model(trainer.model)
-        rng = ckpt.arrays.get(m["rng"])
-        if rng is None or rng.dtype != np.uint8 or rng.size != len(rng_mod.get_state()):
-            raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad random state")
-        rng_mod.set_state(rng.tobytes())
+        rng_mod.set_state(rng_state(ckpt))
         message("Resuming from ", ckpt.path, " (epoch ", ckpt.epoch, " done); training epochs ",
                 trainer.begin_round, " to ", trainer.end_round)
 
@@ -115,6 +118,7 @@ def _check_hyper(ckpt: Checkpoint, opt: Any) -> None:
         raise ckpt.fail(f"its {opt.name} optimizer keeps {m['optimizer']['n_states']} state "
                         f"array(s) per weight, this call's keeps {opt.n_states} (momentum 0 "
                         f"versus non-zero?).")
+    _check_finite_hyper(ckpt)
     now = {"learning_rate": float(opt.lr), **hyper_params(opt)}
     was = {"learning_rate": m["initial_lr"], **m["hyper"]}
     changed = [f"{k}: {was.get(k)!r} -> {now.get(k)!r}" for k in sorted(set(was) | set(now))
@@ -125,6 +129,21 @@ def _check_hyper(ckpt: Checkpoint, opt: Any) -> None:
               f"call's.")
 
 
+def _check_finite_hyper(ckpt: Checkpoint) -> None:
+    """The sidecar's hyper-parameters are finite numbers (or flags and names): a NaN learning
+    rate used to surface as "sgd update failed" in the middle of the resumed training."""
+    m = ckpt.manifest
+    hyper = {"initial_lr": m["initial_lr"], **{k: ckpt.decode(v) for k, v in m["hyper"].items()}}
+    for key, value in hyper.items():
+        if not isinstance(value, (bool, str)) and not _finite_number(value):
+            raise ckpt.fail(f"its hyper-parameter `{key}` is {value!r:.60}; expected a finite "
+                            f"number (the file was damaged or edited).")
+
+
+def _finite_number(value: Any, low: float = -math.inf) -> bool:
+    return is_number(value) and math.isfinite(value) and value >= low
+
+
 def _optimizer_state(ckpt: Checkpoint, trainer: Any) -> dict[str, Any]:
     state = ckpt.decode(ckpt.manifest["optimizer"]["state"])
     opt = trainer.optimizer
@@ -132,6 +151,9 @@ def _optimizer_state(ckpt: Checkpoint, trainer: Any) -> dict[str, Any]:
     if not isinstance(state, dict) or any(k not in state for k in keys) or \
             not isinstance(state["states"], dict) or not isinstance(state["counts"], dict):
         raise ModelFileError(f"Invalid resume state file '{ckpt.path}': bad optimizer state")
+    if not _finite_number(state["lr"], low=0.0):
+        raise ckpt.fail(f"its learning rate is {state['lr']!r:.60}; expected a finite number "
+                        f">= 0 (the file was damaged or edited).")
     has_sched = callable(getattr(opt.lr_scheduler, "load_state_dict", None))
     if (state["lr_scheduler"] is not None) != has_sched:
         raise ckpt.fail("it was trained " + ("with" if state["lr_scheduler"] is not None

@@ -11,6 +11,8 @@ history, the original ``begin.round``, parameters that are not trained,
 per-device weights and aux states where they differ from the averaged model,
 and the state of callbacks that expose it (``state_dict()`` /
 ``load_state_dict()``, or a ``state`` dict as ``mx.callback.early.stop`` has).
+The random stream is stored as the bank's seed and the engines in use
+(learn/random_state.py).
 
 ``create(..., resume=prefix)`` checks that the checkpoint fits the network,
 the data, the devices and the optimizer, then restores all of it *after*

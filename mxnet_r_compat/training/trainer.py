@@ -184,7 +184,7 @@ class Trainer:
         while self.train_data.iter_next():  # (none left after a fused run)
             if batch_begin and self._slot("batch.begin", iteration, nbatch + 1).stop:
                 return False
-            batch = self.train_data.value()
+            batch = self.train_data.arrays()
             fields["dlist"] = batch
             self.devices.train_step(batch, self.rename, self.optimizer)
             if self.metric is not None:
@@ -224,7 +224,7 @@ class Trainer:
         if self._fused is not None:  # fused path: the whole pass in C, same effects
             state = self._fused.evaluate(state)
         while self.eval_data.iter_next():  # (none left after a fused pass)
-            batch = self.eval_data.value()
+            batch = self.eval_data.arrays()
             env.dlist = batch
             devices = self._devices_for(batch)
             devices.predict_step(batch, self.rename)

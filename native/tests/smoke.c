@@ -30,19 +30,26 @@ static void test_status(void) {
     CHECK(mxc_status_str(MXC_OK)[0] == 'o');
 }
 
+static mxc_rng rng, copy; /* 2.5 MB each: static, not on the stack */
+
 static void test_rng(void) {
-    mxc_rng rng, copy;
-    float u[2], z[3], z2[2];
+    float u[2], z[3], z2[2], big[200];
     CHECK(mxc_rng_seed(&rng, 0) == MXC_OK);
     CHECK(mxc_rng_uniform(u, 2, 0.0f, 1.0f, &rng) == MXC_OK);
     CHECK(near(u[0], 0.5488135f, 1e-7f) && near(u[1], 0.5928446f, 1e-7f));
     CHECK(mxc_rng_seed(&rng, 0) == MXC_OK);
     CHECK(mxc_rng_normal(z, 3, 0.0f, 1.0f, &rng) == MXC_OK);
-    CHECK(near(z[0], 2.212206f, 1e-6f) && near(z[1], 1.163079f, 1e-6f));
-    copy = rng; /* plain data: a struct copy saves the stream, spare normal included */
+    CHECK(near(z[0], 2.2122064f, 1e-6f) && near(z[1], 0.7740038f, 1e-6f));
+    CHECK(mxc_rng_uniform(big, 200, 0.0f, 1.0f, &rng) == MXC_OK && rng.ready == 4);
+    copy = rng; /* plain data: a struct copy saves the bank */
     CHECK(mxc_rng_normal(z, 2, 0.0f, 1.0f, &rng) == MXC_OK);
     CHECK(mxc_rng_normal(z2, 2, 0.0f, 1.0f, &copy) == MXC_OK);
     CHECK(z[0] == z2[0] && z[1] == z2[1]);
+    copy.engine[1].mti = -2147483647 - 1; /* a damaged state is refused, not read */
+    CHECK(mxc_rng_check(&copy) == MXC_ERR_STATE);
+    CHECK(mxc_rng_uniform(big, 200, 0.0f, 1.0f, &copy) == MXC_ERR_STATE);
+    copy.ready = 1025;
+    CHECK(mxc_rng_normal(z, 2, 0.0f, 1.0f, &copy) == MXC_ERR_STATE);
     int64_t order[5] = {0, 1, 2, 3, 4};
     const float uu[5] = {0.9f, 0.1f, 0.5f, 0.99f, 0.0f};
     CHECK(mxc_shuffle_with_uniforms(order, uu, 5) == MXC_OK);

@@ -17,9 +17,9 @@ def test_python_example(tmp_path):
     assert out[0].startswith("Stopped: early stopping: eval-rmse did not improve for 5 epochs")
     assert "Returned model == best checkpoint: True" in out
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".params") == \
-        ["boston-0036.params", "boston-0038.params", "boston-0040.params"]
+        ["boston-0047.params", "boston-0052.params", "boston-0056.params"]
     assert (tmp_path / "learning_curves.png").read_bytes()[:4] == b"\x89PNG"
     rows = (tmp_path / "train.csv").read_text().splitlines()
-    assert rows[0] == "iteration,train.rmse,eval.rmse,lr,seconds" and len(rows) == 1 + 45
+    assert rows[0] == "iteration,train.rmse,eval.rmse,lr,seconds" and len(rows) == 1 + 57
     progress = [line for line in proc.stderr.splitlines() if " 9/9 batches " in line]
-    assert len(progress) == 45
+    assert len(progress) == 57

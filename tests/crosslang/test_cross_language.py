@@ -2,13 +2,13 @@
 
 Both front ends reach the same C core and the same random stream, so the
 per-epoch metrics, the final weights and predictions must agree to the last
-bit (compared after R's 17-digit printing, i.e. exactly as doubles).
+bit (compared after R's 17-digit printing, i.e. exactly as doubles). The R side
+runs on both hosts (tests/conftest.py): mxnet-rscript and plain Rscript.
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +19,14 @@ from mxnet_r_compat.io import LayoutWarning
 from . import scenarios
 
 HERE = Path(__file__).resolve().parent
-RSCRIPT = Path(sys.executable).with_name("mxnet-rscript")
 
 pytestmark = pytest.mark.r
 
 
-def _run_r(tmp_path: Path) -> dict:
+def _run_r(tmp_path: Path, r_host) -> dict:
     out = tmp_path / "r_results.txt"
-    proc = subprocess.run([str(RSCRIPT), str(HERE / "scenarios.R"), str(out)], capture_output=True,
-                          text=True, timeout=300, cwd=tmp_path)
+    proc = subprocess.run(r_host.argv(str(HERE / "scenarios.R"), str(out)), capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path, env=r_host.env())
     assert proc.returncode == 0, proc.stderr
     results = {}
     for line in out.read_text().splitlines():
@@ -37,12 +36,15 @@ def _run_r(tmp_path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    r = _run_r(tmp_path_factory.mktemp("crosslang"))
-    # the tutorial's X is samples x features: the layout is detected with a warning
-    with pytest.warns(LayoutWarning, match="use rowmajor"):
-        py = scenarios.run_all()
-    return r, py
+def python_results():
+    with pytest.warns(LayoutWarning, match="Auto detect layout"):  # as R: layout "auto"
+        return scenarios.run_all()
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, r_host, python_results):
+    """R's numbers (on each host: mxnet-rscript, plain Rscript) and Python's."""
+    return _run_r(tmp_path_factory.mktemp("crosslang"), r_host), python_results
 
 
 SCENARIOS = ["tutorial", "devices", "sgd", "nag", "adam", "rmsprop", "rmsprop_plain", "adagrad",

@@ -30,9 +30,10 @@ def test_creation_functions_give_float32_arrays_of_the_asked_shape():
     np.testing.assert_array_equal(mx.nd.full((2,), 7).asnumpy(), [7, 7])
 
 
-def test_a_gpu_context_is_a_clear_error():
+def test_a_gpu_context_is_a_clear_error_with_the_fallback_off():
+    # with the fallback on (the default) mx.gpu() is mx.cpu(): tests/trainer/test_gpu_fallback.py
     with pytest.raises(MXValueError, match="CPU only"):
-        mx.nd.zeros((2, 2), ctx=mx.gpu())
+        mx.nd.zeros((2, 2), ctx=mx.gpu(fallback=False))
 
 
 def test_numpy_asarray_shares_the_buffer_and_asnumpy_copies():

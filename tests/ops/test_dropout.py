@@ -14,6 +14,13 @@ def forward(h, x, p, rng):
     return out, mask
 
 
+def next_raw(h, r) -> int:
+    """The stream's next raw 32-bit output (engine 0's, as a one-number draw uses)."""
+    out = h.ffi.new("uint32_t[1]")
+    h.ok(h.lib.mxc_rng_raw(out, 1, r))
+    return out[0]
+
+
 def seeded(h, seed):
     r = h.ffi.new("mxc_rng *")
     h.ok(h.lib.mxc_rng_seed(r, seed))
@@ -32,17 +39,18 @@ def test_mask_values_and_output(h, gen, rng, p, n):
 
 @probs
 def test_mask_follows_the_rng_uniform_stream(h, rng, p):
-    # One U[0,1) draw per element, in order: kept where u < 1 - p.
+    # One U[0,1) draw per element, in order (chunked like every draw): kept where
+    # u <= 1 - p, as MXNet's CPU Dropout.
     n = 257
     u = np.empty(n, np.float32)
     h.ok(h.lib.mxc_rng_uniform(h.wptr(u), n, 0.0, 1.0, seeded(h, 42)))
     _, mask = forward(h, np.ones(n, np.float32), p, rng)
     keep = np.float32(1.0 - p)
-    np.testing.assert_array_equal(mask, np.where(u < keep, np.float32(1.0) / keep, 0))
+    np.testing.assert_array_equal(mask, np.where(u <= keep, np.float32(1.0) / keep, 0))
     # ... and the stream moved on by exactly n draws.
     ref = seeded(h, 42)
     h.ok(h.lib.mxc_rng_uniform(h.wptr(u), n, 0.0, 1.0, ref))
-    assert h.lib.mxc_rng_next_u32(rng) == h.lib.mxc_rng_next_u32(ref)
+    assert next_raw(h, rng) == next_raw(h, ref)
 
 
 def test_same_seed_same_mask_other_seed_other_mask(h):
@@ -66,7 +74,7 @@ def test_p_zero_is_identity_and_draws_nothing(h, gen, rng):
     out, mask = forward(h, x, 0.0, rng)
     np.testing.assert_array_equal(mask, 1)
     np.testing.assert_array_equal(out, x)
-    assert h.lib.mxc_rng_next_u32(rng) == h.lib.mxc_rng_next_u32(seeded(h, 42))
+    assert next_raw(h, rng) == next_raw(h, seeded(h, 42))
 
 
 @pytest.mark.parametrize("p", [0.3, 0.8])

@@ -311,7 +311,7 @@ def test_outputs_and_gradients_match_mxnet_191(case):
 
 def _selu_grad_mxnet_means(ref: dict, ours: np.ndarray) -> np.ndarray:
     """MXNet 1.9.1's SELU backward gives lambda (alpha + y) for y <= 0 instead of the
-    derivative y + lambda alpha (docs/COMPATIBILITY.md, row 34): check that this is the only
+    derivative y + lambda alpha (docs/COMPATIBILITY.md, row 45): check that this is the only
     difference, and return the true derivative for the comparison with ours."""
     lam, alpha = 1.0507009873554805, 1.6732632423543772
     x = np.array(ref["args"]["data"], np.float64)

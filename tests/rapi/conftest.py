@@ -1,7 +1,9 @@
-"""Fixtures for the R API tests (tests/rapi): MXNet R scripts run through ``mxnet-rscript``.
+"""Fixtures for the R API tests (tests/rapi): MXNet R scripts run through ``mxnet-rscript``
+and through plain ``Rscript`` (the ``r_host`` fixture of tests/conftest.py).
 
-R embeds once per process, so each test runs R code in a child ``mxnet-rscript`` (the command
-users run), with the real entry points. A child costs about a second, so every test batches
+R embeds once per process, so each test runs R code in a child ``mxnet-rscript`` or
+``Rscript`` (the commands users run), with the real entry points. A child costs about a
+second, so every test batches
 many checks into one script: the R side prints ``key<TAB>value`` lines with :data:`PRELUDE`'s
 ``emit()``, and the test asserts on the parsed values (so a failure shows what R computed).
 
@@ -110,14 +112,17 @@ def write_script(directory: Path, code: str, name: str = "script.R") -> Path:
 
 
 @pytest.fixture(scope="module")
-def run_r_module(rapi_env, tmp_path_factory) -> Callable[[str], RRun]:
-    """Run R code (after :data:`PRELUDE`) in a fresh directory; usable by module fixtures."""
+def run_r_module(rapi_env, tmp_path_factory, r_host) -> Callable[[str], RRun]:
+    """Run R code (after :data:`PRELUDE`) in a fresh directory; usable by module fixtures.
+
+    Runs on each host in turn (``r_host``, tests/conftest.py): mxnet-rscript, plain Rscript.
+    """
 
     def run(code: str) -> RRun:
         cwd = tmp_path_factory.mktemp("rapi")
         script = write_script(cwd, code)
-        proc = subprocess.run([RSCRIPT, str(script)], env=rapi_env, cwd=cwd, text=True,
-                              capture_output=True, timeout=TIMEOUT)
+        proc = subprocess.run(r_host.argv(str(script)), env=r_host.env(rapi_env), cwd=cwd,
+                              text=True, capture_output=True, timeout=TIMEOUT)
         return RRun(proc.returncode, proc.stdout, proc.stderr, parse_values(proc.stdout), cwd)
 
     return run

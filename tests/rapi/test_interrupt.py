@@ -1,6 +1,8 @@
 """Ctrl-C during training from R: the first stops at a batch boundary and returns the partial
-model with a warning, the process stays usable, a second Ctrl-C ends it (docs/COMPATIBILITY.md, rows
-11 and 20).
+model with a warning, the process stays usable, a second Ctrl-C ends it (docs/COMPATIBILITY.md,
+rows 11 and 20). On both hosts (tests/conftest.py): under mxnet-rscript the script ends
+with status 130, under plain Rscript as Rscript ends on an interrupt (status 1); an
+interactive R console stays usable.
 
 Each child prints marker lines; the test sends SIGINT when a marker appears and waits at most
 DEADLINE seconds for the next one. A child that misses a deadline is killed and the test fails.
@@ -9,6 +11,7 @@ DEADLINE seconds for the next one. A child that misses a deadline is killed and 
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -16,7 +19,7 @@ import time
 
 import pytest
 
-from .conftest import RSCRIPT, write_script
+from .conftest import PRELUDE, parse_values, write_script
 
 DEADLINE = 20.0
 
@@ -67,12 +70,17 @@ cat("NEVER\n")
 
 
 class Child:
-    """An mxnet-rscript child whose stdout is read marker by marker."""
+    """A child R process whose stdout is read marker by marker."""
 
-    def __init__(self, script, env) -> None:
-        self.proc = subprocess.Popen([RSCRIPT, str(script)], env=env, cwd=script.parent,
+    def __init__(self, argv, env, cwd, stdin=None) -> None:
+        self.proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=stdin,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.out = ""
+
+    def send(self, code: str) -> None:
+        """Type R code into an interactive child."""
+        self.proc.stdin.write(code.encode())
+        self.proc.stdin.flush()
 
     def wait_for(self, marker: str) -> float:
         """Read stdout until ``marker``; returns the seconds it took."""
@@ -106,8 +114,14 @@ class Child:
         return self.proc.returncode, self.out + out.decode(), err.decode()
 
 
-def test_ctrl_c_returns_the_partial_model_and_a_second_ends_the_script(rapi_env, tmp_path):
-    child = Child(write_script(tmp_path, SCRIPT), rapi_env)
+def _script_child(r_host, rapi_env, tmp_path, code) -> Child:
+    script = write_script(tmp_path, code)
+    return Child(r_host.argv(str(script)), r_host.env(rapi_env), script.parent)
+
+
+def test_ctrl_c_returns_the_partial_model_and_a_second_ends_the_script(r_host, rapi_env,
+                                                                       tmp_path):
+    child = _script_child(r_host, rapi_env, tmp_path, SCRIPT)
     try:
         child.wait_for("TRAINING1")
         time.sleep(0.3)
@@ -124,25 +138,24 @@ def test_ctrl_c_returns_the_partial_model_and_a_second_ends_the_script(rapi_env,
     finally:
         if child.proc.poll() is None:
             child.proc.kill()
-    from .conftest import parse_values
-
     values = parse_values(out)
-    assert rc == 130, err
+    assert rc == (1 if r_host.plain else 130), err
     for tag in ("first", "second"):
         assert values[f"{tag}.class"] == "MXFeedForwardModel"
         assert values[f"{tag}.is.last"] == "TRUE"
         assert values[f"{tag}.pred.dim"] == "1 337"
-    warnings = [line for line in err.splitlines() if line.startswith("Warning")]
+    # mxnet-rscript prints warnings as they happen (warn = 1), Rscript after the call (warn = 0)
+    warnings = re.findall(r"^Warning(?:: | message:\n)(.*)$", err, re.M)
     assert len(warnings) == 2, err
-    assert all("Training interrupted (Ctrl-C) in epoch" in w and "returning the model trained "
-               "so far" in w for w in warnings)
+    assert all(re.fullmatch(r"Training interrupted \(Ctrl-C\) in epoch \d+ after \d+ batches; "
+                            r"returning the model trained so far\. ?", w) for w in warnings), err
     # the third Ctrl-C interrupted R itself, as Rscript would be, not the emergency exit
     assert err.endswith("Execution halted\n")
     assert "interrupted again" not in err
 
 
-def test_two_ctrl_c_while_busy_end_the_process(rapi_env, tmp_path):
-    child = Child(write_script(tmp_path, TWICE), rapi_env)
+def test_two_ctrl_c_while_busy_end_the_process(r_host, rapi_env, tmp_path):
+    child = _script_child(r_host, rapi_env, tmp_path, TWICE)
     try:
         child.wait_for("BUSY")
         time.sleep(0.3)
@@ -153,5 +166,45 @@ def test_two_ctrl_c_while_busy_end_the_process(rapi_env, tmp_path):
     finally:
         if child.proc.poll() is None:
             child.proc.kill()
-    assert rc == 130
+    assert rc == (1 if r_host.plain else 130)
     assert "NEVER" not in out
+
+
+# Typed into an interactive R console (R --interactive, stdin a pipe), line by line.
+CONSOLE_STEPS = [
+    # (code, marker to wait for, Ctrl-C once the marker appears); R echoes the code it reads,
+    # so a marker is a line of output ("\nX\n" or "\nX "), never the echoed code ("\\n")
+    (PRELUDE + TWICE.replace('cat("NEVER\\n")\n', ""), "\nBUSY\n", 2),
+    ('cat("ALIVE1", exists("m"), "\\n")\n', "\nALIVE1 ", 0),
+    ('i <- 0; cat("LOOPING\\n"); repeat i <- i + 1\n', "\nLOOPING\n", 1),
+    ('said <- FALSE; m <- mx.model.FeedForward.create(lro, X = train.x, y = train.y, '
+     'num.round = 1e6, array.batch.size = 20, learning.rate = 2e-6, verbose = FALSE, '
+     'array.layout = "rowmajor", batch.end.callback = function(iteration, nbatch, env) '
+     '{ if (!said) { cat("TRAINING\\n"); said <<- TRUE }; Sys.sleep(0.01) })\n', "\nTRAINING\n",
+     1),
+    ('cat("ALIVE2", class(m), i > 0, "\\n")\n', "\nALIVE2 ", 0),
+]
+
+
+def test_console_session_stays_usable(hosted_r_library, rapi_env, tmp_path):
+    """A plain R console: two Ctrl-C abort a busy training call, one interrupts R's own loop,
+    one returns a partial model; after each the prompt takes the next line."""
+    env = {**rapi_env, "R_LIBS": str(hosted_r_library)}
+    child = Child(["R", "--interactive", "--no-save", "--quiet", "--no-readline"], env, tmp_path,
+                  stdin=subprocess.PIPE)
+    try:
+        for code, marker, interrupts in CONSOLE_STEPS:
+            child.send(code)
+            child.wait_for(marker)
+            for _ in range(interrupts):
+                time.sleep(0.3)
+                child.interrupt()
+        child.send("q()\n")
+        rc, out, err = child.finish()
+    finally:
+        if child.proc.poll() is None:
+            child.proc.kill()
+    assert rc == 0, err
+    assert "ALIVE1 FALSE" in out  # the aborted call assigned nothing
+    assert "ALIVE2 MXFeedForwardModel TRUE" in out
+    assert "Training interrupted (Ctrl-C)" in err

@@ -6,6 +6,8 @@ the tutorial network a few times and emits what each test asserts on.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -43,6 +45,11 @@ emit("pred.smallbatch.same", isTRUE(all.equal(predict(model, test.x, array.layou
 
 # -- print methods
 emit("print.model", capture.output(print(model)))
+s <- summary(model)
+emit("summary.class", class(s))
+emit("summary.layers", paste(s$layers$name, s$layers$op, s$layers$parameters, s$layers$values,
+                             sep = "|"))
+emit("summary.total", c(s$total, s$arrays, s$epochs))
 emit("print.symbol", capture.output(print(lro)))
 emit("print.ctx", capture.output(print(mx.cpu(1))))
 emit("print.nd", capture.output(print(mx.nd.array(matrix(1:4, 2)))))
@@ -160,6 +167,11 @@ emit("layout.train.3d", mx.model.select.layout.train(array(0, c(2, 2, 2)), 1:2))
 emit("layout.predict.row", suppressWarnings(mx.model.select.layout.predict(test.x, model)))
 emit("layout.predict.col", suppressWarnings(mx.model.select.layout.predict(t(test.x), model)))
 emit("layout.square", msg(mx.model.select.layout.train(matrix(0, 3, 3), 1:3)))
+# the training messages go through R's console: capture.output(type = "message") has them
+said <- capture.output(type = "message", invisible(mx.model.FeedForward.create(lro,
+  X = train.x, y = train.y, num.round = 2, array.batch.size = 20, learning.rate = 2e-6,
+  array.layout = "rowmajor", eval.metric = mx.metric.rmse)))
+emit("messages.captured", sub("=.*", "", said))
 """
 
 
@@ -188,8 +200,11 @@ def test_predict_returns_outputs_by_samples_and_matches_the_weights(r):
 
 
 def test_print_methods(r):
-    assert r["print.model"].split(" ")[0] == "MXFeedForwardModel"
-    assert "lro_output" in r["print.model"] and "2 arrays, 14 values" in r["print.model"]
+    assert r["print.model"].startswith("MXFeedForwardModel: 2 layers, 14 trained values ")
+    assert re.search(r"fc1 \(FullyConnected\) +fc1_weight 13x1, fc1_bias 1 +14 ", r["print.model"])
+    assert "Outputs:    lro_output" in r["print.model"]
+    assert "Parameters: 2 arrays, 14 values" in r["print.model"]
+    assert "Trained:    " in r["print.model"]
     assert r["print.symbol"].startswith("MXSymbol")
     assert " ".join(r["print.symbol"].split()) == \
         "MXSymbol outputs: lro_output arguments: data, fc1_weight, fc1_bias, lro_label"
@@ -266,3 +281,15 @@ def test_init_params_and_layout_selection(r):
     assert r["layout.train.col"] == r["layout.predict.col"] == "colmajor"
     assert r["layout.train.3d"] == "colmajor"
     assert r["layout.square"] == "Cannot auto select array.layout, please specify this parameter"
+
+
+def test_training_messages_are_r_console_output(r):
+    assert r["messages.captured"] == "Start training with 1 devices [1] Train-rmse [2] Train-rmse"
+
+
+def test_summary_lists_layers_parameters_and_training(r):
+    assert r["summary.class"] == "summary.MXFeedForwardModel"
+    assert r["summary.layers"] == ("fc1|FullyConnected|fc1_weight 13x1, fc1_bias 1|14 "
+                                   "lro|LinearRegressionOutput|-|0")
+    total, arrays, epochs = r.nums("summary.total")
+    assert (total, arrays) == (14, 2) and epochs >= 1

@@ -22,7 +22,10 @@ emit("asmatrix.3d", msg(as.matrix(mx.nd.ones(c(2, 2, 2)))))
 emit("asnumeric", as.numeric(mx.nd.array(c(0.1, 2))))
 emit("zeros.ones", c(as.array(mx.nd.zeros(3)), as.array(mx.nd.ones(c(2, 2), mx.cpu()))))
 emit("zeros.dim", dim(mx.nd.zeros(c(10, 5))))
+old <- options(mxnet.gpu.fallback = FALSE)
 emit("gpu", msg(mx.nd.zeros(2, mx.gpu())))
+options(old)
+emit("gpu.fallback", dim(suppressWarnings(mx.nd.zeros(2, mx.gpu()))))  # mx.gpu() is mx.cpu()
 emit("bad.src", msg(mx.nd.array("a")))
 emit("logical", as.array(mx.nd.array(c(TRUE, FALSE))))
 emit("print", capture.output(print(m)))
@@ -190,7 +193,8 @@ def test_the_object_is_an_mxndarray_with_r_dims(r):
     exact(r, "asnumeric", [0.1, 2])  # float32 values, as MXNet's
     assert r.nums("zeros.ones") == [0, 0, 0, 1, 1, 1, 1]
     assert r.nums("zeros.dim") == [10, 5]
-    assert "mx.cpu()" in r["gpu"] and "CPU only" in r["gpu"]
+    assert "mx.cpu(0)" in r["gpu"] and "CPU only" in r["gpu"]
+    assert r.nums("gpu.fallback") == [2]
     assert r["bad.src"] == "mx.nd.array takes an object of class array, vector or matrix only."
     assert r.nums("logical") == [1, 0]
     assert r["print"] == r["print.ref"]

@@ -139,6 +139,7 @@ def runner(child_env: dict[str, str]) -> Callable[..., Result]:
         proc = subprocess.run(
             [sys.executable, "-m", "mxnet_r_compat", *args],
             env=_merge(child_env, env),
+            stdin=subprocess.DEVNULL,  # not a pipe: no script is read from it
             capture_output=True,
             text=True,
             timeout=TIMEOUT,

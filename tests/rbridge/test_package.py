@@ -178,13 +178,15 @@ def test_python_calls_r_callbacks(run_r):
     assert r.stdout.splitlines() == ["rounds 3 seen 1 2 3 ", "verbose TRUE ", "error: bad cb "]
 
 
-def test_plain_rscript_gets_a_clear_error(run_r):
+def test_plain_rscript_with_a_package_setup_did_not_install_says_so(run_r):
     libdir = run_r('cat(dirname(find.package("mxnet")))').stdout
     r = run_r("library(mxnet)\nmxnet:::.py('fit')", cmd=["Rscript"], env={"R_LIBS": libdir})
     assert r.returncode == 1
     assert r.stderr == (
-        "Error: mxnet: Python bridge not initialised (missing 'fit'); run this script with "
-        "mxnet-rscript\nExecution halted\n"
+        f"Error: mxnet: this copy of the R package ({libdir}/mxnet) does not record which "
+        "Python to start: `make setup` did not install it.\n  Run `make setup` in the "
+        "mxnet_r_compat checkout, or set MXNET_R_COMPAT_PYTHON to its .venv/bin/python.\n"
+        "Execution halted\n"
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from mxnet_r_compat import mx
+from mxnet_r_compat.engine.context import Context
 from mxnet_r_compat.errors import CallbackError, MXError, MXShapeError, MXTypeError, MXValueError
 from mxnet_r_compat.io import DataConversionWarning
 
@@ -141,7 +142,7 @@ PY_CASES = [
     ("callback not a function", lambda X, y: {"epoch_end_callback": 5}, MXTypeError,
      r"^Invalid value for argument `epoch\.end\.callback`\. Received: 5 \(int\)\. Expected a "
      r"function\(iteration, nbatch, env\)"),
-    ("ctx = mx.gpu()", lambda X, y: {"ctx": mx.gpu()}, MXValueError,
+    ("a GPU context", lambda X, y: {"ctx": Context("gpu", 0, 2)}, MXValueError,
      r"^Invalid value for argument `ctx`\. Received: ctx=gpu\(0\)\. Expected mx\.cpu\(\).*CPU "
      r"only"),
 ]
@@ -184,7 +185,7 @@ def test_predict_with_the_wrong_feature_count(fit, data):
                                            r"samples\) nor 40 \(columns as samples\) features"):
         model.predict(X[:, :2])
     with pytest.raises(MXValueError, match=r"^Invalid value for argument `ctx`"):
-        model.predict(X, ctx=mx.gpu())
+        model.predict(X, ctx=Context("gpu", 0, 2))
 
 
 def model_iter(frame):
@@ -232,7 +233,7 @@ def test_data_frame_factors_and_text_become_data_matrix_codes(fit, data):
         model = fit(X=frame, num_round=1)
     assert model.arg_params["fc_weight"].shape == (1, 3)
     # "hi" < "lo": codes 2, 1, 2, 1...; factor "z", "y" with levels y, z: codes 2, 1, ...
-    it = mx.io.extract(model_iter(frame), "data")
+    it = mx.io.extract(model_iter(frame), "data").asnumpy()
     assert it[:2, 1:].tolist() == [[2.0, 2.0], [1.0, 1.0]]
 
 
@@ -293,7 +294,10 @@ case("callback returns NA", fit(epoch.end.callback = function(iteration, nbatch,
 case("callback returns a string", fit(epoch.end.callback = function(iteration, nbatch, env) "x"))
 case("callback returns a vector",
      fit(epoch.end.callback = function(iteration, nbatch, env) c(TRUE, FALSE)))
-case("ctx = mx.gpu()", fit(ctx = mx.gpu()))
+case("mx.gpu() with the fallback off", {
+  old <- options(mxnet.gpu.fallback = FALSE)
+  tryCatch(fit(ctx = mx.gpu()), finally = options(old))
+})
 m <- fit(num.round = 1)
 case("predict feature count", predict(m, matrix(1, 40, 4), array.layout = "rowmajor"))
 case("predict feature count, auto", predict(m, X[, 1:2]))
@@ -356,8 +360,8 @@ R_EXPECTED = {
                                  r"length 1 in epoch 1; expected TRUE",
     "callback returns a vector": r"^The epoch\.end\.callback returned an R logical vector of "
                                  r"length 2 in epoch 1; expected TRUE",
-    "ctx = mx.gpu()": r"^Invalid value for argument `ctx`\. Received: ctx=gpu\(0\)\. Expected "
-                      r"mx\.cpu\(\).*CPU only",
+    "mx.gpu() with the fallback off": r"^mx\.gpu\(0\): this build of mxnet_r_compat computes "
+                                      r"on the CPU only and cannot use a GPU\. Use mx\.cpu\(0\)",
     "predict feature count": r"^Invalid value for argument `X`\. Received: a 40 x 4 matrix with 4 "
                              r"features per sample \(array\.layout=\"rowmajor\"\)\. Expected 3 "
                              r"features per sample",

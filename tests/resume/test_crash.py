@@ -36,7 +36,14 @@ CHILD = textwrap.dedent("""
                 os.kill(os.getpid(), signal.SIGKILL)
         atomic.atomic_write_bytes(path, data)
 
-    state_file.atomic_write_bytes = checkpoint_files.atomic_write_bytes = dying_write
+    def dying_pair(files):  # the .params is written with the symbol file, as one pair
+        for path, data in files:
+            if path.endswith(sys.argv[2]):
+                dying_write(path, data)
+        atomic.atomic_write_files(files)
+
+    state_file.atomic_write_bytes = dying_write
+    checkpoint_files.atomic_write_files = dying_pair
     train(5, checkpoint=sys.argv[1])
 """)
 

@@ -1,28 +1,27 @@
 """Exact resume, serialisation and failing checkpoints from R, in child processes.
 
 resume.R trains to 6 and to 3 with ``checkpoint=`` in one process; a second process
-resumes to 6 with another seed. Weights are compared exactly (17 significant digits are
+resumes to 6 with another seed. On both hosts: mxnet-rscript and plain Rscript. Weights are
+compared exactly (17 significant digits are
 enough to give back every double, hence every float32).
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 HERE = Path(__file__).resolve().parent
-RSCRIPT = Path(sys.executable).with_name("mxnet-rscript")
 
 pytestmark = pytest.mark.r
 
 
-def run_r(mode: str, directory: Path) -> dict[tuple[str, str], np.ndarray]:
-    proc = subprocess.run([str(RSCRIPT), str(HERE / "resume.R"), mode, str(directory)],
-                          capture_output=True, text=True, timeout=300)
+def run_r(mode: str, directory: Path, r_host) -> dict[tuple[str, str], np.ndarray]:
+    proc = subprocess.run(r_host.argv(str(HERE / "resume.R"), mode, str(directory)),
+                          capture_output=True, text=True, timeout=300, env=r_host.env())
     assert proc.returncode == 0, proc.stderr
     out = {}
     for line in (directory / f"{mode}.txt").read_text().splitlines():
@@ -32,10 +31,11 @@ def run_r(mode: str, directory: Path) -> dict[tuple[str, str], np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(tmp_path_factory, r_host):
+    """Both processes on one host (tests/conftest.py: mxnet-rscript, then plain Rscript)."""
     directory = tmp_path_factory.mktemp("resume_r")
-    first = run_r("first", directory)
-    return directory, first, run_r("second", directory)
+    first = run_r("first", directory, r_host)
+    return directory, first, run_r("second", directory, r_host)
 
 
 def group(values: dict, tag: str) -> dict[str, np.ndarray]:

@@ -22,11 +22,14 @@ import os
 from typing import Any
 
 from ...console import message
-from ...errors import MXValueError, invalid_value
+from ...errors import ModelFileError, MXValueError, invalid_value
 from ...formats import atomic, model_files
+from ...formats.bounded_read import check_json_cost, read_at_most
 from ..persistence import save_model
 from .base import (Monitor, TrainingCallback, check_mode, flag, improves, maximizing, number,
                    writable_problem)
+
+_MANIFEST_LIMIT = 8 * 1024 * 1024  # a manifest is a few hundred bytes per kept checkpoint
 
 
 def manifest_path(prefix: str) -> str:
@@ -51,8 +54,12 @@ def best(prefix: str) -> dict[str, Any] | None:
     if not os.path.exists(path):
         raise MXValueError(f"No checkpoint manifest {path}: was mx.callback.model.checkpoint("
                            f'"{prefix}") used in a training run?')
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)["best"]
+    def refused(detail: str) -> ModelFileError:
+        return ModelFileError(f"Invalid checkpoint manifest: {detail}")
+
+    text = read_at_most(path, _MANIFEST_LIMIT, refused, "the manifest").decode("utf-8")
+    check_json_cost(text, refused, f"the manifest '{path}'")
+    return json.loads(text)["best"]
 
 
 class ModelCheckpoint(TrainingCallback):

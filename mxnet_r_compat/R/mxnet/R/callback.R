@@ -2,11 +2,25 @@
 # (docs/MXNET_R_BEHAVIOUR.md, "Built-in callbacks"). Each returns function(iteration, nbatch, env,
 # verbose = TRUE).
 
-#' Log the training metric every `period` batches (or every epoch as an epoch callback).
-#' With a logger (mx.metric.logger), also keep the values in logger$train and logger$eval.
+#' Log the training metric during training
+#' @description
+#' As a batch.end.callback, prints the training metric every `period` batches
+#' ("Batch [5] Train-rmse=..."); as an epoch.end.callback, at every epoch end (period 1).
+#' With a logger ([mx.metric.logger]) it also appends each epoch's training and validation
+#' value to `logger$train` and `logger$eval`.
+#' @param period Batches between messages.
+#' @param logger An `mx.metric.logger`, or NULL.
+#' @return A callback: function(iteration, nbatch, env, verbose = TRUE) returning TRUE.
 #' @examples
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
 #' logger <- mx.metric.logger$new()
-#' cb <- mx.callback.log.train.metric(5, logger)
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 3, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.log.train.metric(1, logger))
+#' logger$eval
 mx.callback.log.train.metric <- function(period, logger = NULL) {
   function(iteration, nbatch, env, verbose = TRUE) {
     if (nbatch %% period == 0 && !is.null(env$metric)) {
@@ -30,10 +44,22 @@ mx.callback.log.train.metric <- function(period, logger = NULL) {
   }
 }
 
-#' Print training speed (samples/sec) every `frequency` batches. Use as a batch callback.
-#' Its timing state (count, init, tic) lives in env, as in MXNet.
+#' Print the training speed
+#' @description
+#' A batch.end.callback that prints samples per second and the training metric every
+#' `frequency` batches ("Batch [50] Speed: ... samples/sec Train-rmse=..."). Its timing state
+#' (`count`, `init`, `tic`) lives in the training `env`, as in MXNet.
+#' @param batch.size The batch size of the training.
+#' @param frequency Batches between messages.
+#' @return A callback: function(iteration, nbatch, env, verbose = TRUE).
 #' @examples
-#' cb <- mx.callback.log.speedometer(batch.size = 128, frequency = 50)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 1, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   batch.end.callback = mx.callback.log.speedometer(20, frequency = 2))
 mx.callback.log.speedometer <- function(batch.size, frequency = 50) {
   function(iteration, nbatch, env, verbose = TRUE) {
     count <- nbatch
@@ -59,9 +85,25 @@ mx.callback.log.speedometer <- function(batch.size, frequency = 50) {
   }
 }
 
-#' Save env$model as MXNet files every `period` epochs (prefix-symbol.json, prefix-NNNN.params).
+#' Save the model after every `period` epochs
+#' @description
+#' An epoch.end.callback that writes `env$model` as MXNet's files, `<prefix>-symbol.json` and
+#' `<prefix>-<epoch>.params` (see [mx.model.save()]), and prints "Model checkpoint saved to
+#' ...". For checkpoints that resume training exactly, see the `checkpoint` argument of
+#' [mx.model.FeedForward.create()]; to keep only the best, [mx.callback.model.checkpoint()].
+#' @param prefix The file prefix.
+#' @param period Epochs between saves.
+#' @return A callback: function(iteration, nbatch, env, verbose = TRUE) returning TRUE.
 #' @examples
-#' cb <- mx.callback.save.checkpoint("boston")
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' prefix <- file.path(tempdir(), "linreg")
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.save.checkpoint(prefix))
+#' model2 <- mx.model.load(prefix, 2)
 mx.callback.save.checkpoint <- function(prefix, period = 1) {
   function(iteration, nbatch, env, verbose = TRUE) {
     if (iteration %% period == 0) {
@@ -72,12 +114,29 @@ mx.callback.save.checkpoint <- function(prefix, period = 1) {
   }
 }
 
-#' Stop on a metric threshold, or after `bad.steps` epochs worse than the best.
-#' Unlike MXNet v1.x, the best score is kept in this callback (not in global variables),
-#' starts at -Inf when maximizing, and restarts with each training run; mx.best.iter and
-#' mx.best.score are still written to the global environment for old scripts that read them.
+#' Stop training on a threshold or after a run of bad epochs (MXNet R's early stop)
+#' @description
+#' An epoch.end.callback that stops when the training metric passes `train.metric`, the
+#' validation metric passes `eval.metric` (below for minimised metrics, above with
+#' `maximize = TRUE`), or after `bad.steps` epochs whose validation value is worse than the
+#' best. Unlike MXNet v1.x the best score is kept in the callback itself (not in global
+#' variables), starts at -Inf when maximizing and restarts with each training run;
+#' `mx.best.iter` and `mx.best.score` are still written to the global environment for old
+#' scripts that read them. [mx.callback.early.stopping()] does more (restoring the best model).
+#' @param train.metric,eval.metric Thresholds, or NULL.
+#' @param bad.steps Epochs without improvement tolerated, or NULL.
+#' @param maximize TRUE when higher metric values are better.
+#' @param verbose Print the best score when stopping.
+#' @return A callback: function(iteration, nbatch, env, verbose = TRUE) returning FALSE to stop.
 #' @examples
-#' cb <- mx.callback.early.stop(bad.steps = 3)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 50, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.early.stop(eval.metric = 0.5))
+#' max(model$history$iteration)   # stopped before epoch 50
 mx.callback.early.stop <- function(train.metric = NULL, eval.metric = NULL, bad.steps = NULL,
                                    maximize = FALSE, verbose = FALSE) {
   best <- new.env()

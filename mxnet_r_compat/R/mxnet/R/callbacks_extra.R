@@ -15,27 +15,34 @@
   cb
 }
 
-#' Stop training when the monitored value stops improving.
-#'
-#' Training stops at the `patience`-th consecutive epoch (from `start.epoch` on) that does
-#' not improve on the best by more than `min.delta` (at the first one when `patience = 0`).
-#' Use as an epoch.end.callback. The reason is in `model$stop.reason`.
-#'
+#' Stop training when the monitored value stops improving
+#' @description
+#' Training stops at the `patience`-th consecutive epoch (from `start.epoch` on) that does not
+#' improve on the best by more than `min.delta` (at the first one when `patience = 0`). Use as
+#' an epoch.end.callback; the reason is in `model$stop.reason`.
 #' @param monitor "eval" (the validation value of eval.metric), "train", "eval-<metric>",
 #'   "train-<metric>", or the metric's name.
 #' @param patience Epochs without improvement tolerated before stopping.
 #' @param min.delta Smallest change that counts as an improvement.
-#' @param mode "auto" (the metric's declared direction: maximize = TRUE for accuracy),
-#'   "min" or "max".
+#' @param mode "auto" (the metric's declared direction: maximize = TRUE for accuracy), "min" or
+#'   "max".
 #' @param baseline A value to beat; epochs that do not beat it never count as the best.
-#' @param restore.best Return the model of the best epoch instead of the last one (also
-#'   when training ran to the end).
+#' @param restore.best Return the model of the best epoch instead of the last one (also when
+#'   training ran to the end).
 #' @param start.epoch First epoch that is monitored.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback" (run by the trainer itself, without an R
+#'   call per epoch).
 #' @examples
-#' es <- mx.callback.early.stopping(patience = 3, restore.best = TRUE)
-#' # model <- mx.model.FeedForward.create(..., eval.data = list(data = test.x, label = test.y),
-#' #                                      epoch.end.callback = es)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' es <- mx.callback.early.stopping(patience = 2, restore.best = TRUE)
+#' es
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 30, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = es)
+#' model$stop.reason
 mx.callback.early.stopping <- function(monitor = "eval", patience = 0, min.delta = 0,
                                        mode = "auto", baseline = NULL, restore.best = FALSE,
                                        start.epoch = 1) {
@@ -44,71 +51,111 @@ mx.callback.early.stopping <- function(monitor = "eval", patience = 0, min.delta
     start.epoch = start.epoch))
 }
 
-#' Save the model in MXNet's files; optionally only improvements, only the k best.
-#'
-#' Writes <prefix>-symbol.json and <prefix>-NNNN.params (as mx.model.save; atomically)
-#' every `period` epochs, and records the best in <prefix>-checkpoints.json
-#' (see mx.model.checkpoint.best). Use as an epoch.end.callback.
-#'
+#' Save the model as MXNet files, optionally only the best ones
+#' @description
+#' Writes `<prefix>-symbol.json` and `<prefix>-NNNN.params` (as [mx.model.save()], atomically)
+#' every `period` epochs, and records the best in `<prefix>-checkpoints.json` (see
+#' [mx.model.checkpoint.best()]). Use as an epoch.end.callback.
 #' @param prefix File prefix; its directory must exist.
-#' @param monitor The value that ranks checkpoints (see mx.callback.early.stopping).
+#' @param monitor The value that ranks checkpoints (see [mx.callback.early.stopping()]).
 #' @param save.best.only Save only epochs that improve the monitored value.
 #' @param top.k Keep only the k best .params files (NULL: keep all).
 #' @param period Save every `period` epochs.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' ckpt <- mx.callback.model.checkpoint(file.path(tempdir(), "boston"), top.k = 3)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' prefix <- file.path(tempdir(), "best")
+#' ckpt <- mx.callback.model.checkpoint(prefix, top.k = 2)
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 4, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = ckpt)
+#' best <- mx.model.checkpoint.best(prefix)
+#' best$iteration
+#' model.best <- mx.model.load(prefix, best$iteration)
 mx.callback.model.checkpoint <- function(prefix, monitor = "eval", save.best.only = FALSE,
                                          top.k = NULL, period = 1) {
   .mx_py_callback("model.checkpoint", list(prefix = path.expand(prefix), monitor = monitor,
     save.best.only = save.best.only, top.k = top.k, period = period))
 }
 
-#' The best checkpoint recorded by mx.callback.model.checkpoint under `prefix`.
-#'
-#' @param prefix The prefix given to mx.callback.model.checkpoint.
-#' @return list(iteration =, value =, file =), or NULL when no best was recorded.
+#' The best checkpoint recorded by mx.callback.model.checkpoint
+#' @param prefix The prefix given to [mx.callback.model.checkpoint()].
+#' @return `list(iteration =, value =, file =)`, or NULL when the runs recorded no best (an
+#'   error names the manifest file when there is none under `prefix`).
 #' @examples
-#' # best <- mx.model.checkpoint.best(prefix); model <- mx.model.load(prefix, best$iteration)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' prefix <- file.path(tempdir(), "ranked")
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 3, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.model.checkpoint(prefix, save.best.only = TRUE))
+#' str(mx.model.checkpoint.best(prefix))
 mx.model.checkpoint.best <- function(prefix) .py("checkpoint_best", path.expand(prefix))
 
-#' Write one CSV row per epoch: iteration, train and eval metric, learning rate, seconds.
-#'
-#' The row is flushed when the epoch ends. Missing values are written as NA.
-#' Use as an epoch.end.callback; read the file back with read.csv().
-#'
+#' Write one CSV row per epoch
+#' @description
+#' Columns: iteration, the training and validation metric, the learning rate and the seconds
+#' since training started. The row is flushed when the epoch ends; missing values are written
+#' as NA. Use as an epoch.end.callback; read the file back with read.csv().
 #' @param file The CSV file.
 #' @param append Add rows to an existing file with the same columns instead of replacing it.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' log <- mx.callback.csv.logger(file.path(tempdir(), "train.csv"))
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' csv <- file.path(tempdir(), "train.csv")
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 3, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.csv.logger(csv))
+#' read.csv(csv)
 mx.callback.csv.logger <- function(file, append = FALSE) {
   .mx_py_callback("csv.logger", list(file = path.expand(file), append = append))
 }
 
-#' Stop as soon as the training metric (or, at epoch end, the validation metric) is NaN
-#' or infinite. Works as a batch.end.callback or an epoch.end.callback.
-#'
-#' @return An object of class "mx.py.callback".
+#' Stop as soon as the metric is NaN or infinite
+#' @description
+#' Checks the training metric (and, at epoch end, the validation metric). Works as a
+#' batch.end.callback or an epoch.end.callback.
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' nan.stop <- mx.callback.terminate.on.nan()
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   batch.end.callback = mx.callback.terminate.on.nan())
 mx.callback.terminate.on.nan <- function() .mx_py_callback("terminate.on.nan", list())
 
-#' Multiply the learning rate by `factor` when the monitored value stops improving.
-#'
+#' Reduce the learning rate when the monitored value stops improving
+#' @description
 #' At the `patience`-th consecutive epoch without improvement (the first when 0) the rate
-#' becomes max(rate * factor, min.lr); then `cooldown` epochs pass before counting again.
-#' The next update uses the new rate. Use as an epoch.end.callback.
-#'
-#' @param monitor,mode As for mx.callback.early.stopping.
+#' becomes max(rate * factor, min.lr); then `cooldown` epochs pass before counting again. The
+#' next update uses the new rate. Use as an epoch.end.callback.
+#' @param monitor,mode As for [mx.callback.early.stopping()].
 #' @param factor Between 0 and 1.
 #' @param patience Epochs without improvement before a reduction.
 #' @param min.lr The rate never goes below this.
 #' @param cooldown Epochs after a reduction during which nothing is counted.
 #' @param min.delta Smallest change that counts as an improvement.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' plateau <- mx.callback.reduce.lr.on.plateau(factor = 0.5, patience = 2, min.lr = 1e-6)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' plateau <- mx.callback.reduce.lr.on.plateau(factor = 0.5, patience = 1, min.lr = 1e-4)
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 6, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = plateau)
+#' unique(model$history$lr)
 mx.callback.reduce.lr.on.plateau <- function(monitor = "eval", factor = 0.1, patience = 10,
                                              min.lr = 0, cooldown = 0, mode = "auto",
                                              min.delta = 0) {
@@ -117,88 +164,115 @@ mx.callback.reduce.lr.on.plateau <- function(monitor = "eval", factor = 0.1, pat
     min.delta = min.delta))
 }
 
-#' Set the learning rate to fun(iteration, lr) (the rate really changes: the next update
-#' uses it).
-#'
-#' As an epoch.begin.callback it gives the rate of each epoch; in a batch slot it is called
-#' every batch.
-#'
+#' Set the learning rate with a function of the epoch
+#' @description
+#' The rate becomes `fun(iteration, lr)`, and the next update uses it. As an
+#' epoch.begin.callback it gives the rate of each epoch; in a batch slot it is called every
+#' batch.
 #' @param fun An R function(iteration, lr) returning the new rate (a number >= 0).
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
 #' halve <- mx.callback.lr.scheduler(function(iteration, lr) 0.1 * 0.5^(iteration - 1))
-#' # mx.model.FeedForward.create(..., epoch.begin.callback = halve)
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 3, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.begin.callback = halve)
+#' unique(model$history$lr)   # 0.1 0.05 0.025
 mx.callback.lr.scheduler <- function(fun) {
   .mx_py_callback("lr.scheduler", list(fun = fun))
 }
 
-#' Stop once `max.seconds` of training time are used up.
-#'
-#' As a batch.end.callback it stops within a batch of the budget (the last complete
-#' epoch's model is returned); as an epoch.end.callback, at an epoch end.
-#'
+#' Stop once a time budget is used up
+#' @description
+#' As a batch.end.callback it stops within a batch of the budget (the model of the last
+#' complete epoch is returned); as an epoch.end.callback, at an epoch end.
 #' @param max.seconds The time budget in seconds.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' budget <- mx.callback.timer(max.seconds = 3600)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 1000, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = mx.callback.timer(max.seconds = 0.5))
+#' model$stop.reason
 mx.callback.timer <- function(max.seconds) .mx_py_callback("timer", list(max.seconds = max.seconds))
 
-#' A live progress bar on stderr: batch count, samples/s, ETA and the running metric.
-#'
-#' On a terminal the bar is redrawn in place; otherwise (a log file, knitr) one line is
+#' A progress bar on stderr
+#' @description
+#' Shows the batch count, samples per second, the estimated time left and the running
+#' metric. On a terminal the bar is redrawn in place; otherwise (a log file, knitr) one line is
 #' written per epoch. Use as a batch.end.callback.
-#'
 #' @param width Characters of the bar.
 #' @param refresh Minimum seconds between redraws.
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' bar <- mx.callback.progress.bar()
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   batch.end.callback = mx.callback.progress.bar())
 mx.callback.progress.bar <- function(width = 30, refresh = 0.1) {
   .mx_py_callback("progress.bar", list(width = width, refresh = refresh))
 }
 
-#' Call `fun` every `k` batches with a data.frame of the per-batch statistics since the
-#' previous call: one R call per k batches instead of one per batch.
-#'
-#' Columns: iteration, nbatch, samples, seconds (since training started), lr, metric (its
-#' name), value (the metric on that batch alone), running (the epoch's running value).
-#' `fun`'s value is acted upon like a callback's: NULL or TRUE continue;
-#' list(stop = TRUE, reason = "..."), list(lr = ...) or list(save = TRUE) are commands.
-#' The rows of a last incomplete block are delivered when training ends.
-#' Use as a batch.end.callback.
-#'
+#' Call an R function every k batches with the statistics of those batches
+#' @description
+#' One R call per `k` batches instead of one per batch. `fun` receives a data.frame with
+#' columns iteration, nbatch, samples, seconds (since training started), lr, metric (its
+#' name), value (the metric on that batch alone) and running (the epoch's running value). Its
+#' value is acted upon like a callback's: NULL or TRUE continue;
+#' `list(stop = TRUE, reason = "...")`, `list(lr = ...)` or `list(save = TRUE)` are commands.
+#' The rows of a last incomplete block are delivered when training ends. Use as a
+#' batch.end.callback.
 #' @param k Batches per call.
 #' @param fun An R function(stats).
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' watch <- mx.callback.every(50, function(stats) {
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' watch <- mx.callback.every(5, function(stats) {
 #'   if (mean(stats$value) > 1e3) list(stop = TRUE, reason = "diverging")
 #' })
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   batch.end.callback = watch)
 mx.callback.every <- function(k, fun) .mx_py_callback("every", list(k = k, fun = fun))
 
-#' Keep training when a callback fails.
-#'
-#' on.error = "warn": a failure becomes a warning naming the callback, epoch and batch;
+#' Keep training when a callback fails
+#' @description
+#' `on.error = "warn"`: a failure becomes a warning naming the callback, epoch and batch;
 #' "disable": warn once and stop calling it; "abort": fail as usual. Interrupts are never
 #' caught. Works with R closures and with the mx.callback.* objects.
-#'
 #' @param cb A callback: function(iteration, nbatch, env) or an "mx.py.callback".
 #' @param on.error "warn", "disable" or "abort".
-#' @return An object of class "mx.py.callback".
+#' @return A callback object of class "mx.py.callback".
 #' @examples
-#' logger <- mx.callback.safe(function(iteration, nbatch, env) {
-#'   cat(iteration, file = "/nonexistent/log.txt", append = TRUE)   # fails: training goes on
-#' })
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' flaky <- mx.callback.safe(function(iteration, nbatch, env) stop("disk full"),
+#'                           on.error = "disable")
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE,
+#'   epoch.end.callback = flaky)   # one warning; training completes
 mx.callback.safe <- function(cb, on.error = "warn") {
   .mx_py_callback("safe", list(cb = cb, on.error = on.error))
 }
 
-#' Print an mx.callback.* object as the call that made it.
-#'
+#' @rdname mx.callback.early.stopping
 #' @param x An object of class "mx.py.callback".
 #' @param ... Ignored.
-#' @examples
-#' print(mx.callback.early.stopping(patience = 2))
+#' @return `print()`: `x`, invisibly, after printing the call that made it.
 print.mx.py.callback <- function(x, ...) {
   shown <- vapply(x$args, function(a) {
     if (is.function(a)) "<function>"

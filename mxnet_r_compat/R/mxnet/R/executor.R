@@ -54,6 +54,7 @@ mx.symbol.bind <- function(symbol, ctx, arg.arrays, aux.arrays, grad.reqs) {
 #'
 #' @param exec An MXExecutor.
 #' @param is.train TRUE for a training pass (dropout active, backward possible).
+#' @return NULL, invisibly; the results are in `exec$outputs`.
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), a = 3)
 #' mx.exec.forward(exec, is.train = FALSE); as.array(exec$outputs[[1]])
@@ -67,6 +68,7 @@ mx.exec.forward <- function(exec, is.train = TRUE) {
 #' @param exec An MXExecutor.
 #' @param ... Optional gradients of the outputs (MXNDArrays, one per output) for outputs
 #'   that are not loss layers; ones by default.
+#' @return NULL, invisibly; the gradients are in `exec$grad.arrays`.
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), grad.req = "write", a = 3)
 #' mx.exec.forward(exec); mx.exec.backward(exec); as.array(exec$grad.arrays$a)
@@ -88,6 +90,7 @@ mx.exec.backward <- function(exec, ...) {
 #' @param arg.arrays A list of MXNDArrays, by position (or by name with match.name = TRUE).
 #' @param match.name Match by name instead of position.
 #' @param skip.null Skip NULL entries instead of failing.
+#' @return NULL, invisibly.
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), a = 2)
 #' mx.exec.update.arg.arrays(exec, list(a = mx.nd.ones(2)))
@@ -99,6 +102,7 @@ mx.exec.update.arg.arrays <- function(exec, arg.arrays, match.name = FALSE, skip
 #'
 #' @inheritParams mx.exec.update.arg.arrays
 #' @param aux.arrays A list of MXNDArrays.
+#' @return NULL, invisibly.
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), a = 2)
 #' mx.exec.update.aux.arrays(exec, list())
@@ -110,6 +114,7 @@ mx.exec.update.aux.arrays <- function(exec, aux.arrays, match.name = FALSE, skip
 #'
 #' @inheritParams mx.exec.update.arg.arrays
 #' @param grad.arrays A list of MXNDArrays (NULL entries skipped with skip.null).
+#' @return NULL, invisibly.
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), grad.req = "write", a = 2)
 #' mx.exec.update.grad.arrays(exec, list(a = mx.nd.zeros(2)))
@@ -123,6 +128,7 @@ mx.exec.update.grad.arrays <- function(exec, grad.arrays, match.name = FALSE, sk
 #' without gradient).
 #' @param x An MXExecutor.
 #' @param name The field.
+#' @return A named list of MXNDArrays (the executor's arrays of that kind).
 #' @examples
 #' exec <- mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), a = 2)
 #' names(exec$arg.arrays)
@@ -136,6 +142,7 @@ mx.exec.update.grad.arrays <- function(exec, grad.arrays, match.name = FALSE, sk
 #' Print an executor's arguments and outputs.
 #' @param x An MXExecutor.
 #' @param ... Ignored.
+#' @return `x`, invisibly.
 #' @examples
 #' print(mx.simple.bind(mx.symbol.Variable("a") * 2, mx.cpu(), a = 2))
 print.MXExecutor <- function(x, ...) {

@@ -16,6 +16,7 @@
 #' @examples
 #' h <- mxnet:::.mx_handle(mxnet:::.py("iter_create", matrix(0, 2, 3), 1:3, 2L, FALSE))
 #' h$id
+#' @noRd
 .mx_handle <- function(id) {
   .mx_handle_sweep()
   h <- new.env(parent = emptyenv())
@@ -34,6 +35,7 @@
 #' @return The number of objects Python still holds for R, invisibly.
 #' @examples
 #' gc(); mxnet:::.mx_handle_sweep()
+#' @noRd
 .mx_handle_sweep <- function() {
   ids <- .mx_dead_handles$ids
   if (length(ids)) {

@@ -5,17 +5,29 @@
 # and phase: iteration, phase ("train" or "eval"), metric, value, lr (the rate of that
 # epoch), seconds (since training started). mx.metric.logger keeps working alongside.
 
-#' Draw the learning curves of model$history with base graphics: one panel per metric,
-#' the training and validation values against the epoch.
-#'
-#' @param x model$history.
+#' Plot the learning curves of a trained model
+#' @description
+#' A trained model's `model$history` is a data.frame of class "mx.history" with one row per
+#' epoch and phase: `iteration`, `phase` ("train" or "eval"), `metric`, `value`, `lr` (the rate of
+#' that epoch) and `seconds` (since training started). `plot()` draws, with base graphics, one
+#' panel per metric with the training and validation values against the epoch.
+#' @param x `model$history`.
 #' @param y Ignored.
 #' @param metric Metric names to draw (default: all).
 #' @param lr Add a panel with the learning rate.
-#' @param ... Passed to plot() for every panel (e.g. log = "y").
+#' @param ... Passed to plot() for every panel (e.g. `log = "y"`).
 #' @return `x`, invisibly.
 #' @examples
-#' # png(file.path(tempdir(), "curves.png")); plot(model$history); dev.off()
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 4, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   eval.data = list(data = X[1:20, ], label = y[1:20]), verbose = FALSE)
+#' head(model$history)
+#' png(file.path(tempdir(), "curves.png"))
+#' plot(model$history, lr = TRUE)
+#' dev.off()
 plot.mx.history <- function(x, y = NULL, metric = NULL, lr = FALSE, ...) {
   metrics <- if (is.null(metric)) unique(x$metric) else metric
   unknown <- setdiff(metrics, x$metric)

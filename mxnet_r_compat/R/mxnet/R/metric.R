@@ -2,20 +2,27 @@
 # `mx.builtin`
 # tag so the trainer computes them natively; called from R they run this R code.
 
-#' A metric from a function of (label, pred): list(init, update, get) of class "mx.metric".
-#'
-#' In training, feval receives MXNDArrays (as in MXNet R 1.x): for a network with one output
-#' per sample label and pred both have dim n, so MXNet 1.x's
-#' `mx.nd.mean(mx.nd.abs(label - mx.nd.reshape(pred, shape = 0)))` and the older
-#' `mean(abs(label - pred))` both work; with several outputs pred has dim c(outputs, n).
-#' feval may return a number or an MXNDArray of one value.
-#' @param name The metric's name.
-#' @param feval function(label, pred) giving the value of one batch.
-#' @param maximize TRUE when higher values are better (used by mode = "auto" callbacks)
-#' @param aggregate "batch" (MXNet's rule: the epoch value is the mean of per-batch values) or
-#'   "epoch": feval returns the batch's SUM and the epoch value is the total over the samples
+#' A metric from an R function
+#' @description
+#' A metric measures predictions against labels batch by batch: `init()` gives its state,
+#' `update(label, pred, state)` the state after one batch, `get(state)` the value,
+#' `list(name =, value =)`. With `aggregate = "batch"` (MXNet's rule) the epoch's value is the
+#' mean of `feval`'s per-batch values; with "epoch", `feval` returns the batch's sum and the
+#' epoch's value is that total divided by the number of samples.
+#' @param name The metric's name, shown in the training messages ("Train-<name>=").
+#' @param feval A function(label, pred) giving the value of one batch. In training it receives
+#'   MXNDArrays (as in MXNet R 1.x): with one output per sample `label` and `pred` both have
+#'   dim n, with several outputs `pred` has dim c(outputs, n). It may return a number or an
+#'   MXNDArray of one value.
+#' @param maximize TRUE when higher values are better (used by callbacks with `mode = "auto"`,
+#'   such as [mx.callback.early.stopping()]).
+#' @param aggregate "batch" or "epoch", see above.
+#' @return A metric: a list of class "mx.metric" with `init`, `update`, `get`, `name`,
+#'   `maximize` and `aggregate`.
 #' @examples
 #' mae <- mx.metric.custom("mae", function(label, pred) mean(abs(label - pred)))
+#' state <- mae$update(c(1, 2), array(c(1.5, 2.5), c(1, 2)), mae$init())
+#' mae$get(state)   # list(name = "mae", value = 0.5)
 mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch") {
   if (!is.function(feval)) stop("feval must be a function(label, pred)", call. = FALSE)
   aggregate <- match.arg(aggregate, c("batch", "epoch"))
@@ -57,69 +64,79 @@ mx.metric.custom <- function(name, feval, maximize = FALSE, aggregate = "batch")
 # Predictions arrive as R arrays c(outputs, n); labels as vectors (or k x n).
 .mx_class_pred <- function(pred) max.col(t(matrix(pred, ncol = tail(dim(pred), 1))), "first") - 1
 
-#' Classification accuracy (labels are 0-based class ids).
+#' Built-in evaluation metrics
+#' @description
+#' Metrics to pass as `eval.metric` to [mx.model.FeedForward.create()]. The trainer computes
+#' the built-in ones in its C core; called from R (`$update`, `$get`) they run this R code,
+#' with the same results. Labels of classification metrics are 0-based class ids.
+#' * `mx.metric.accuracy`: the share of samples whose highest output is the label.
+#' * `mx.metric.top_k_accuracy`: the label is among the five highest outputs.
+#' * `mx.metric.mse`, `mx.metric.rmse`, `mx.metric.mae`, `mx.metric.rmsle`: mean squared error,
+#'   its root (per batch, then averaged over batches, as MXNet), mean absolute error, root mean
+#'   squared logarithmic error.
+#' * `mx.metric.logloss`: binary log loss of a sigmoid output.
+#' * `mx.metric.logistic_acc`: accuracy of a sigmoid output thresholded at 0.5.
+#' * `mx.metric.Perplexity`: perplexity of class predictions (label -1 is ignored).
+#' @format A metric: see [mx.metric.custom()].
+#' @return Each is a metric (a list of class "mx.metric"), not a function.
 #' @examples
-#' mx.metric.accuracy$get(mx.metric.accuracy$update(c(0, 1), matrix(c(.9, .1, .2, .8), 2), c(0, 0)))
+#' pred <- matrix(c(0.9, 0.1, 0.2, 0.8), 2)   # 2 classes (rows) x 2 samples (columns)
+#' state <- mx.metric.accuracy$update(c(0, 0), pred, mx.metric.accuracy$init())
+#' mx.metric.accuracy$get(state)$value   # 0.5
+#' rmse <- mx.metric.rmse
+#' rmse$get(rmse$update(c(1, 2), array(c(1, 4), c(1, 2)), rmse$init()))$value   # sqrt(2)
 mx.metric.accuracy <- .mx_builtin_metric("accuracy", function(label, pred) {
   mean(as.vector(label) == .mx_class_pred(pred))
 }, maximize = TRUE)
 
-#' Top-5 accuracy.
-#' @examples
-#' mx.metric.top_k_accuracy$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.top_k_accuracy <- .mx_builtin_metric("top_k_accuracy", function(label, pred) {
   p <- matrix(pred, ncol = tail(dim(pred), 1))
   top <- apply(p, 2, function(col) order(-col)[seq_len(min(5, length(col)))] - 1)
   mean(vapply(seq_along(label), function(i) sum(top[, i] == label[i]), numeric(1)))
 }, maximize = TRUE)
 
-#' Mean squared error.
-#' @examples
-#' mx.metric.mse$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.mse <- .mx_builtin_metric("mse", function(label, pred) {
   mean((as.vector(label) - as.vector(pred))^2)
 })
 
-#' Root mean squared error, per batch (averaged over batches, as MXNet).
-#' @examples
-#' mx.metric.rmse$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.rmse <- .mx_builtin_metric("rmse", function(label, pred) {
   sqrt(mean((as.vector(label) - as.vector(pred))^2))
 })
 
-#' Mean absolute error.
-#' @examples
-#' mx.metric.mae$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.mae <- .mx_builtin_metric("mae", function(label, pred) {
   mean(abs(as.vector(label) - as.vector(pred)))
 })
 
-#' Root mean squared logarithmic error.
-#' @examples
-#' mx.metric.rmsle$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.rmsle <- .mx_builtin_metric("rmsle", function(label, pred) {
   sqrt(mean((log1p(as.vector(pred)) - log1p(as.vector(label)))^2))
 })
 
-#' Binary log loss.
-#' @examples
-#' mx.metric.logloss$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.logloss <- .mx_builtin_metric("logloss", function(label, pred) {
   p <- pmin(pmax(as.vector(pred), 1e-15), 1 - 1e-15)
   y <- as.vector(label)
   -mean(y * log(p) + (1 - y) * log(1 - p))
 })
 
-#' Accuracy of a single sigmoid output (threshold 0.5).
-#' @examples
-#' mx.metric.logistic_acc$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.logistic_acc <- .mx_builtin_metric("accuracy", function(label, pred) {
   mean(as.vector(label) == (as.vector(pred) > 0.5))
 }, maximize = TRUE, key = "logistic_acc")
 
-#' Perplexity of class predictions (label -1 is ignored).
-#' @examples
-#' mx.metric.Perplexity$name
+#' @rdname mx.metric.accuracy
+#' @format NULL
 mx.metric.Perplexity <- .mx_builtin_metric("Perplexity", function(label, pred) {
   p <- matrix(pred, ncol = tail(dim(pred), 1))
   y <- as.vector(label)
@@ -128,7 +145,23 @@ mx.metric.Perplexity <- .mx_builtin_metric("Perplexity", function(label, pred) {
   exp(-sum(log(picked) * keep) / max(1, sum(keep)))
 })
 
-#' A reference class that keeps per-epoch metric values in $train and $eval.
+#' A logger of per-epoch metric values
+#' @description
+#' A reference class with fields `train` and `eval` (numeric vectors). Given to
+#' [mx.callback.log.train.metric()], it receives the training and validation value of the
+#' metric at every epoch end; read them after training.
+#' @format A reference class generator: `mx.metric.logger$new()` makes a logger.
+#' @return `mx.metric.logger$new()` returns a logger with empty `train` and `eval`.
 #' @examples
-#' logger <- mx.metric.logger$new(); logger$train
+#' logger <- mx.metric.logger$new()
+#' logger$train <- c(logger$train, 0.5)
+#' logger$train
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' logger <- mx.metric.logger$new()
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 3, array.batch.size = 20,
+#'   learning.rate = 0.1, eval.metric = mx.metric.rmse, array.layout = "rowmajor",
+#'   verbose = FALSE, epoch.end.callback = mx.callback.log.train.metric(1, logger))
+#' logger$train   # three values, one per epoch
 mx.metric.logger <- setRefClass("mx.metric.logger", fields = list(train = "numeric", eval = "numeric"))

@@ -46,6 +46,7 @@ mx.nd.array <- function(src.array, ctx = NULL) {
 #'
 #' @param shape The R dims, e.g. 10 or c(10, 5).
 #' @param ctx NULL or mx.cpu().
+#' @return An MXNDArray.
 #' @examples
 #' as.array(mx.nd.zeros(c(2, 3)))
 mx.nd.zeros <- function(shape, ctx = NULL) {
@@ -57,6 +58,7 @@ mx.nd.zeros <- function(shape, ctx = NULL) {
 #'
 #' @param shape The R dims, e.g. 10 or c(10, 5).
 #' @param ctx NULL or mx.cpu().
+#' @return An MXNDArray.
 #' @examples
 #' as.array(mx.nd.ones(3))
 mx.nd.ones <- function(shape, ctx = NULL) {
@@ -68,6 +70,7 @@ mx.nd.ones <- function(shape, ctx = NULL) {
 #'
 #' @param src An MXNDArray.
 #' @param ctx NULL or mx.cpu().
+#' @return An MXNDArray.
 #' @examples
 #' b <- mx.nd.copyto(mx.nd.ones(c(2, 3)), mx.cpu())
 mx.nd.copyto <- function(src, ctx = NULL) {
@@ -78,6 +81,7 @@ mx.nd.copyto <- function(src, ctx = NULL) {
 #' TRUE for an MXNDArray.
 #'
 #' @param src.array Any R object.
+#' @return TRUE or FALSE.
 #' @examples
 #' is.mx.ndarray(mx.nd.ones(1)); is.mx.ndarray(1:10)
 is.mx.ndarray <- function(src.array) inherits(src.array, "MXNDArray")
@@ -85,6 +89,7 @@ is.mx.ndarray <- function(src.array) inherits(src.array, "MXNDArray")
 #' The device of an MXNDArray (always the CPU here).
 #'
 #' @param nd An MXNDArray.
+#' @return An MXContext: mx.cpu().
 #' @examples
 #' ctx(mx.nd.ones(2))
 ctx <- function(nd) {
@@ -97,6 +102,7 @@ ctx <- function(nd) {
 #'
 #' @param x An MXNDArray.
 #' @param ... Ignored.
+#' @return An R array (a plain vector for an MXNDArray of one dim).
 #' @examples
 #' as.array(mx.nd.ones(c(2, 2))); as.array(mx.nd.array(1:3))
 as.array.MXNDArray <- function(x, ...) {
@@ -108,6 +114,7 @@ as.array.MXNDArray <- function(x, ...) {
 #'
 #' @param x An MXNDArray.
 #' @param ... Ignored.
+#' @return An R matrix.
 #' @examples
 #' as.matrix(mx.nd.ones(c(2, 3)))
 as.matrix.MXNDArray <- function(x, ...) {
@@ -121,6 +128,7 @@ as.matrix.MXNDArray <- function(x, ...) {
 #'
 #' @param x An MXNDArray.
 #' @param mode As for as.vector().
+#' @return A vector of the values.
 #' @examples
 #' as.vector(mx.nd.ones(2))
 as.vector.MXNDArray <- function(x, mode = "any") as.vector(x$data, mode)
@@ -129,6 +137,7 @@ as.vector.MXNDArray <- function(x, mode = "any") as.vector(x$data, mode)
 #'
 #' @param x An MXNDArray.
 #' @param ... Ignored.
+#' @return A double vector.
 #' @examples
 #' as.numeric(mx.nd.array(c(0.5, 2)))
 as.double.MXNDArray <- function(x, ...) as.double(x$data)
@@ -136,6 +145,7 @@ as.double.MXNDArray <- function(x, ...) as.double(x$data)
 #' The R dims of an MXNDArray (the backend shape reversed).
 #'
 #' @param x An MXNDArray.
+#' @return An integer vector: the R dims.
 #' @examples
 #' dim(mx.nd.zeros(c(3, 4)))
 dim.MXNDArray <- function(x) dim(x$data)
@@ -143,6 +153,7 @@ dim.MXNDArray <- function(x) dim(x$data)
 #' The number of elements of an MXNDArray.
 #'
 #' @param x An MXNDArray.
+#' @return The number of values.
 #' @examples
 #' length(mx.nd.zeros(c(3, 4)))
 length.MXNDArray <- function(x) length(x$data)
@@ -152,6 +163,7 @@ length.MXNDArray <- function(x) length(x$data)
 #' @param x An MXNDArray.
 #' @param ... Indices, as for an R array.
 #' @param drop As for R arrays.
+#' @return A plain R vector or array.
 #' @examples
 #' mx.nd.array(matrix(1:6, 2))[2, ]
 `[.MXNDArray` <- function(x, ..., drop = TRUE) as.array(x)[..., drop = drop]
@@ -160,6 +172,7 @@ length.MXNDArray <- function(x) length(x$data)
 #'
 #' @param x An MXNDArray.
 #' @param ... Passed to print().
+#' @return `x`, invisibly.
 #' @examples
 #' print(mx.nd.ones(c(2, 2)))
 print.MXNDArray <- function(x, ...) {
@@ -170,6 +183,7 @@ print.MXNDArray <- function(x, ...) {
 #' Several MXNDArrays as a list (c() of MXNet R's external pointers gave a list too).
 #'
 #' @param ... MXNDArrays.
+#' @return A list of the MXNDArrays.
 #' @examples
 #' length(c(mx.nd.ones(2), mx.nd.zeros(2)))   # 2
 c.MXNDArray <- function(...) list(...)
@@ -180,6 +194,7 @@ c.MXNDArray <- function(...) list(...)
 #' @param target An MXNDArray.
 #' @param current An MXNDArray or an R array.
 #' @param ... Passed to all.equal() (e.g. tolerance).
+#' @return TRUE, or a character vector describing the differences (as all.equal()).
 #' @examples
 #' all.equal(mx.nd.ones(3) >= 0, mx.nd.ones(3))   # TRUE
 all.equal.MXNDArray <- function(target, current, ...) {
@@ -187,22 +202,26 @@ all.equal.MXNDArray <- function(target, current, ...) {
   all.equal(as.array(target), current, ...)
 }
 
-#' Save an MXNDArray or a list of them in MXNet's binary format.
-#'
-#' @param ndarray An MXNDArray or a (named) list of them.
-#' @param filename The file.
+#' Save and load arrays in MXNet's binary format
+#' @description
+#' `mx.nd.save()` writes a list of MXNDArrays (named or not), or one, in the format MXNet R
+#' and Python 1.x read; `mx.nd.load()` reads such a file (also files written by MXNet).
+#' @param ndarray An MXNDArray or a list of them.
+#' @param filename The file (`~` is expanded).
+#' @return `mx.nd.save()`: NULL, invisibly. `mx.nd.load()`: a list of MXNDArrays, named when
+#'   they were saved with names.
 #' @examples
-#' mx.nd.save(list(a = mx.nd.ones(2)), f <- tempfile()); mx.nd.load(f)
+#' f <- tempfile(fileext = ".nd")
+#' mx.nd.save(list(a = mx.nd.ones(2), b = mx.nd.array(matrix(1:4, 2))), f)
+#' arrays <- mx.nd.load(f)
+#' names(arrays)
+#' arrays$b
 mx.nd.save <- function(ndarray, filename) {
   if (is.mx.ndarray(ndarray) || !is.list(ndarray)) ndarray <- list(ndarray)
   invisible(.py("nd_save", ndarray, path.expand(filename)))
 }
 
-#' Load the list of MXNDArrays saved by mx.nd.save (or by MXNet R / Python).
-#'
-#' @param filename The file.
-#' @examples
-#' arrays <- mx.nd.load(f)
+#' @rdname mx.nd.save
 mx.nd.load <- function(filename) .py("nd_load", path.expand(filename))
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -34,10 +34,47 @@
 #' Each is `function(data, out = NULL)`: the function of every element of `data`, computed
 #' in float32 by the C core; with `out` (an MXNDArray of the same dims) the result is written
 #' into it, as MXNet R's out= did.
+#' @param data An MXNDArray.
+#' @param out NULL, or an MXNDArray of the same dims to write into.
+#' @return An MXNDArray of the dims of `data` (`out` when given).
 #' @name mx.nd.math
+#' @aliases mx.nd.sqrt mx.nd.square mx.nd.abs mx.nd.exp mx.nd.log mx.nd.sign mx.nd.round mx.nd.floor mx.nd.ceil mx.nd.trunc mx.nd.fix mx.nd.negative mx.nd.rsqrt mx.nd.log2 mx.nd.log10 mx.nd.expm1 mx.nd.log1p mx.nd.sin mx.nd.cos mx.nd.tan mx.nd.arcsin mx.nd.arccos mx.nd.arctan mx.nd.sinh mx.nd.cosh mx.nd.tanh mx.nd.reciprocal mx.nd.sigmoid mx.nd.relu mx.nd.identity
+#' @usage
+#' mx.nd.sqrt(data, out = NULL)
+#' mx.nd.square(data, out = NULL)
+#' mx.nd.abs(data, out = NULL)
+#' mx.nd.exp(data, out = NULL)
+#' mx.nd.log(data, out = NULL)
+#' mx.nd.sign(data, out = NULL)
+#' mx.nd.round(data, out = NULL)
+#' mx.nd.floor(data, out = NULL)
+#' mx.nd.ceil(data, out = NULL)
+#' mx.nd.trunc(data, out = NULL)
+#' mx.nd.fix(data, out = NULL)
+#' mx.nd.negative(data, out = NULL)
+#' mx.nd.rsqrt(data, out = NULL)
+#' mx.nd.log2(data, out = NULL)
+#' mx.nd.log10(data, out = NULL)
+#' mx.nd.expm1(data, out = NULL)
+#' mx.nd.log1p(data, out = NULL)
+#' mx.nd.sin(data, out = NULL)
+#' mx.nd.cos(data, out = NULL)
+#' mx.nd.tan(data, out = NULL)
+#' mx.nd.arcsin(data, out = NULL)
+#' mx.nd.arccos(data, out = NULL)
+#' mx.nd.arctan(data, out = NULL)
+#' mx.nd.sinh(data, out = NULL)
+#' mx.nd.cosh(data, out = NULL)
+#' mx.nd.tanh(data, out = NULL)
+#' mx.nd.reciprocal(data, out = NULL)
+#' mx.nd.sigmoid(data, out = NULL)
+#' mx.nd.relu(data, out = NULL)
+#' mx.nd.identity(data, out = NULL)
 #' @examples
 #' as.array(mx.nd.sqrt(mx.nd.abs(mx.nd.array(c(-4, 9)))))
 #' as.array(mx.nd.square(mx.nd.array(1:3)))
+NULL
+
 .mx_nd_unary_function <- function(name) {
   force(name)
   function(data, out = NULL) .mx_nd_unary(data, name, out)
@@ -51,6 +88,7 @@ for (.nm in names(.mx_nd_unary_names)) {
 #' @param data An MXNDArray.
 #' @param a_min,a_max The bounds.
 #' @param out Optional MXNDArray to write into.
+#' @return An MXNDArray.
 #' @examples
 #' as.array(mx.nd.clip(mx.nd.array(c(-5, 0, 5)), -2, 3))
 mx.nd.clip <- function(data, a_min, a_max, out = NULL) {
@@ -82,11 +120,53 @@ mx.nd.clip <- function(data, a_min, a_max, out = NULL) {
 #' The elementwise forms are `function(lhs, rhs, out = NULL)`, the scalar forms
 #' `function(data, scalar, out = NULL)`; with `out` the result is written into that
 #' MXNDArray and returned, as in MXNet R.
+#' `mx.nd.elemwise.add`, `sub`, `mul` and `div` are the elementwise forms of MXNet's names.
+#' @param lhs,rhs MXNDArrays of the same dims.
+#' @param data An MXNDArray.
+#' @param scalar A number.
+#' @param out NULL, or an MXNDArray of the same dims to write into.
+#' @return An MXNDArray (`out` when given); comparisons give 1 where true and 0 elsewhere.
 #' @name mx.nd.internal
+#' @aliases mx.nd.internal.plus mx.nd.internal.minus mx.nd.internal.mul mx.nd.internal.div mx.nd.internal.mod mx.nd.internal.power mx.nd.internal.equal mx.nd.internal.not.equal mx.nd.internal.greater mx.nd.internal.greater.equal mx.nd.internal.lesser mx.nd.internal.lesser.equal mx.nd.internal.plus.scalar mx.nd.internal.minus.scalar mx.nd.internal.mul.scalar mx.nd.internal.div.scalar mx.nd.internal.mod.scalar mx.nd.internal.power.scalar mx.nd.internal.equal.scalar mx.nd.internal.not.equal.scalar mx.nd.internal.greater.scalar mx.nd.internal.greater.equal.scalar mx.nd.internal.lesser.scalar mx.nd.internal.lesser.equal.scalar mx.nd.internal.rminus.scalar mx.nd.internal.rdiv.scalar mx.nd.internal.rmod.scalar mx.nd.internal.rpower.scalar mx.nd.elemwise.add mx.nd.elemwise.sub mx.nd.elemwise.mul mx.nd.elemwise.div
+#' @usage
+#' mx.nd.internal.plus(lhs, rhs, out = NULL)
+#' mx.nd.internal.minus(lhs, rhs, out = NULL)
+#' mx.nd.internal.mul(lhs, rhs, out = NULL)
+#' mx.nd.internal.div(lhs, rhs, out = NULL)
+#' mx.nd.internal.mod(lhs, rhs, out = NULL)
+#' mx.nd.internal.power(lhs, rhs, out = NULL)
+#' mx.nd.internal.equal(lhs, rhs, out = NULL)
+#' mx.nd.internal.not.equal(lhs, rhs, out = NULL)
+#' mx.nd.internal.greater(lhs, rhs, out = NULL)
+#' mx.nd.internal.greater.equal(lhs, rhs, out = NULL)
+#' mx.nd.internal.lesser(lhs, rhs, out = NULL)
+#' mx.nd.internal.lesser.equal(lhs, rhs, out = NULL)
+#' mx.nd.elemwise.add(lhs, rhs, out = NULL)
+#' mx.nd.elemwise.sub(lhs, rhs, out = NULL)
+#' mx.nd.elemwise.mul(lhs, rhs, out = NULL)
+#' mx.nd.elemwise.div(lhs, rhs, out = NULL)
+#' mx.nd.internal.plus.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.minus.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.mul.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.div.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.mod.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.power.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.equal.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.not.equal.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.greater.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.greater.equal.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.lesser.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.lesser.equal.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.rminus.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.rdiv.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.rmod.scalar(data, scalar, out = NULL)
+#' mx.nd.internal.rpower.scalar(data, scalar, out = NULL)
 #' @examples
 #' mat <- mx.nd.array(matrix(1:4, 2))
 #' mat <- mx.nd.internal.plus.scalar(mat, 1, out = mat)
 #' as.array(mx.nd.internal.rminus.scalar(mat, 10))
+NULL
+
 .mx_nd_internal_elemwise <- function(op) {
   force(op)
   function(lhs, rhs, out = NULL) {
@@ -130,10 +210,21 @@ rm(.nm, .op)
 #' @param axis NULL, or the backend axes to reduce.
 #' @param keepdims Keep reduced axes with extent 1.
 #' @param exclude Reduce over the axes not listed instead.
+#' `mx.nd.sum.axis` is `mx.nd.sum`.
+#' @return An MXNDArray: of dim 1 over all values, else the dims left after the reduction.
 #' @name mx.nd.reduce
+#' @aliases mx.nd.sum mx.nd.mean mx.nd.max mx.nd.min mx.nd.sum.axis
+#' @usage
+#' mx.nd.sum(data, axis = NULL, keepdims = FALSE, exclude = FALSE)
+#' mx.nd.mean(data, axis = NULL, keepdims = FALSE, exclude = FALSE)
+#' mx.nd.max(data, axis = NULL, keepdims = FALSE, exclude = FALSE)
+#' mx.nd.min(data, axis = NULL, keepdims = FALSE, exclude = FALSE)
+#' mx.nd.sum.axis(data, axis = NULL, keepdims = FALSE, exclude = FALSE)
 #' @examples
 #' as.array(mx.nd.sum(mx.nd.ones(c(2, 3))))          # 6
 #' as.array(mx.nd.max(mx.nd.array(matrix(1:6, 2)), axis = 0))   # c(5, 6)
+NULL
+
 .mx_nd_reduce_function <- function(name) {
   force(name)
   function(data, axis = NULL, keepdims = FALSE, exclude = FALSE) {
@@ -156,6 +247,7 @@ mx.nd.sum.axis <- mx.nd.sum
 #' @param data An MXNDArray.
 #' @param axis The backend axis (NULL: the flattened array).
 #' @param keepdims Keep the reduced axis with extent 1.
+#' @return An MXNDArray of indices (as floats).
 #' @examples
 #' as.array(mx.nd.argmax(mx.nd.array(matrix(c(1, 5, 7, 0), 2)), axis = 1))   # c(1, 0)
 mx.nd.argmax <- function(data, axis = NULL, keepdims = FALSE) {
@@ -172,6 +264,7 @@ mx.nd.argmin <- function(data, axis = NULL, keepdims = FALSE) {
 #' The L2 norm of all values, an MXNDArray of dim 1.
 #'
 #' @param data An MXNDArray.
+#' @return An MXNDArray of dim 1.
 #' @examples
 #' as.array(mx.nd.norm(mx.nd.array(c(3, 4))))   # 5
 mx.nd.norm <- function(data) .mx_nd_call("norm", list(data))
@@ -184,6 +277,7 @@ mx.nd.norm <- function(data) .mx_nd_call("norm", list(data))
 #' exactly as in MXNet R.
 #' @param lhs,rhs MXNDArrays.
 #' @param transpose_a,transpose_b Transpose the backend arrays first.
+#' @return An MXNDArray.
 #' @examples
 #' a <- matrix(runif(6), 2); b <- matrix(runif(6), 3)
 #' all.equal(t(as.matrix(mx.nd.dot(mx.nd.array(t(a)), mx.nd.array(t(b))))), a %*% b,
@@ -196,6 +290,7 @@ mx.nd.dot <- function(lhs, rhs, transpose_a = FALSE, transpose_b = FALSE) {
 #'
 #' @param data An MXNDArray.
 #' @param axes A permutation of the backend axes, given in R order as MXNet R did.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.transpose(mx.nd.ones(c(2, 3))))   # 3 2
 mx.nd.transpose <- function(data, axes = NULL) {
@@ -205,6 +300,7 @@ mx.nd.transpose <- function(data, axes = NULL) {
 #' The transpose of a 2-d MXNDArray (base R's t()).
 #'
 #' @param x An MXNDArray.
+#' @return An MXNDArray.
 #' @examples
 #' dim(t(mx.nd.ones(c(2, 3))))
 t.MXNDArray <- function(x) mx.nd.transpose(x)
@@ -215,6 +311,7 @@ t.MXNDArray <- function(x) mx.nd.transpose(x)
 #' @param data An MXNDArray.
 #' @param shape The new shape, in R order.
 #' @param reverse Apply the special values from the right.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.reshape(mx.nd.ones(c(1, 10)), shape = 0))   # 10
 #' dim(mx.nd.reshape(mx.nd.ones(c(2, 3, 4)), shape = c(-1, 4)))   # 6 4
@@ -230,6 +327,7 @@ mx.nd.Reshape <- mx.nd.reshape
 #' An MXNDArray as (first backend dim, everything else): R dims c(rest, last).
 #'
 #' @param data An MXNDArray.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.flatten(mx.nd.ones(c(2, 3, 4))))   # 6 4
 mx.nd.flatten <- function(data) .mx_nd_call("flatten", list(data))
@@ -243,6 +341,7 @@ mx.nd.Flatten <- mx.nd.flatten
 #'
 #' @param data An MXNDArray.
 #' @param axis The backend position.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.expand.dims(mx.nd.ones(c(2, 3)), axis = 0))   # 2 3 1
 mx.nd.expand.dims <- function(data, axis) {
@@ -254,6 +353,7 @@ mx.nd.expand.dims <- function(data, axis) {
 #' @param data A list of MXNDArrays (c(x1, x2) makes one).
 #' @param num_args The number of arrays (checked when given).
 #' @param dim The backend axis.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.concat(data = c(mx.nd.ones(4), mx.nd.zeros(4)), num_args = 2, dim = 0))   # 8
 mx.nd.concat <- function(data, num_args = NULL, dim = 1) {
@@ -271,6 +371,7 @@ mx.nd.Concat <- mx.nd.concat
 #' @param data An MXNDArray.
 #' @param axis The backend axis (0 is the last R dim).
 #' @param begin,end The range; negative values count from the end, end NULL is the end.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.slice.axis(mx.nd.ones(c(4, 5)), axis = 0, begin = 1, end = 3))   # 4 2
 mx.nd.slice.axis <- function(data, axis, begin, end) {
@@ -281,6 +382,7 @@ mx.nd.slice.axis <- function(data, axis, begin, end) {
 #'
 #' @param data An MXNDArray.
 #' @param begin,end The box corners, one value per R dim.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.crop(mx.nd.ones(c(2, 3, 4)), begin = c(0, 0, 0), end = c(2, 1, 3)))   # 2 1 3
 mx.nd.crop <- function(data, begin, end) {
@@ -292,6 +394,7 @@ mx.nd.crop <- function(data, begin, end) {
 #'
 #' @param data An MXNDArray.
 #' @param begin,end The range, or the box corners in R order.
+#' @return An MXNDArray.
 #' @examples
 #' dim(mx.nd.slice(mx.nd.ones(c(3, 10)), 2, 5))   # 3 3
 mx.nd.slice <- function(data, begin, end) {
@@ -306,6 +409,7 @@ mx.nd.slice <- function(data, begin, end) {
 #' @param lhs An MXNDArray.
 #' @param rhs An MXNDArray with the box's dims.
 #' @param begin,end The box corners, one value per R dim.
+#' @return A new MXNDArray with the dims of `lhs`.
 #' @examples
 #' x <- mxnet:::mx.nd.internal.crop.assign(mx.nd.ones(c(2, 3)), mx.nd.zeros(c(2, 1)),
 #'                                         begin = c(0, 0), end = c(2, 1))
@@ -324,6 +428,7 @@ mx.nd.internal.slice.assign <- mx.nd.internal.crop.assign
 #'
 #' @param lhs An MXNDArray of R dims c(k, n).
 #' @param rhs An MXNDArray of n whole numbers in 0..k-1.
+#' @return An MXNDArray.
 #' @examples
 #' as.array(mx.nd.choose.element.0index(mx.nd.array(matrix(1:6, 3)), mx.nd.array(c(2, 0))))
 mx.nd.choose.element.0index <- function(lhs, rhs) {
@@ -341,10 +446,32 @@ mx.nd.choose.element.0index <- function(lhs, rhs) {
 #'
 #' Each is `function(lhs, rhs)`: the operator with dims of extent 1 stretched to match
 #' (numpy's rule on the backend shapes, so in R dims the missing dims are the last ones).
+#' @param lhs,rhs MXNDArrays whose dims agree or are 1.
+#' @return An MXNDArray of the broadcast dims.
 #' @name mx.nd.broadcast
+#' @aliases mx.nd.broadcast.add mx.nd.broadcast.plus mx.nd.broadcast.sub mx.nd.broadcast.minus mx.nd.broadcast.mul mx.nd.broadcast.div mx.nd.broadcast.mod mx.nd.broadcast.power mx.nd.broadcast.maximum mx.nd.broadcast.minimum mx.nd.broadcast.equal mx.nd.broadcast.not.equal mx.nd.broadcast.greater mx.nd.broadcast.greater.equal mx.nd.broadcast.lesser mx.nd.broadcast.lesser.equal
+#' @usage
+#' mx.nd.broadcast.add(lhs, rhs)
+#' mx.nd.broadcast.plus(lhs, rhs)
+#' mx.nd.broadcast.sub(lhs, rhs)
+#' mx.nd.broadcast.minus(lhs, rhs)
+#' mx.nd.broadcast.mul(lhs, rhs)
+#' mx.nd.broadcast.div(lhs, rhs)
+#' mx.nd.broadcast.mod(lhs, rhs)
+#' mx.nd.broadcast.power(lhs, rhs)
+#' mx.nd.broadcast.maximum(lhs, rhs)
+#' mx.nd.broadcast.minimum(lhs, rhs)
+#' mx.nd.broadcast.equal(lhs, rhs)
+#' mx.nd.broadcast.not.equal(lhs, rhs)
+#' mx.nd.broadcast.greater(lhs, rhs)
+#' mx.nd.broadcast.greater.equal(lhs, rhs)
+#' mx.nd.broadcast.lesser(lhs, rhs)
+#' mx.nd.broadcast.lesser.equal(lhs, rhs)
 #' @examples
 #' x <- mx.nd.ones(c(3, 2)); col <- mx.nd.array(matrix(1:3, 3, 1))
 #' as.array(mx.nd.broadcast.mul(x, col))
+NULL
+
 .mx_nd_broadcast_function <- function(name) {
   force(name)
   function(lhs, rhs) .mx_nd_call(paste0("broadcast_", name), list(lhs, rhs))

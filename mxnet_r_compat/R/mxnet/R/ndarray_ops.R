@@ -137,6 +137,7 @@
 #' Two MXNDArrays must have the same dims; a single number may stand on either side
 #' (`-5 / x`, `1 - mat`, `0 >= y`). Comparisons give MXNDArrays of 0 and 1.
 #' @param e1,e2 MXNDArrays or numbers.
+#' @return An MXNDArray of the operands' dims (comparisons give 1 where true and 0 elsewhere).
 #' @examples
 #' x <- mx.nd.array(1:3); as.array(1 - x * 2); as.array(x >= 2)
 Ops.MXNDArray <- function(e1, e2) {
@@ -194,6 +195,7 @@ Ops.MXNDArray <- function(e1, e2) {
 #' (MXNet's rule) and no digits; log() takes an optional base.
 #' @param x An MXNDArray.
 #' @param ... `base` for log(), `digits` (0) for round().
+#' @return An MXNDArray of the dims of `x`.
 #' @examples
 #' as.array(sqrt(abs(mx.nd.array(c(-4, 9)))))
 Math.MXNDArray <- function(x, ...) {
@@ -217,6 +219,7 @@ Math.MXNDArray <- function(x, ...) {
 #' others use the values (`as.array`). Use mx.nd.sum() and friends for an MXNDArray result.
 #' @param ... MXNDArrays and numbers.
 #' @param na.rm Passed to R for prod, range, all and any.
+#' @return A plain R value: a number, or TRUE/FALSE for all() and any().
 #' @examples
 #' sum(mx.nd.ones(c(2, 3))); max(mx.nd.array(1:5))
 Summary.MXNDArray <- function(..., na.rm = FALSE) {
@@ -237,6 +240,7 @@ Summary.MXNDArray <- function(..., na.rm = FALSE) {
 #'
 #' @param x An MXNDArray.
 #' @param ... Ignored.
+#' @return A number: the mean of the values.
 #' @examples
 #' mean(mx.nd.array(c(1, 2, 6)))   # 3
 mean.MXNDArray <- function(x, ...) .mx_nd_reduce_all(x, "MEAN")

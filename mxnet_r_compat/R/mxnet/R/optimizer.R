@@ -2,12 +2,37 @@
 # "Schedulers").
 # The R objects describe them; the updates run in the C core.
 
-#' Create an optimizer by name: "sgd", "rmsprop", "adam", "adagrad", "adadelta" or "nag".
-#'
-#' Returns a list with MXNet R's `create_exec(index, weight_dim, ctx)` and
-#' `update(index, exec_w, weight, grad)` (which returns the new weight), plus `name` and `args`.
+#' Optimizers
+#' @description
+#' An optimizer describes how [mx.model.FeedForward.create()] updates the weights; its updates
+#' run in the C core. `mx.opt.create(name, ...)` makes one by name with the arguments of that
+#' optimizer; `mx.opt.sgd()` and the others name the arguments and their defaults:
+#' * sgd: w <- (1 - lr * wd) * w - lr * clip(rescale.grad * g), with momentum when it is > 0.
+#' * nag: Nesterov accelerated gradient.
+#' * adam: Adam, without bias correction (as MXNet R).
+#' * rmsprop: centered (Graves) by default, plain with `centered = FALSE`.
+#' * adagrad, adadelta (adadelta has no learning rate).
+#' `clip_gradient < 0` means no clipping; `lr_scheduler` takes
+#' [mx.lr_scheduler.FactorScheduler()] objects, which really change the rate.
+#' @param name "sgd", "rmsprop", "adam", "adagrad", "adadelta" or "nag".
+#' @param ... The optimizer's arguments, as in the functions below.
+#' @param learning.rate The step size.
+#' @param momentum The momentum (sgd, nag).
+#' @param wd Weight decay.
+#' @param rescale.grad Multiplies every gradient (mx.model.FeedForward.create sets 1 / batch
+#'   size when it builds the optimizer itself).
+#' @param clip_gradient Clip gradients to \[-clip_gradient, clip_gradient\] (when > 0).
+#' @param lr_scheduler A learning-rate scheduler, or NULL.
+#' @return An optimizer: a list of class "MXOptimizer" with `name` and `args`.
 #' @examples
 #' opt <- mx.opt.create("sgd", learning.rate = 0.1, momentum = 0.9)
+#' opt$name
+#' adam <- mx.opt.adam(learning.rate = 1e-3)
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, optimizer = adam, num.round = 2,
+#'   array.batch.size = 20, array.layout = "rowmajor", verbose = FALSE)
 mx.opt.create <- function(name, ...) {
   known <- c("sgd", "rmsprop", "adam", "adagrad", "adadelta", "nag")
   if (!is.character(name) || length(name) != 1L || !(name %in% known)) {
@@ -28,9 +53,7 @@ mx.opt.create <- function(name, ...) {
   opt
 }
 
-#' SGD, with optional momentum: w <- (1 - lr*wd)*w - lr*clip(rescale*g).
-#' @examples
-#' opt <- mx.opt.sgd(learning.rate = 0.01, momentum = 0.9)
+#' @rdname mx.opt.create
 mx.opt.sgd <- function(learning.rate = 0.01, momentum = 0, wd = 0, rescale.grad = 1,
                        clip_gradient = -1, lr_scheduler = NULL) {
   mx.opt.create("sgd", learning.rate = learning.rate, momentum = momentum, wd = wd,
@@ -38,9 +61,10 @@ mx.opt.sgd <- function(learning.rate = 0.01, momentum = 0, wd = 0, rescale.grad 
                 lr_scheduler = lr_scheduler)
 }
 
-#' RMSProp (centered by default).
-#' @examples
-#' opt <- mx.opt.rmsprop()
+#' @rdname mx.opt.create
+#' @param centered Centered RMSProp (TRUE) or plain (FALSE).
+#' @param gamma1,gamma2 RMSProp's decay factors.
+#' @param epsilon Added to denominators.
 mx.opt.rmsprop <- function(learning.rate = 0.002, centered = TRUE, gamma1 = 0.95, gamma2 = 0.9,
                            epsilon = 1e-4, wd = 0, rescale.grad = 1, clip_gradient = -1,
                            lr_scheduler = NULL) {
@@ -49,9 +73,8 @@ mx.opt.rmsprop <- function(learning.rate = 0.002, centered = TRUE, gamma1 = 0.95
                 clip_gradient = clip_gradient, lr_scheduler = lr_scheduler)
 }
 
-#' Adam without bias correction (as MXNet R).
-#' @examples
-#' opt <- mx.opt.adam(learning.rate = 1e-3)
+#' @rdname mx.opt.create
+#' @param beta1,beta2 Adam's decay rates of the first and second moments.
 mx.opt.adam <- function(learning.rate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8,
                         wd = 0, rescale.grad = 1, clip_gradient = -1, lr_scheduler = NULL) {
   mx.opt.create("adam", learning.rate = learning.rate, beta1 = beta1, beta2 = beta2,
@@ -59,9 +82,7 @@ mx.opt.adam <- function(learning.rate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilo
                 clip_gradient = clip_gradient, lr_scheduler = lr_scheduler)
 }
 
-#' AdaGrad.
-#' @examples
-#' opt <- mx.opt.adagrad()
+#' @rdname mx.opt.create
 mx.opt.adagrad <- function(learning.rate = 0.05, epsilon = 1e-8, wd = 0, rescale.grad = 1,
                            clip_gradient = -1, lr_scheduler = NULL) {
   mx.opt.create("adagrad", learning.rate = learning.rate, epsilon = epsilon, wd = wd,
@@ -69,18 +90,15 @@ mx.opt.adagrad <- function(learning.rate = 0.05, epsilon = 1e-8, wd = 0, rescale
                 lr_scheduler = lr_scheduler)
 }
 
-#' AdaDelta (no learning rate).
-#' @examples
-#' opt <- mx.opt.adadelta()
+#' @rdname mx.opt.create
+#' @param rho AdaDelta's decay rate.
 mx.opt.adadelta <- function(rho = 0.90, epsilon = 1e-5, wd = 0, rescale.grad = 1,
                             clip_gradient = -1) {
   mx.opt.create("adadelta", rho = rho, epsilon = epsilon, wd = wd,
                 rescale.grad = rescale.grad, clip_gradient = clip_gradient)
 }
 
-#' Nesterov accelerated gradient.
-#' @examples
-#' opt <- mx.opt.nag(momentum = 0.9)
+#' @rdname mx.opt.create
 mx.opt.nag <- function(learning.rate = 0.01, momentum = 0, wd = 0, rescale.grad = 1,
                        clip_gradient = -1, lr_scheduler = NULL) {
   mx.opt.create("nag", learning.rate = learning.rate, momentum = momentum, wd = wd,
@@ -88,19 +106,20 @@ mx.opt.nag <- function(learning.rate = 0.01, momentum = 0, wd = 0, rescale.grad 
                 lr_scheduler = lr_scheduler)
 }
 
-#' An updater: a function(weight_list, grad_list) that applies one optimizer step.
-#'
+#' An updater: one optimizer step on a list of weights
+#' @description
 #' The step runs in the C core with the optimizer's state (momentum, Adam moments, update
-#' counters), which stays on the Python side, keyed by a handle, for as long as the updater
-#' exists; weight i always uses state i. Entries whose gradient is NULL are skipped and come
-#' back as NULL, as in MXNet R. Weights are not changed in place: use the returned list.
-#' @param optimizer An optimizer from mx.opt.create() (or mx.opt.sgd(), mx.opt.adam(), ...).
+#' counters), kept on the Python side for as long as the updater exists; weight i always uses
+#' state i. Entries whose gradient is NULL are skipped and come back as NULL, as in MXNet R.
+#' Weights are not changed in place: use the returned list.
+#' @param optimizer An optimizer from [mx.opt.create()] (or mx.opt.sgd(), mx.opt.adam(), ...).
 #' @param weights The weights the updater will see (kept for MXNet's signature; the state is
 #'   created at the first update of each position).
 #' @param ctx Ignored (CPU only).
-#' @return function(weight_list, grad_list) returning the list of updated weights.
+#' @return A function(weight_list, grad_list) returning the list of updated weights.
 #' @examples
-#' up <- mx.opt.get.updater(mx.opt.create("sgd", learning.rate = 1), list(w = mx.nd.array(c(1.1, 1.8))))
+#' up <- mx.opt.get.updater(mx.opt.create("sgd", learning.rate = 1),
+#'                          list(w = mx.nd.array(c(1.1, 1.8))))
 #' up(list(w = mx.nd.array(c(1.1, 1.8))), list(w = mx.nd.array(c(-0.3, -0.8))))$w   # 1.4 2.6
 mx.opt.get.updater <- function(optimizer, weights = NULL, ctx = NULL) {
   h <- .mx_handle(.py("updater_create", optimizer))
@@ -109,9 +128,23 @@ mx.opt.get.updater <- function(optimizer, weights = NULL, ctx = NULL) {
   }
 }
 
-#' Multiply the learning rate by factor_val every `step` updates (it really changes the rate).
+#' Learning-rate schedulers
+#' @description
+#' Given as `lr_scheduler` to an optimizer, a scheduler changes the learning rate as the number
+#' of updates grows (unlike MXNet R 1.x, where the new rate never reached the update):
+#' `FactorScheduler` multiplies it by `factor_val` every `step` updates,
+#' `MultiFactorScheduler` each time the update count passes one of the `step` values. The rate
+#' never goes below `stop_factor_lr`.
+#' @param step The number of updates between reductions (FactorScheduler), or the increasing
+#'   update counts at which to reduce (MultiFactorScheduler).
+#' @param factor_val The factor, at most 1.
+#' @param stop_factor_lr The smallest rate.
+#' @param verbose Print a message at each change.
+#' @return A scheduler: a list of class "MXLRScheduler".
 #' @examples
 #' sched <- mx.lr_scheduler.FactorScheduler(step = 100, factor_val = 0.5)
+#' multi <- mx.lr_scheduler.MultiFactorScheduler(step = c(100, 200), factor_val = 0.1)
+#' opt <- mx.opt.sgd(learning.rate = 0.1, lr_scheduler = sched)
 mx.lr_scheduler.FactorScheduler <- function(step, factor_val, stop_factor_lr = 1e-8, verbose = TRUE) {
   if (step < 1) stop("Schedule step must be greater or equal than 1 round", call. = FALSE)
   if (factor_val > 1) stop("Factor must be no more than 1 to make lr reduce", call. = FALSE)
@@ -119,9 +152,7 @@ mx.lr_scheduler.FactorScheduler <- function(step, factor_val, stop_factor_lr = 1
                  stop_factor_lr = stop_factor_lr, verbose = verbose)), class = "MXLRScheduler")
 }
 
-#' Multiply the learning rate by factor_val as the update count passes each step.
-#' @examples
-#' sched <- mx.lr_scheduler.MultiFactorScheduler(step = c(100, 200), factor_val = 0.1)
+#' @rdname mx.lr_scheduler.FactorScheduler
 mx.lr_scheduler.MultiFactorScheduler <- function(step, factor_val, stop_factor_lr = 1e-8,
                                                  verbose = TRUE) {
   if (any(diff(step) < 0)) stop("Schedule step must be an increasing integer list", call. = FALSE)

@@ -8,12 +8,14 @@
 #'
 #' @examples
 #' ls(mxnet:::.bridge)   # "bridge_info" "fit" ... under mxnet-rscript; empty under plain Rscript
+#' @noRd
 .bridge <- new.env(parent = emptyenv())
 
 #' The value .invoke_cb() returns when the callback was interrupted (Ctrl-C).
 #'
 #' @examples
 #' inherits(mxnet:::.mx_r_interrupt, "mx_r_interrupt")   # TRUE
+#' @noRd
 .mx_r_interrupt <- structure(list(), class = "mx_r_interrupt")
 
 #' Call a Python entry point.
@@ -28,9 +30,10 @@
 #' @examples
 #' mxnet:::.py("bridge_info")[["rpy2_mode"]]          # "API"
 #' mx.set.seed <- function(seed) invisible(.py("set_seed", as.integer(seed)))
+#' @noRd
 .py <- function(name, ...) {
   f <- .bridge[[name]]
-  if (is.null(f)) .py_missing(name)
+  if (is.null(f)) f <- .py_missing(name)
   .py_result(f(...))
 }
 
@@ -46,6 +49,7 @@
 #' @examples
 #' r <- tryCatch(mxnet:::.py("fit", NULL), error = function(e) e)
 #' conditionMessage(r); cat(r$traceback)
+#' @noRd
 .py_result <- function(res) {
   if (inherits(res, "mx_py_error")) {
     stop(structure(class = c("mx_py_error", "error", "condition"),
@@ -64,26 +68,33 @@
 #'
 #' @examples
 #' tryCatch(mxnet:::.py_interrupt(), interrupt = function(e) "caught")   # "caught"
+#' @noRd
 .py_interrupt <- function() {
   signalCondition(structure(class = c("interrupt", "condition"), list()))
   invokeRestart("abort")
 }
 
-#' Fail clearly when an entry point is missing.
+#' The entry point `name` when `.bridge` has not been filled yet; fail clearly otherwise.
 #'
-#' With an empty bridge the script runs under plain Rscript, which has no Python trainer.
+#' An empty bridge means a plain R session (not mxnet-rscript): Python is started here, in
+#' this process, on first use (.mx_start_python() in hosted.R), which fills the bridge. A name
+#' still missing after that means the R and Python packages do not match.
 #'
 #' @param name The entry point that was asked for.
+#' @return The R closure of the entry point.
 #' @examples
-#' try(mxnet:::.py_missing("fit"))
-#' # Error : mxnet: Python bridge not initialised (missing 'fit'); run this script with mxnet-rscript
+#' f <- mxnet:::.py_missing("bridge_info")   # starts Python when it is not running yet
+#' try(mxnet:::.py_missing("no_such_entry"))
+#' @noRd
 .py_missing <- function(name) {
   if (length(ls(.bridge, all.names = TRUE)) == 0L) {
-    stop("mxnet: Python bridge not initialised (missing '", name,
-         "'); run this script with mxnet-rscript", call. = FALSE)
+    .mx_start_python()
+    f <- .bridge[[name]]
+    if (!is.null(f)) return(f)
   }
   stop("mxnet: Python entry point '", name, "' is not registered (the R package and the ",
-       "Python package mxnet_r_compat do not match)", call. = FALSE)
+       "Python package mxnet_r_compat do not match; run `make setup` to reinstall the R ",
+       "package)", call. = FALSE)
 }
 
 #' Does a callback accept a `verbose` argument (by name or through `...`)?
@@ -94,6 +105,7 @@
 #' mxnet:::.accepts_verbose(function(iteration, nbatch, env) TRUE)            # FALSE
 #' mxnet:::.accepts_verbose(function(iteration, nbatch, env, verbose) TRUE)   # TRUE
 #' mxnet:::.accepts_verbose(function(...) TRUE)                               # TRUE
+#' @noRd
 .accepts_verbose <- function(f) {
   a <- names(formals(if (is.primitive(f)) args(f) else f))
   "verbose" %in% a || "..." %in% a
@@ -119,11 +131,34 @@
 #'                    verbose = TRUE)                                  # TRUE, verbose not passed
 #' r <- mxnet:::.invoke_cb(function(...) stop("boom"), 1L, 0L, new.env())
 #' conditionMessage(r)                                                # "boom"
+#' @noRd
 .invoke_cb <- function(cb, iteration, nbatch, env, verbose) {
   tryCatch(
-    if (!missing(verbose) && .accepts_verbose(cb)) cb(iteration, nbatch, env, verbose = verbose)
-    else cb(iteration, nbatch, env),
+    .mx_knitr_messages(
+      if (!missing(verbose) && .accepts_verbose(cb)) cb(iteration, nbatch, env, verbose = verbose)
+      else cb(iteration, nbatch, env)),
     interrupt = function(e) .mx_r_interrupt,
     error = function(e) e
   )
+}
+
+#' Evaluate `expr`; under knitr, write its messages as output.
+#'
+#' The trainer calls R callbacks through rpy2, which evaluates R at a new top level, so the
+#' condition handlers knitr set around a chunk never see a callback's message() (such as
+#' mx.callback.save.checkpoint's): R would print it on the console and the document would
+#' lack it. Under knitr it is written to stdout, where knitr captures it in order, as the
+#' training messages are (mxnet_r_compat/rbridge/rconsole.py). Elsewhere nothing changes.
+#'
+#' @param expr The code to evaluate.
+#' @return The value of `expr`.
+#' @examples
+#' mxnet:::.mx_knitr_messages({ message("saved"); 1 })   # the message as usual, then 1
+#' @noRd
+.mx_knitr_messages <- function(expr) {
+  if (!isTRUE(getOption("knitr.in.progress"))) return(expr)
+  withCallingHandlers(expr, message = function(m) {
+    cat(conditionMessage(m), sep = "")
+    invokeRestart("muffleMessage")
+  })
 }

@@ -12,6 +12,7 @@
 #' @examples
 #' # library(mxnet) under mxnet-rscript, then:
 #' "bridge_info" %in% ls(mxnet:::.bridge)   # TRUE
+#' @noRd
 .onLoad <- function(libname, pkgname) {
   init <- getOption("mxnet.bridge.init")
   if (is.function(init)) .py_result(init(.bridge))
