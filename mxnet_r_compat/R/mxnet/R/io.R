@@ -60,8 +60,10 @@ mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE) {
 #' @return An iterator (class MXNativeDataIter) with reset(), iter.next(), value() (list of
 #'   MXNDArray data, dims c(data.shape, batch.size), and label), num.pad() and finalize().
 #' @examples
-#' it <- mx.io.CSVIter(data.csv = "mnist_train.csv", data.shape = 785, batch.size = 100)
-#' it$iter.next(); dim(it$value()$data)   # 785 100
+#' f <- tempfile(fileext = ".csv")
+#' write.table(matrix(1:40, 10), f, sep = ",", row.names = FALSE, col.names = FALSE)
+#' it <- mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5)
+#' it$iter.next(); dim(it$value()$data)   # 4 5
 mx.io.CSVIter <- function(...) {
   .mx_dataiter(.py("iter_native", "CSVIter", ...), c("MXNativeDataIter", "MXDataIter"))
 }
@@ -77,9 +79,11 @@ mx.io.CSVIter <- function(...) {
 #'   part.index; data.shape, prefetch.buffer, ctx and dtype are accepted.
 #' @return An iterator (class MXNativeDataIter), as mx.io.CSVIter.
 #' @examples
-#' train <- mx.io.MNISTIter(image = "train-images-idx3-ubyte",
-#'                          label = "train-labels-idx1-ubyte", data.shape = c(784),
-#'                          batch.size = 100, shuffle = TRUE, flat = TRUE, seed = 10)
+#' if (file.exists("train-images-idx3-ubyte")) {
+#'   train <- mx.io.MNISTIter(image = "train-images-idx3-ubyte",
+#'                            label = "train-labels-idx1-ubyte", data.shape = c(784),
+#'                            batch.size = 100, shuffle = TRUE, flat = TRUE, seed = 10)
+#' }
 mx.io.MNISTIter <- function(...) {
   .mx_dataiter(.py("iter_native", "MNISTIter", ...), c("MXNativeDataIter", "MXDataIter"))
 }
@@ -178,8 +182,11 @@ print.MXArrayDataIter <- function(x, ...) {
 #'
 #' @param x An iterator from mx.io.CSVIter or mx.io.MNISTIter.
 #' @param ... Ignored.
+#' @return `x`, invisibly.
 #' @examples
-#' print(mx.io.CSVIter(data.csv = "train.csv", data.shape = 785, batch.size = 100))
+#' f <- tempfile(fileext = ".csv")
+#' write.table(matrix(1:40, 10), f, sep = ",", row.names = FALSE, col.names = FALSE)
+#' print(mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5))
 print.MXNativeDataIter <- function(x, ...) {
   info <- .py("iter_call", x$handle$id, "info")
   cat(info$kind, ": ", info$file, ", batches of ", info$batch.size, "\n", sep = "")

@@ -18,6 +18,8 @@
 #' iter.next() (TRUE while there is a batch), value() (a named list of MXNDArray, samples on
 #' the last dim), num.pad() (padding samples in the batch) and, optionally, finalize().
 #'
+#' @return A reference class generator; `$new()` on a class that contains it gives an
+#'   iterator that mx.model.FeedForward.create and predict accept as X or eval.data.
 #' @examples
 #' Twice <- setRefClass("Twice", fields = c("inner"), contains = "Rcpp_MXArrayDataIter",
 #'   methods = list(

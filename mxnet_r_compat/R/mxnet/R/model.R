@@ -28,7 +28,7 @@
 # mxnet-rscript). Python runs create's own checks of X and y first (training/data.py train_layout), so
 # bad input fails with the same error as before.
 .mx_fit_layout <- function(X, y, array.layout, dots) {
-  if (is.mx.dataiter(X) || !identical(array.layout, "auto")) return(array.layout)
+  if (.mx_is_iter_like(X) || !identical(array.layout, "auto")) return(array.layout)
   .mx_with_warnings(.py("fit_layout", X, y, check.finite = dots$check.finite),
                     layout.call = quote(mx.model.select.layout.train(X, y)))
 }
@@ -152,7 +152,7 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
   }
   if (is.data.frame(y)) y <- data.matrix(y)
-  if (!is.mx.dataiter(X)) {
+  if (!.mx_is_iter_like(X)) {
     if (is.character(y)) .mx_labels(y, symbol, NULL)  # an error that says what to do
     array.layout <- .mx_fit_layout(X, y, array.layout, list(...))
     y <- .mx_labels(y, symbol, .mx_sample_shape(X, array.layout))
