@@ -23,8 +23,8 @@ test: setup lint
 	$(PY) -m pytest -q
 	@$(MAKE) --no-print-directory sanitize
 
-# The C core built with AddressSanitizer and UBSan, the whole test suite run against it,
-# then a training run under LeakSanitizer (docs/RELIABILITY.md).
+# The C core built with AddressSanitizer and UBSan, the C-facing tests run against it
+# (SANITIZE_SUITE=all: every test), then a training run under LeakSanitizer (docs/RELIABILITY.md).
 sanitize: setup
 	@bash tools/sanitize.sh
 
