@@ -47,7 +47,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from mxnet_r_compat.errors import MXError
+from mxnet_r_compat.errors import MXError, speaking
 
 from . import interrupts, session
 
@@ -123,7 +123,8 @@ def export(fn: Callable[..., Any], name: str) -> Any:
     def entry(*args: Any, **kwargs: Any) -> Any:
         interrupts.enter_python()
         try:
-            return to_sexp(fn(*args, **kwargs), name)
+            with speaking("R"):  # messages name arguments as R spells them
+                return to_sexp(fn(*args, **kwargs), name)
         except KeyboardInterrupt:
             interrupts.note_interrupt()
             return _interrupt_marker()

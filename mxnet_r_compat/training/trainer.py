@@ -28,7 +28,7 @@ import numpy as np
 from ..console import console, message
 from ..engine.devices import DeviceGroup
 from ..engine.fused import FusedEpochs
-from ..errors import CallbackError
+from ..errors import CallbackError, arg_name, word
 from ..io import DataIter
 from ..learn.metric import Metric
 from ..learn.optimizer import Optimizer
@@ -272,7 +272,8 @@ class Trainer:
         self.stop_reason = (f"non-finite value (NaN or Inf) in {where} at epoch {iteration}, "
                             f"batch {nbatch}")
         warnings.warn(f"Training stopped: {self.stop_reason}; returning {kept}, the last finite "
-                      f"model. Lower the learning rate, or pass check.finite=FALSE to keep "
+                      f"model. Lower the learning rate, or pass {arg_name('check.finite')}="
+                      f"{word('FALSE')} to keep "
                       f"training.", NonFiniteWarning, stacklevel=4)
         self._nonfinite_stop = True
         return True
