@@ -36,7 +36,7 @@ def speaking(language: str) -> Iterator[None]:
 
     Example:
         >>> with speaking("R"):
-        ...     arg_name("num_round")
+        ...     arg_name("num.round")
         'num.round'
     """
     token = _LANGUAGE.set(language)

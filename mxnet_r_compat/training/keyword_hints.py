@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import MXTypeError, arg_name, say
+from .._args import shown as r_shown
+from ..errors import MXTypeError, arg_name, in_r, say
 
 #: Foreign keyword (Python spelling) -> (MXNet's argument(s), what to know). Names in braces
 #: are written in the caller's spelling.
@@ -45,7 +46,9 @@ _NAME = re.compile(r"\{([a-z.]+)\}")
 
 
 def _shown(value: Any, limit: int = 60) -> str:
-    """A short one-line repr (arrays shown by their shape)."""
+    """A short one-line repr (arrays shown by their shape; in R, 5 rather than 5.0)."""
+    if in_r():
+        value = r_shown(value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"<array of shape {tuple(value.shape)}>"
     if isinstance(value, (tuple, list)) and any(hasattr(v, "shape") for v in value):

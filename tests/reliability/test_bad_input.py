@@ -146,7 +146,7 @@ PY_CASES = [
      r"Received: a 40 x 3 matrix "
      r"with 1 NA/NaN value"),
     ("callback not a function", lambda X, y: {"epoch_end_callback": 5}, MXTypeError,
-     r"^Invalid value for argument `epoch\.end\.callback`\. Received: 5 \(int\)\. Expected a "
+     r"^Invalid value for argument `epoch_end_callback`\. Received: 5 \(int\)\. Expected a "
      r"function\(iteration, nbatch, env\)"),
     ("a GPU context", lambda X, y: {"ctx": Context("gpu", 0, 2)}, MXValueError,
      r"^Invalid value for argument `ctx`\. Received: ctx=gpu\(0\)\. Expected mx\.cpu\(\).*CPU "
