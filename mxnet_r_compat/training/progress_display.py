@@ -54,10 +54,11 @@ class EpochProgress:
         self.console = console
         self.clock = clock if clock is not None else globals()["clock"]
         self._active = False
+        self.disabled = False  # set when the user's progress bar callback draws instead
 
     def start(self, total: int | None) -> None:
         """A new epoch of ``total`` batches (None: unknown)."""
-        self._active = self.console.is_terminal()
+        self._active = not self.disabled and self.console.is_terminal()
         if self._active:
             self.total = total
             self._t0 = self.clock()

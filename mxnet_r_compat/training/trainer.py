@@ -130,6 +130,9 @@ class Trainer:
         self._start = time.perf_counter()
         if self.loss_metric is not None and not self._loss_fits():
             self.loss_metric = None
+        if any(getattr(e.fn, "name", None) == "progress.bar" for e in
+               self.callbacks.entries["batch.end"]):
+            self.progress.disabled = True  # mx.callback.progress.bar draws its own
         self._fused = FusedEpochs.create(self)  # the fused path (engine/fused.py)
 
     def _loss_fits(self) -> bool:

@@ -104,3 +104,13 @@ def test_verbose_false_shows_nothing(tiny_data, linreg, terminal):
     mx.model.FeedForward.create(linreg, X, y, num_round=2, array_batch_size=5, verbose=False,
                                 array_layout="rowmajor")
     assert terminal.getvalue() == ""
+
+
+def test_the_progress_bar_callback_replaces_the_line(tiny_data, linreg, terminal, monkeypatch):
+    X, y = tiny_data
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # where the callback's own bar goes
+    mx.model.FeedForward.create(linreg, X, y, num_round=2, array_batch_size=5,
+                                array_layout="rowmajor",
+                                batch_end_callback=mx.callback.progress_bar())
+    assert "Batch" not in terminal.getvalue()
+    assert terminal.getvalue() == "Start training with 1 devices\n"

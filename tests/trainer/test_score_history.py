@@ -111,3 +111,23 @@ def test_default_metrics_per_output_layer(linreg):
     assert default_metric(softmax()).name == "cross-entropy"
     assert default_metric(mx.symbol.SoftmaxOutput(fc, multi_output=True)) is None
     assert default_metric(mx.symbol.MakeLoss(fc)) is None
+
+
+def test_a_logistic_output_records_its_logloss(tiny_data):
+    X, y = tiny_data
+    target = (y > 0).astype(np.float64)
+    net = mx.symbol.LogisticRegressionOutput(mx.symbol.FullyConnected(
+        mx.symbol.Variable("data"), num_hidden=1, name="fc"), name="lro")
+    model = train(net, X, target)
+    assert [r["metric"] for r in model.history] == ["logloss"] * 3
+    p = np.clip(model.predict(X, array_layout="rowmajor")[:, 0].astype(np.float64), 1e-15,
+                1 - 1e-15)
+    assert model.score(X, target, array_layout="rowmajor") == pytest.approx(
+        -np.mean(target * np.log(p) + (1 - target) * np.log(1 - p)), rel=1e-6)
+
+
+def test_cross_entropy_refuses_a_label_outside_the_classes():
+    from mxnet_r_compat.errors import NativeError
+    with pytest.raises(NativeError, match=r"cross-entropy|CROSS_ENTROPY"):
+        cross_entropy.update(np.array([0.0, 3.0], np.float32),
+                             np.full((2, 3), 1 / 3, np.float32), cross_entropy.init())
