@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MXTypeError, invalid_value
+from .errors import MXTypeError, arg_name, invalid_value
 
 
 def normalize_kwargs(fn: Callable, kwargs: dict[str, Any], where: str,
                      also_valid: tuple[str, ...] = ()) -> dict[str, Any]:
-    """R or Python spelling to Python names; an unknown name is an error with a suggestion.
+    """R or Python spelling to Python names; an unknown name is an error with a suggestion
+    spelt as the caller spells names (``num_round`` in Python, ``num.round`` in R).
 
     Example:
         >>> normalize_kwargs(lambda num_round=1: 0, {"num.round": 3}, "f")
@@ -35,7 +36,7 @@ def normalize_kwargs(fn: Callable, kwargs: dict[str, Any], where: str,
         if name not in valid:
             choices = [v.replace("_", ".") for v in valid] + list(also_valid)
             close = difflib.get_close_matches(key.replace("_", "."), choices, n=1)
-            hint = f" Did you mean `{close[0]}`?" if close else ""
+            hint = f" Did you mean `{arg_name(close[0])}`?" if close else ""
             raise MXTypeError(f"{where} got an unknown argument `{key}`.{hint}")
         out[name] = value
     return out

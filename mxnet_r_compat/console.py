@@ -57,6 +57,7 @@ class Console:
     def __init__(self, stream=None) -> None:
         self._stream = stream
         self._local = threading.local()
+        self._status = 0  # length of the status line drawn (0: none)
 
     def set_stream(self, stream: Any) -> None:
         """Write to ``stream`` from now on (None: ``sys.stderr`` at each write).
@@ -70,9 +71,46 @@ class Console:
         """Write one line built like R's ``message(...)`` (pieces pasted together)."""
         if getattr(self._local, "quiet", 0):
             return
+        self.clear_status()
         stream = self._stream or sys.stderr
         stream.write("".join(r_str(p) for p in parts) + "\n")
         stream.flush()
+
+    def is_terminal(self) -> bool:
+        """Are messages shown, on a terminal (the stream's ``isatty()``)? Logs, pipes, files
+        and R's console under knitr are not.
+
+        Example:
+            >>> import io; Console(io.StringIO()).is_terminal()
+            False
+        """
+        if getattr(self._local, "quiet", 0):
+            return False
+        try:
+            return bool((self._stream or sys.stderr).isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def status(self, text: str) -> None:
+        """Draw ``text`` as a status line, rewritten in place with ``\\r`` (terminals only:
+        check :meth:`is_terminal`); the next :meth:`message` or :meth:`clear_status`
+        erases it.
+
+        Example:
+            >>> import io; Console(io.StringIO()).status("Batch 1/10")
+        """
+        stream = self._stream or sys.stderr
+        stream.write("\r" + text.ljust(self._status))
+        stream.flush()
+        self._status = len(text)
+
+    def clear_status(self) -> None:
+        """Erase the status line, if one is drawn."""
+        if self._status:
+            stream = self._stream or sys.stderr
+            stream.write("\r" + " " * self._status + "\r")
+            stream.flush()
+            self._status = 0
 
     @contextmanager
     def quiet(self, on: bool = True) -> Iterator[None]:

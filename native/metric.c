@@ -59,6 +59,27 @@ int mxc_metric_value(double *value, const float *pred, const float *label, int64
         v = kind == MXC_METRIC_RMSE ? sqrtf(mean) : mean;
         break;
     }
+    case MXC_METRIC_CROSS_ENTROPY: {
+        double sum = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+            float k = label[i];
+            if (!(k >= 0.0f && k < (float)c)) return MXC_ERR_VALUE;
+            double p = (double)pred[i * c + (int64_t)k];
+            sum -= log(p > 1e-12 ? p : 1e-12);
+        }
+        v = sum / (double)n;
+        break;
+    }
+    case MXC_METRIC_LOGLOSS: {
+        double sum = 0.0;
+        for (int64_t i = 0; i < n * c; i++) {
+            double p = (double)pred[i], y = (double)label[i];
+            p = p < 1e-15 ? 1e-15 : (p > 1.0 - 1e-15 ? 1.0 - 1e-15 : p);
+            sum -= y * log(p) + (1.0 - y) * log(1.0 - p);
+        }
+        v = sum / (double)(n * c);
+        break;
+    }
     default:
         return MXC_ERR_VALUE;
     }

@@ -108,7 +108,7 @@ int mxc_plan_run(const mxc_plan *p, const mxc_batches *src, int64_t first, int64
     if (!plan_ok(p, src, metric)) return MXC_ERR_NULL_PTR;
     if (p->n_dev < 1 || src->batch_size < 1 || src->num_data < 1 || first < 0 || count < 0)
         return MXC_ERR_SHAPE;
-    if (metric < MXC_METRIC_NONE || metric > MXC_METRIC_MAE) return MXC_ERR_VALUE;
+    if (metric < MXC_METRIC_NONE || metric > MXC_METRIC_LAST) return MXC_ERR_VALUE;
     int64_t n_batches = (src->num_data + src->batch_size - 1) / src->batch_size;
     int64_t last = first + count < n_batches ? first + count : n_batches;
     for (int64_t b = first; b < last; b++) {

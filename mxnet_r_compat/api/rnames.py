@@ -129,7 +129,19 @@ def _r_callable(dotted: str, obj: Any) -> Any:
     return obj
 
 
+
+def _python_spellings(table: dict[str, Any]) -> dict[str, Any]:
+    """``mx.callback.early_stopping`` for ``mx.callback.early.stopping``: every callback
+    also under its Python name (the Python column of docs/CALLBACKS.md), the same object."""
+    out = {}
+    for dotted, obj in table.items():
+        if dotted.startswith("mx.callback.") and dotted.count(".") > 2:
+            out["mx.callback." + dotted[len("mx.callback."):].replace(".", "_")] = obj
+    return out
+
+
 R_API = {name: _r_callable(name, obj) for name, obj in R_API.items()}
+R_API.update(_python_spellings(R_API))
 
 
 class Namespace:

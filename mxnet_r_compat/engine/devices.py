@@ -13,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .._lib import lib
 from ..errors import MXShapeError
 from ..io.validation import all_finite
-from ..learn.metric import Metric
+from ..learn.metric import Metric, is_class_index_kind
 from ..learn.optimizer import Optimizer
 from .executor import Executor
 from .fused import Plan
@@ -196,7 +195,7 @@ class DeviceGroup:
             return None
         width = pred.size // pred.shape[0]
         lw = label.size // pred.shape[0]
-        if label.size % pred.shape[0] or (lw != 1 if kind == lib.MXC_METRIC_ACCURACY
+        if label.size % pred.shape[0] or (lw != 1 if is_class_index_kind(kind)
                                           else lw != width):
             return None
         return (kind, width, [e.outputs[0] for e in self.execs],

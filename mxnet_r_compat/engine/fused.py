@@ -29,6 +29,7 @@ import numpy as np
 from .._lib import NULL, check, ffi, fptr, lib
 from ..console import message
 from ..io import ArrayIter
+from ..learn.metric import is_class_index_kind
 
 CHUNK_SAMPLES = 16384  # samples per C call in a run: bounds how late Ctrl-C is seen
 
@@ -249,15 +250,16 @@ class FusedEpochs:
             return None
         if any(hasattr(p, "on_batch_end") for p in t.plugins):
             return None
-        if t.metric is not None and not t.metric.native_kind():
+        if t.tracked_metric is not None and not t.tracked_metric.native_kind():
             return None
         if t.devices.fused_plan() is None:
             return None
         return cls(trainer)
 
     # -- checks per pass --------------------------------------------------------------------
-    def _io(self, it) -> tuple[Plan, Batches] | None:
-        """Plan and batches for a pass over ``it`` on the training devices, or None."""
+    def _io(self, it, metric) -> tuple[Plan, Batches] | None:
+        """Plan and batches for a pass over ``it`` (with ``metric``, or None) on the training
+        devices, or None."""
         t = self.t
         if type(it) is not ArrayIter or it._cursor != -1:
             return None
@@ -280,8 +282,7 @@ class FusedEpochs:
                     dev_ex.outputs[0].shape[0] != hi - lo:
                 return None
         width = ex.outputs[0].size // rows
-        if t.metric is not None and not _metric_fits(t.metric.native_kind(), width,
-                                                     b.label_width):
+        if metric is not None and not _metric_fits(metric.native_kind(), width, b.label_width):
             return None
         plan.bind_io("data", label, width)
         return plan, b
@@ -291,14 +292,15 @@ class FusedEpochs:
         """Run what is left of the epoch; returns ``(nbatch, stopped at a non-finite value)``.
         Does nothing (returns ``(nbatch, False)``) when the pass cannot be fused."""
         t = self.t
-        io = self._io(t.train_data)
+        metric = t.tracked_metric  # eval_metric, else the loss (history only)
+        io = self._io(t.train_data, metric)
         if io is None or not io[0].set_optimizer(t.optimizer):
             return nbatch, False
         plan, src = io
-        kind = t.metric.native_kind() if t.metric is not None else lib.MXC_METRIC_NONE
+        kind = metric.native_kind() if metric is not None else lib.MXC_METRIC_NONE
         state = self._state
         if kind:
-            state[0], state[1] = (float(v) for v in t.env.train_metric)
+            state[0], state[1] = (float(v) for v in t.train_state)
         chunk = max(1, CHUNK_SAMPLES // src.it.batch_size)
         total, first, nonfinite = src.it.num_batches, 0, False
         while first < total:
@@ -307,6 +309,7 @@ class FusedEpochs:
             count = chunk + 1 if first + chunk == total - 1 else chunk
             done, nonfinite, rc = plan.run(src, first, count, True, kind, state, t.check_finite)
             first += done
+            t.progress.update(nbatch + first)
             if rc:
                 self._finish(src, first, nbatch + first, kind, failed=True)
                 plan._raise(rc)
@@ -325,8 +328,9 @@ class FusedEpochs:
             _sync_iterator(src.it, t.devices, done - 1 + failed, t.rename.get("label", "label"))
             env.dlist = src.it.arrays()
         if kind and done:
-            env.train_metric = np.array([self._state[0], self._state[1]])
-            self._set_outputs()
+            t.train_state = np.array([self._state[0], self._state[1]])
+            if t.metric is not None:
+                self._set_outputs()
         env.nbatch = nbatch
 
     def _set_outputs(self) -> None:
@@ -339,7 +343,7 @@ class FusedEpochs:
         """The whole validation pass; returns the metric state. Does nothing (returns
         ``state``) when the pass cannot be fused."""
         t = self.t
-        io = self._io(t.eval_data)
+        io = self._io(t.eval_data, t.metric)
         if io is None:
             return state
         plan, src = io
@@ -361,7 +365,7 @@ class FusedEpochs:
 
 def _metric_fits(kind: int, pred_width: int, label_width: int) -> bool:
     """The shapes for which the numpy metric would not raise (else leave it to raise)."""
-    if kind == lib.MXC_METRIC_ACCURACY:
+    if is_class_index_kind(kind):
         return label_width == 1
     return label_width == pred_width
 

@@ -10,11 +10,11 @@ from .mnist_iter import MNISTIter
 from .user_iter import CheckedIter, PyUserIter, as_data_iter, check_fields, extract, is_user_iter
 from .validation import (DataConversionWarning, all_finite, as_data, as_numeric, check_class_labels,
                          check_finite, check_label_count, check_not_empty, describe,
-                         frame_to_matrix)
+                         frame_to_matrix, is_frame)
 
 __all__ = ["ArrayIter", "CSVFormatError", "CSVIter", "CheckedIter", "DataConversionWarning",
            "DataIter", "LayoutWarning", "MNISTIter", "PyUserIter", "all_finite", "as_data",
            "as_data_iter", "as_numeric", "c_source", "check_class_labels", "check_fields",
            "check_finite", "check_label_count", "check_not_empty", "describe", "extract",
-           "frame_to_matrix", "init_iter", "is_user_iter", "select_layout_predict",
+           "frame_to_matrix", "init_iter", "is_frame", "is_user_iter", "select_layout_predict",
            "select_layout_train", "to_backend"]

@@ -6,11 +6,9 @@ or whose feature count fits the model (prediction), and warns as MXNet R did.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ..errors import MXValueError, invalid_value
+from ..errors import MXValueError, invalid_value, warn_at_caller
 
 
 class LayoutWarning(UserWarning):
@@ -35,12 +33,10 @@ def select_layout_train(X: np.ndarray, y) -> str:
 def _announce(row: bool, col: bool) -> str:
     if row == col:
         raise MXValueError("Cannot auto select array.layout, please specify this parameter")
-    if row:
-        warnings.warn("Auto detect layout of input matrix, use rowmajor..\n", LayoutWarning,
-                      stacklevel=4)
+    if row:  # once per calling line of user code (errors.warn_at_caller)
+        warn_at_caller("Auto detect layout of input matrix, use rowmajor..\n", LayoutWarning)
         return "rowmajor"
-    warnings.warn("Auto detect layout input matrix, use colmajor..\n", LayoutWarning,
-                  stacklevel=4)
+    warn_at_caller("Auto detect layout input matrix, use colmajor..\n", LayoutWarning)
     return "colmajor"
 
 

@@ -6,11 +6,11 @@ Each check raises the house-style error naming the argument. Positions in messag
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
-from ..errors import invalid_argument, invalid_shape, invalid_value
+from ..errors import (arg_name, invalid_argument, invalid_shape, invalid_value, say,
+                      warn_at_caller, word)
 
 
 class DataConversionWarning(UserWarning):
@@ -100,6 +100,17 @@ def _non_numeric(raw: np.ndarray, index: tuple, arg: str) -> ValueError:
                             "e.g. X.astype(float) (R refuses a character matrix too)")
 
 
+def is_frame(x) -> bool:
+    """A pandas DataFrame or Series (duck-typed: ``to_numpy`` and ``columns`` or
+    ``to_frame``): rows are samples, whatever their count.
+
+    Example:
+        >>> is_frame(np.zeros((2, 2)))
+        False
+    """
+    return hasattr(x, "to_numpy") and (hasattr(x, "columns") or hasattr(x, "to_frame"))
+
+
 def as_data(x, arg: str) -> np.ndarray:
     """Training or prediction data: a float64 array (an R matrix, a data frame's matrix) is
     kept as it is, read in place by the iterator, which rounds each batch to float32 as
@@ -109,6 +120,8 @@ def as_data(x, arg: str) -> np.ndarray:
         >>> x = np.zeros((3, 2)); as_data(x, "X") is x
         True
     """
+    if hasattr(x, "to_frame") and hasattr(x, "to_numpy") and not hasattr(x, "columns"):
+        x = x.to_frame()  # a pandas Series: one feature per sample
     if hasattr(x, "to_numpy") and hasattr(x, "columns"):
         x = frame_to_matrix(x, arg)
     if isinstance(x, np.ndarray) and x.dtype == np.float64:
@@ -146,8 +159,10 @@ def frame_to_matrix(frame, arg: str) -> np.ndarray:
                 converted.append(str(name))
         columns.append(values)
     if converted:
-        warnings.warn(f"Note: {arg} columns {', '.join(converted)} are not numeric; converted "
-                      f"with data.matrix() (factor codes).", DataConversionWarning, stacklevel=4)
+        how = say(python="as R's data.matrix() does (category codes from 1, text as the codes "
+                  "of its sorted values)", r="with data.matrix() (factor codes)")
+        warn_at_caller(f"Note: {arg_name(arg)} columns {', '.join(converted)} are not numeric; "
+                       f"converted {how}.", DataConversionWarning)
     n = len(columns[0]) if columns else 0
     return np.column_stack(columns) if columns else np.zeros((n, 0))
 
@@ -198,7 +213,7 @@ def check_finite(a: np.ndarray, arg: str) -> None:
     raise invalid_argument(arg, f"{describe(a)} with {' and '.join(parts)} (the first at "
                            f"{_position(a.shape, first)})",
                            "finite numbers: remove or impute the missing values, or pass "
-                           "check.finite=FALSE to train on them anyway")
+                           f"{arg_name('check.finite')}={word('FALSE')} to train on them anyway")
 
 
 def all_finite(a: np.ndarray) -> bool:

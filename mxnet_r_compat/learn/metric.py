@@ -92,7 +92,11 @@ class Metric:
         values bit for bit, or 0 (``MXC_METRIC_NONE``) when feval must run in Python."""
         if self.aggregate != "batch":
             return 0
-        return _native_kinds().get(self.feval, 0)
+        kind = _native_kinds().get(self.feval, 0)
+        if not kind and self.feval in _DECLARED_KINDS:
+            from .._lib import lib
+            kind = getattr(lib, _DECLARED_KINDS[self.feval])
+        return kind
 
     def get(self, state) -> MetricResult:
         """``sum / count`` (NaN before any update, as R's 0/0)."""
@@ -231,6 +235,32 @@ def _perplexity(label, pred):
     return _f32(np.exp(nll))
 
 
+#: fevals defined elsewhere that compute a C metric's value exactly (learn/default_metrics.py)
+_DECLARED_KINDS: dict[Callable, str] = {}
+
+
+def declare_native(feval: Callable, kind_name: str) -> None:
+    """Declare that ``feval`` computes the C metric ``kind_name`` (``MXC_METRIC_*``) exactly,
+    so the fused path and the devices compute it in C.
+
+    Example:
+        >>> declare_native(_mse, "MXC_METRIC_MSE")
+    """
+    _DECLARED_KINDS[feval] = kind_name
+
+
+def is_class_index_kind(kind: int) -> bool:
+    """Does the C metric ``kind`` read one class index per sample (accuracy, cross-entropy),
+    rather than one label per output value?
+
+    Example:
+        >>> is_class_index_kind(0)
+        False
+    """
+    from .._lib import lib
+    return kind in (lib.MXC_METRIC_ACCURACY, lib.MXC_METRIC_CROSS_ENTROPY)
+
+
 @functools.cache
 def _native_kinds() -> dict[Callable, int]:
     from .._lib import lib
@@ -251,7 +281,7 @@ def _native_value(feval: Callable, label, pred) -> float | None:
     from .._lib import ffi, fptr, lib
     n = pred.shape[0]
     if n == 0 or pred.size == 0 or \
-            label.size != (n if kind == lib.MXC_METRIC_ACCURACY else pred.size):
+            label.size != (n if is_class_index_kind(kind) else pred.size):
         return None
     out = ffi.new("double *")
     if lib.mxc_metric_value(out, fptr(pred), fptr(label), n, pred.size // n, kind):

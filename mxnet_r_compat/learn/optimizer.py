@@ -20,7 +20,7 @@ import numpy as np
 
 from .._args import normalize_kwargs, number
 from .._lib import NULL, check, ffi, fptr, lib, optimizer_rule
-from ..errors import MXValueError, invalid_value
+from ..errors import MXValueError, invalid_value, word
 from ..ops import format_param
 
 
@@ -50,7 +50,7 @@ class Optimizer:
                                     "a number (negative disables clipping)")
         if lr_scheduler is not None and not callable(lr_scheduler):
             raise invalid_value("lr_scheduler", lr_scheduler, "a scheduler such as "
-                                "mx.lr_scheduler.FactorScheduler(...) or NULL")
+                                f"mx.lr_scheduler.FactorScheduler(...) or {word('NULL')}")
         self.lr_scheduler = lr_scheduler
         self.num_update = 0
         self.counts: dict[int, int] = {}

@@ -31,7 +31,7 @@ from . import convert, rsymbol
 from .export import error_message, register
 from .rdata import data_from_r, label_from_r
 from .renv import env_field_to_r
-from .rtrain import fit_from_r, predict_from_r
+from .rtrain import evaluate_from_r, fit_from_r, predict_from_r
 from .rvalues import (
     initializer_from_r,
     model_from_r,
@@ -229,6 +229,11 @@ def fit(**kwargs):
 @register("predict")
 def predict(model, X, **kwargs):
     return with_warnings(predict_from_r, model, X, kwargs)
+
+
+@register("evaluate")
+def evaluate(model, X, y, **kwargs):
+    return with_warnings(evaluate_from_r, model, X, y, kwargs)
 
 
 @register("init_params")

@@ -47,7 +47,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from mxnet_r_compat.errors import MXError
+from mxnet_r_compat.errors import MXError, speaking
 
 from . import interrupts, session
 
@@ -60,7 +60,7 @@ ENTRY_POINTS: dict[str, Callable[..., Any]] = {}
 #: A listed module that does not exist is skipped; any other import error propagates.
 ENTRY_MODULES: list[str] = ["mxnet_r_compat.rbridge.entry", "mxnet_r_compat.rbridge.rcallbacks",
                             "mxnet_r_compat.rbridge.rndarray", "mxnet_r_compat.rbridge.rexec",
-                            "mxnet_r_compat.rbridge.riter"]
+                            "mxnet_r_compat.rbridge.riter", "mxnet_r_compat.rbridge.rlabels"]
 
 # name -> (fn, R closure), reused when the namespace loads again
 _EXPORTED: dict[str, tuple[Callable[..., Any], Any]] = session.hold_r_objects({})
@@ -123,7 +123,8 @@ def export(fn: Callable[..., Any], name: str) -> Any:
     def entry(*args: Any, **kwargs: Any) -> Any:
         interrupts.enter_python()
         try:
-            return to_sexp(fn(*args, **kwargs), name)
+            with speaking("R"):  # messages name arguments as R spells them
+                return to_sexp(fn(*args, **kwargs), name)
         except KeyboardInterrupt:
             interrupts.note_interrupt()
             return _interrupt_marker()

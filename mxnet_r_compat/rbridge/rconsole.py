@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any
@@ -48,6 +49,19 @@ class RConsole:
 
     def flush(self) -> None:
         """Nothing to do: R's console writes are not buffered here."""
+
+    def isatty(self) -> bool:
+        """Is R's stderr a terminal (and knitr not capturing)? The trainer's progress line
+        (training/progress_display.py) is drawn only then.
+
+        Example:
+            >>> RConsole().isatty()   # False under knitr, in RStudio, with a pipe
+            False
+        """
+        if threading.current_thread() is not threading.main_thread() or not os.isatty(2):
+            return False
+        knitting = session.evalr('isTRUE(getOption("knitr.in.progress"))')
+        return not bool(knitting[0])
 
 
 def route_training_messages() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import rpy2.rinterface as ri
 
+from ..training import evaluate as evaluate_mod
 from ..training import fit
 from ..training import model as model_mod
 from ..training import predict as predict_mod
@@ -157,3 +158,13 @@ def predict_from_r(model: Any, X: Any, kw: dict[str, Any]) -> Any:
         array_layout=convert.scalar(kw.get("array.layout", ri.NULL), "auto"),
         allow_extra_params=convert.scalar(kw.get("allow.extra.params", ri.NULL), False))
     return convert.from_backend(out)
+
+
+def evaluate_from_r(model: Any, X: Any, y: Any, kw: dict[str, Any]) -> float:
+    """``mx.model.evaluate(model, X, y, eval.metric, ...)`` from R (training/evaluate.py)."""
+    x_iter = iter_from_r(X)
+    return evaluate_mod.evaluate(
+        model_from_r(model), x_iter if x_iter is not None else data_from_r(X, "X"),
+        label_from_r(y), metric_from_r(kw.get("eval.metric", ri.NULL)),
+        array_batch_size=convert.value(kw.get("array.batch.size", ri.NULL), 128),
+        array_layout=convert.scalar(kw.get("array.layout", ri.NULL), "auto"))

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._args import whole_number
 from ..console import message
-from ..errors import MXTypeError, invalid_value
+from ..errors import MXTypeError, arg_name, invalid_value
 from .persistence import save_model
 
 
@@ -60,7 +60,7 @@ def check_callback(fn: Any, slot: str) -> Callable:
         True
     """
     if not callable(fn):
-        raise MXTypeError(f"Invalid value for argument `{slot}`. Received: {fn!r} "
+        raise MXTypeError(f"Invalid value for argument `{arg_name(slot)}`. Received: {fn!r} "
                           f"({type(fn).__name__}). Expected a function(iteration, nbatch, env).")
     return fn
 

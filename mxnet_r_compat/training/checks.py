@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import io
 from .._args import number, shown
-from ..errors import MXValueError, invalid_argument, invalid_shape, invalid_value
+from ..errors import MXValueError, arg_name, invalid_argument, invalid_shape, invalid_value
 from ..graph.roles import shared_names
 from ..graph.symbol import Symbol
 from ..learn.metric import BUILTIN, Metric
@@ -156,8 +156,9 @@ def check_rounds(begin_round, num_round) -> None:
     for arg, value in (("begin.round", begin_round), ("num.round", num_round)):
         number(arg, value, "a whole number", whole=True)
     if num_round < begin_round:
+        last, first = arg_name("num.round"), arg_name("begin.round")
         raise invalid_value("num.round", shown(num_round),
-                            f"num.round >= begin.round ({shown(begin_round)}); num.round is the "
+                            f"{last} >= {first} ({shown(begin_round)}); {last} is the "
                             f"index of the last epoch, not a count")
 
 

@@ -10,7 +10,7 @@ import contextlib
 import numpy as np
 
 from .. import io
-from ..errors import MXShapeError, MXValueError, invalid_shape
+from ..errors import MXShapeError, MXValueError, invalid_shape, say
 
 
 def train_layout(X, y=None, layout: str = "auto", check_finite: bool = True) -> str:
@@ -86,10 +86,15 @@ def prepare_eval_data(eval_data, layout: str, batch_size: int, check_finite: boo
     if eval_data is None or isinstance(eval_data, io.DataIter):
         return eval_data
     if not isinstance(eval_data, dict):
-        raise MXValueError("The validation set should be either a mx.io.DataIter or a R list")
+        raise MXValueError(say(python="The validation set should be either a dict "
+                               '{"data": X, "label": y} or a DataIter',
+                               r="The validation set should be either a mx.io.DataIter or a R "
+                               "list"))
     if eval_data.get("data") is None or eval_data.get("label") is None:
-        raise MXValueError("Please provide the validation set as list(data=R.array, "
-                           "label=R.array)")
+        raise MXValueError(say(python='Please provide the validation set as {"data": X, '
+                               '"label": y} (arrays)',
+                               r="Please provide the validation set as list(data=R.array, "
+                               "label=R.array)"))
     X = io.as_data(eval_data["data"], "eval.data$data")
     y = io.as_numeric(eval_data["label"], "eval.data$label")
     io.check_not_empty(X, "eval.data$data")

@@ -19,6 +19,8 @@ from .callbacks.dry_run import DryRun
 from .checks import (check_batch_size, check_before_training, check_hyperparameters, check_metric,
                      check_rounds, check_variable_names, io_shapes)
 from .data import first_batch, peek, prepare_eval_data, prepare_train_data
+from .keyword_hints import check_foreign_keywords
+from .labels import encode_labels
 from .model import FeedForwardModel
 from .params import check_param_overrides, init_params_checked
 from .trainer import Trainer
@@ -57,6 +59,7 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
     """
     if not isinstance(symbol, Symbol):
         raise MXTypeError("symbol needs to be MXSymbol")
+    check_foreign_keywords(kwargs, "mx.model.FeedForward.create")
     check_rounds(begin_round, num_round)
     check_batch_size(array_batch_size)
     check_finite = _option(kwargs, "check_finite", check_finite)
@@ -67,12 +70,18 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
                                extra=kwargs, verbose=verbose)
     input_names, output_names = _names(input_names), _names(output_names)
     from_iterator = isinstance(X, io.DataIter) or io.is_user_iter(X)
+    if array_layout == "auto" and io.is_frame(X):
+        array_layout = "rowmajor"  # a data frame's rows are its samples
+    encoded = encode_labels(symbol, y, eval_data)
+    y, eval_data = encoded.y, encoded.eval_data
     train_iter, layout = prepare_train_data(X, y, array_batch_size, array_layout,
                                              check_finite)
     batch = peek(train_iter)
     with first_batch(train_iter, batch, symbol, input_names, output_names):
         input_shapes, output_shapes = io_shapes(symbol, batch, input_names, output_names)
         check_variable_names(symbol, {**input_shapes, **output_shapes})
+        for note in encoded.finish(symbol, next(iter(input_shapes.values()))):
+            message(note)
         initial_arg, initial_aux = init_params_checked(symbol, input_shapes, output_shapes,
                                                         initializer, from_iterator)
     arg_params = check_param_overrides(symbol, arg_params, initial_arg, "arg.params",

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CallbackError
+from ..errors import CallbackError, word
 from .callback import accepts_verbose, check_callback
 
 SLOTS = ("train.begin", "epoch.begin", "batch.begin", "batch.end", "epoch.end", "train.end")
@@ -72,8 +72,9 @@ def interpret(result: Any, slot: str, name: str, iteration: int) -> Decision:
         return _from_mapping(result, slot, name, iteration)
     if slot == "batch.end":
         return Decision()  # MXNet ignored what batch callbacks returned
-    raise CallbackError(f"The {name} returned {result!r} in epoch {iteration}; expected TRUE to "
-                        f"continue or FALSE to stop training (or a list with "
+    raise CallbackError(f"The {name} returned {result!r} in epoch {iteration}; expected "
+                        f"{word('TRUE')} to continue or {word('FALSE')} to stop training (or "
+                        f"a {word('list')} with "
                         f"{', '.join(DECISION_KEYS)}).", slot=f"{slot}.callback",
                         iteration=iteration)
 
@@ -81,7 +82,7 @@ def interpret(result: Any, slot: str, name: str, iteration: int) -> Decision:
 def _from_mapping(result: Mapping, slot: str, name: str, iteration: int) -> Decision:
     unknown = [k for k in result if k not in DECISION_KEYS]
     if unknown:
-        raise CallbackError(f"The {name} returned a list with unknown field "
+        raise CallbackError(f"The {name} returned a {word('list')} with unknown field "
                             f"`{unknown[0]}` in epoch {iteration}; expected fields: "
                             f"{', '.join(DECISION_KEYS)}.", slot=f"{slot}.callback",
                             iteration=iteration)
@@ -92,12 +93,12 @@ def _from_mapping(result: Mapping, slot: str, name: str, iteration: int) -> Deci
                             f"learning rate >= 0.", slot=f"{slot}.callback", iteration=iteration)
     save = result.get("save", False)
     if not isinstance(save, (bool, np.bool_, str)):
-        raise CallbackError(f"The {name} returned save={save!r}; expected TRUE "
+        raise CallbackError(f"The {name} returned save={save!r}; expected {word('TRUE')} "
                             f"or a file prefix.", slot=f"{slot}.callback", iteration=iteration)
     stop = result.get("stop")
     if stop is not None and not isinstance(stop, (bool, np.bool_)):
         raise CallbackError(f"The {name} returned stop={stop!r} in epoch {iteration}; expected "
-                            f"stop = TRUE (stop training) or FALSE (continue).",
+                            f"stop = {word('TRUE')} (stop training) or {word('FALSE')} (continue).",
                             slot=f"{slot}.callback", iteration=iteration)
     reason = result.get("reason")
     return Decision(stop=bool(stop),

@@ -12,6 +12,8 @@ import numpy as np
 
 from .._args import normalize_kwargs
 from ..graph.symbol import Symbol
+from ..learn.metric import Metric
+from .evaluate import evaluate
 from .predict import predict
 
 _last_model: list[Any] = [None]
@@ -55,6 +57,17 @@ class FeedForwardModel:
         Keywords in R or Python spelling (``array.batch.size`` or ``array_batch_size``).
         """
         return predict(self, X, *args, **normalize_kwargs(predict, kwargs, "predict"))
+
+    def score(self, X, y=None, metric: Metric | None = None, **kwargs: Any) -> float:
+        """The value of ``metric`` (default: the output layer's loss, learn/default_metrics.py)
+        for the predictions of ``X`` against ``y``, over all samples at once. Keywords as
+        :meth:`predict` (``array_batch_size``, ``array_layout``). See evaluate.py.
+
+        Example:
+            >>> model.score(test_x, test_y, mx.metric.rmse)   # doctest: +SKIP
+            8.387455
+        """
+        return evaluate(self, X, y, metric, **normalize_kwargs(evaluate, kwargs, "score"))
 
     def __getitem__(self, key: str) -> Any:  # model["arg.params"], as R's model$arg.params
         return getattr(self, key.replace(".", "_"))

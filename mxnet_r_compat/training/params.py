@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import io
-from ..errors import MXShapeError, MXTypeError, MXValueError, invalid_shape, invalid_value
+from ..errors import (MXShapeError, MXTypeError, MXValueError, arg_name, invalid_shape,
+                      invalid_value, word)
 from ..graph.symbol import Symbol
 from ..learn import initializer as init_mod
 
@@ -51,18 +52,20 @@ def check_param_overrides(symbol: Symbol, given: dict | None, initial: dict, kin
             if allow_extra:
                 continue
             params = [n for n in names if n in initial]
-            raise MXValueError(f"Invalid value for argument `{kind}`. Received: an entry named "
-                               f"`{name}`, which is not a parameter of the network (cannot find "
-                               f"key {name} in the array arg.arrays). Expected names among "
-                               f"{', '.join(params) or 'none'}; use allow.extra.params=TRUE to "
-                               f"drop the others.")
+            raise MXValueError(f"Invalid value for argument `{arg_name(kind)}`. Received: an "
+                               f"entry named `{name}`, which is not a parameter of the network "
+                               f"(cannot find key {name} in the array arg.arrays). Expected "
+                               f"names among "
+                               f"{', '.join(params) or 'none'}; use "
+                               f"{arg_name('allow.extra.params')}={word('TRUE')} to drop the "
+                               f"others.")
         value = io.as_numeric(value, f"{kind}${name}")
         if name in initial and value.shape != initial[name].shape:
             want = initial[name].shape
-            raise MXShapeError(f"Invalid value for argument `{kind}`. Received: `{name}` of "
-                               f"shape {value.shape} (R dim {_r_dim(value.shape)}). Expected "
-                               f"shape {want} (R dim {_r_dim(want)}), as the network and the "
-                               f"data define it.")
+            raise MXShapeError(f"Invalid value for argument `{arg_name(kind)}`. Received: "
+                               f"`{name}` of shape {value.shape} (R dim "
+                               f"{_r_dim(value.shape)}). Expected shape {want} (R dim "
+                               f"{_r_dim(want)}), as the network and the data define it.")
         if check_finite:
             io.check_finite(value, f"{kind}${name}")
         out[name] = value

@@ -25,6 +25,8 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
     """
     context.normalize(ctx)
     check_batch_size(array_batch_size)
+    if array_layout == "auto" and io.is_frame(X):
+        array_layout = "rowmajor"  # a data frame's rows are its samples
     it = _prediction_iter(model, X, array_batch_size, array_layout)
     it.reset()
     if not it.iter_next():

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..console import message
-from ..errors import MXShapeError, MXValueError, invalid_value
+from ..errors import MXShapeError, MXValueError, invalid_value, word
 from ..formats import atomic
 from ..formats.checkpoint_files import (Checkpoint, ResumeWarning, checkpoint_epochs,
                                         find_checkpoint)
@@ -120,7 +120,7 @@ def plan(*, resume: Any, checkpoint: Any, period: Any, on_error: Any, begin_roun
     elif isinstance(resume, (str, os.PathLike)) and os.fspath(resume):
         prefix, required = resume, True
     else:
-        raise invalid_value("resume", resume, "a checkpoint prefix (or TRUE)")
+        raise invalid_value("resume", resume, f"a checkpoint prefix (or {word('TRUE')})")
     if given_params:
         raise MXValueError("Invalid value for argument `resume`: arg.params and aux.params "
                            "cannot be combined with resume (the checkpoint holds the weights).")

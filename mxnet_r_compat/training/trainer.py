@@ -28,14 +28,16 @@ import numpy as np
 from ..console import console, message
 from ..engine.devices import DeviceGroup
 from ..engine.fused import FusedEpochs
-from ..errors import CallbackError
+from ..errors import CallbackError, arg_name, word
 from ..io import DataIter
-from ..learn.metric import Metric
+from ..learn.default_metrics import default_metric
+from ..learn.metric import Metric, is_class_index_kind
 from ..learn.optimizer import Optimizer
 from . import model as model_mod
 from .env import TrainEnv
 from .hooks import CONTINUE, CallbackSet, Decision
 from .persistence import save_model
+from .progress_display import EpochProgress
 
 
 class TrainingInterrupted(UserWarning):
@@ -73,6 +75,10 @@ class Trainer:
         self.shapes = {**input_shapes, **output_shapes}
         self.begin_round, self.end_round = begin_round, end_round
         self.optimizer, self.metric = optimizer, metric
+        # Without eval_metric, the output layer's loss is still recorded in the history (not
+        # printed, not in env): learn/default_metrics.py.
+        self.loss_metric = default_metric(symbol) if metric is None else None
+        self._loss_state = np.zeros(2)
         self.train_data, self.eval_data = train_data, eval_data
         self.callbacks = CallbackSet.from_slots(callbacks or {})
         self.verbose, self.check_finite = verbose, check_finite
@@ -86,6 +92,7 @@ class Trainer:
         self.stop_reason: str | None = None
         self.completed_epoch: int | None = None
         self._eval_devices: dict[tuple, DeviceGroup] = {}
+        self.progress = EpochProgress(console)  # a line within long epochs, on a terminal
 
     # -- set-up -----------------------------------------------------------------------------
     def _fill_env_arguments(self, args: dict) -> None:
@@ -121,7 +128,44 @@ class Trainer:
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
         self._start = time.perf_counter()
+        if self.loss_metric is not None and not self._loss_fits():
+            self.loss_metric = None
+        if any(getattr(e.fn, "name", None) == "progress.bar" for e in
+               self.callbacks.entries["batch.end"]):
+            self.progress.disabled = True  # mx.callback.progress.bar draws its own
         self._fused = FusedEpochs.create(self)  # the fused path (engine/fused.py)
+
+    def _loss_fits(self) -> bool:
+        """The default loss metric can read these outputs and labels (one class index per
+        sample, or one label per output value)."""
+        ex = self.devices.execs[0]
+        label = ex.arg_arrays.get(self.output_names[-1]) if self.output_names else None
+        pred = ex.outputs[0]
+        if label is None or pred.ndim == 0 or pred.shape[0] == 0:
+            return False
+        assert self.loss_metric is not None
+        per_sample = label.size // pred.shape[0]
+        if is_class_index_kind(self.loss_metric.native_kind()):
+            return per_sample == 1
+        return per_sample == pred.size // pred.shape[0]
+
+    @property
+    def tracked_metric(self) -> Metric | None:
+        """The metric computed at each training batch: ``eval_metric``, else the loss."""
+        return self.metric if self.metric is not None else self.loss_metric
+
+    @property
+    def train_state(self):
+        """The state of :attr:`tracked_metric` this epoch (``env.train_metric`` for the
+        user's metric; the loss's own state is not in env)."""
+        return self.env.train_metric if self.metric is not None else self._loss_state
+
+    @train_state.setter
+    def train_state(self, state) -> None:
+        if self.metric is not None:
+            self.env.train_metric = state
+        else:
+            self._loss_state = state
 
     # -- callbacks and plugins --------------------------------------------------------------
     def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
@@ -169,9 +213,13 @@ class Trainer:
         env = self.env
         env.iteration = iteration
         self.train_data.reset()
+        total = getattr(self.train_data, "num_batches", None)
+        self.progress.start(total if isinstance(total, int) and total > 0 else None)
         env.nbatch = nbatch = 0
         if self.metric is not None:
             env.train_metric = self.metric.init()
+        elif self.loss_metric is not None:
+            self._loss_state = self.loss_metric.init()
         if self._fused is not None:  # fused path: the epoch's batches in C, same effects
             nbatch, nonfinite = self._fused.train(iteration, nbatch)
             if (nonfinite and self._nonfinite(iteration, nbatch)) or self._interrupt.requested:
@@ -190,8 +238,12 @@ class Trainer:
             if self.metric is not None:
                 fields["train_metric"] = self._update_metric(fields["train_metric"],
                                                              self.devices)
+            elif self.loss_metric is not None:
+                self._loss_state = self.devices.update_metric(
+                    self.loss_metric, self._loss_state, self.output_names[-1])[0]
             nbatch += 1
             fields["nbatch"] = nbatch
+            self.progress.update(nbatch)
             if self.check_finite and self._nonfinite(iteration, nbatch):
                 return False
             stop = self._slot("batch.end", iteration, nbatch).stop
@@ -199,11 +251,14 @@ class Trainer:
                 hook(self, iteration, nbatch)
             if stop or self._interrupt.requested:
                 return False
+        self.progress.finish()
         if self.metric is not None:
             env.result = result = self.metric.get(env.train_metric)
             self._record(iteration, "train", result)
             if self.verbose:
                 message("[", iteration, "] Train-", result.name, "=", result.value)
+        elif self.loss_metric is not None:
+            self._record(iteration, "train", self.loss_metric.get(self._loss_state))
         return True
 
     def _update_metric(self, state, devices: DeviceGroup):
@@ -272,7 +327,8 @@ class Trainer:
         self.stop_reason = (f"non-finite value (NaN or Inf) in {where} at epoch {iteration}, "
                             f"batch {nbatch}")
         warnings.warn(f"Training stopped: {self.stop_reason}; returning {kept}, the last finite "
-                      f"model. Lower the learning rate, or pass check.finite=FALSE to keep "
+                      f"model. Lower the learning rate, or pass {arg_name('check.finite')}="
+                      f"{word('FALSE')} to keep "
                       f"training.", NonFiniteWarning, stacklevel=4)
         self._nonfinite_stop = True
         return True
@@ -335,6 +391,7 @@ class Trainer:
 
     def _close(self, error: BaseException | None) -> None:
         """train.end callbacks and plugins run even when training failed."""
+        self.progress.finish()
         try:
             self.env.error = error
             if self.callbacks.has("train.end"):

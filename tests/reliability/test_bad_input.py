@@ -23,6 +23,8 @@ from .conftest import R_PREAMBLE, parse_cases, softmax_net
 
 FINITE = (r"Expected finite numbers: remove or impute the missing values, or pass "
           r"check\.finite=FALSE")
+FINITE_PY = (r"Expected finite numbers: remove or impute the missing values, or pass "
+             r"check_finite=False")
 
 
 def _with(X, i, j, value):
@@ -40,7 +42,7 @@ def _never_called(*args):
 PY_CASES = [
     ("X with NaN", lambda X, y: {"X": _with(X, 3, 1, np.nan)}, MXValueError,
      r"^Invalid value for argument `X`\. Received: a 40 x 3 matrix with 1 NA/NaN value \(the "
-     r"first at row 4, column 2\)\. " + FINITE),
+     r"first at row 4, column 2\)\. " + FINITE_PY),
     ("X with Inf", lambda X, y: {"X": _with(X, 0, 2, -np.inf)}, MXValueError,
      r"^Invalid value for argument `X`\. Received: a 40 x 3 matrix with 1 infinite value \(the "
      r"first at row 1, column 3\)"),
@@ -70,20 +72,20 @@ PY_CASES = [
     ("X is None", lambda X, y: {"X": None}, MXValueError,
      r"^Invalid value for argument `X`\. Received: X=None\."),
     ("batch size 0", lambda X, y: {"array_batch_size": 0}, MXValueError,
-     r"^Invalid value for argument `array\.batch\.size`\. Received: array\.batch\.size=0\. "
+     r"^Invalid value for argument `array_batch_size`\. Received: array_batch_size=0\. "
      r"Expected a whole number >= 1\.$"),
     ("batch size negative", lambda X, y: {"array_batch_size": -4}, MXValueError,
-     r"array\.batch\.size=-4\. Expected a whole number >= 1"),
+     r"array_batch_size=-4\. Expected a whole number >= 1"),
     ("batch size fractional", lambda X, y: {"array_batch_size": 2.5}, MXValueError,
-     r"array\.batch\.size=2\.5\. Expected a whole number >= 1"),
+     r"array_batch_size=2\.5\. Expected a whole number >= 1"),
     ("num.round < begin.round", lambda X, y: {"begin_round": 5, "num_round": 2}, MXValueError,
-     r"^Invalid value for argument `num\.round`\. Received: num\.round=2\. Expected "
-     r"num\.round >= begin\.round \(5\)"),
+     r"^Invalid value for argument `num_round`\. Received: num_round=2\. Expected "
+     r"num_round >= begin_round \(5\)"),
     ("negative learning rate", lambda X, y: {"learning_rate": -0.1}, MXValueError,
-     r"^Invalid value for argument `learning\.rate`\. Received: learning\.rate=-0\.1\. "
+     r"^Invalid value for argument `learning_rate`\. Received: learning_rate=-0\.1\. "
      r"Expected a number >= 0\.$"),
     ("infinite learning rate", lambda X, y: {"learning_rate": float("inf")}, MXValueError,
-     r"^Invalid value for argument `learning\.rate`\. Received: learning\.rate=inf\. Expected "
+     r"^Invalid value for argument `learning_rate`\. Received: learning_rate=inf\. Expected "
      r"a finite number\.$"),
     ("momentum 1", lambda X, y: {"momentum": 1.0}, MXValueError,
      r"^Invalid value for argument `momentum`\. Received: momentum=1\.0\. Expected 0 <= "
@@ -97,10 +99,10 @@ PY_CASES = [
      r"^Invalid value for argument `initializer`\. Received: initializer='xavier'\. Expected an "
      r"initializer such as mx\.init\.uniform"),
     ("metric name", lambda X, y: {"eval_metric": "rmse"}, MXValueError,
-     r"^Invalid value for argument `eval\.metric`\. Received: eval\.metric='rmse'\. Expected "
+     r"^Invalid value for argument `eval_metric`\. Received: eval_metric='rmse'\. Expected "
      r"the metric object mx\.metric\.rmse, not its name\.$"),
     ("unknown metric name", lambda X, y: {"eval_metric": "r2"}, MXValueError,
-     r"eval\.metric='r2'\. Expected a metric object such as mx\.metric\.rmse \(built in: "),
+     r"eval_metric='r2'\. Expected a metric object such as mx\.metric\.rmse \(built in: "),
     ("symbol without label", lambda X, y: {"symbol": mx.symbol.FullyConnected(
         mx.symbol.Variable("data"), num_hidden=1, name="fc")}, MXValueError,
      r"exactly one argument whose name ends in \"label\" \(found 0: none\)"),
@@ -115,32 +117,36 @@ PY_CASES = [
      r"has 3 outputs"),
     ("arg.params shape", lambda X, y: {"arg_params": {"fc_weight": np.ones((3, 1)),
                                                       "fc_bias": np.zeros(1)}}, MXShapeError,
-     r"^Invalid value for argument `arg\.params`\. Received: `fc_weight` of shape \(3, 1\) \(R "
+     r"^Invalid value for argument `arg_params`\. Received: `fc_weight` of shape \(3, 1\) \(R "
      r"dim c\(1, 3\)\)\. Expected shape \(1, 3\) \(R dim c\(3, 1\)\)"),
     ("arg.params unknown name", lambda X, y: {"arg_params": {"fc_weight": np.ones((1, 3)),
                                                              "fc2_weight": np.ones(2)}},
-     MXValueError, r"^Invalid value for argument `arg\.params`\. Received: an entry named "
+     MXValueError, r"^Invalid value for argument `arg_params`\. Received: an entry named "
      r"`fc2_weight`, which is not a parameter .* Expected names among fc_weight, fc_bias"),
     ("arg.params with NaN", lambda X, y: {"arg_params": {"fc_weight": np.full((1, 3), np.nan),
                                                          "fc_bias": np.zeros(1)}},
-     MXValueError, r"^Invalid value for argument `arg\.params\$fc_weight`\. Received: a 1 x 3 "
+     MXValueError, r"^Invalid value for argument `arg_params\[\x22fc_weight\x22\]`\. "
+     r"Received: a 1 x 3 "
      r"matrix with 3 NA/NaN values"),
     ("eval.data not a list", lambda X, y: {"eval_data": X}, MXValueError,
-     r"^The validation set should be either a mx\.io\.DataIter or a R list$"),
+     r'^The validation set should be either a dict \{"data": X, "label": y\} or a DataIter$'),
     ("eval.data without label", lambda X, y: {"eval_data": {"data": X}}, MXValueError,
-     r"^Please provide the validation set as list\(data=R\.array, label=R\.array\)$"),
+     r'^Please provide the validation set as \{"data": X, "label": y\} \(arrays\)$'),
     ("eval.data feature count", lambda X, y: {"eval_data": {"data": X[:, :2], "label": y}},
-     MXShapeError, r"^Invalid value for argument `eval\.data\$data`\. Received: 2 features per "
+     MXShapeError, r"^Invalid value for argument `eval_data\[\x22data\x22\]`\. "
+     r"Received: 2 features per "
      r"sample \(shape \(2,\)\)\. Expected 3 features per sample \(shape \(3,\)\), as in the "
      r"training data\.$"),
     ("eval.data label count", lambda X, y: {"eval_data": {"data": X, "label": y[:10]}},
-     MXShapeError, r"^Invalid value for argument `eval\.data\$label`\. Received: 10 labels"),
+     MXShapeError, r"^Invalid value for argument `eval_data\[\x22label\x22\]`\. "
+     r"Received: 10 labels"),
     ("eval.data with NaN", lambda X, y: {"eval_data": {"data": _with(X, 1, 1, np.nan),
                                                        "label": y}},
-     MXValueError, r"^Invalid value for argument `eval\.data\$data`\. Received: a 40 x 3 matrix "
+     MXValueError, r"^Invalid value for argument `eval_data\[\x22data\x22\]`\. "
+     r"Received: a 40 x 3 matrix "
      r"with 1 NA/NaN value"),
     ("callback not a function", lambda X, y: {"epoch_end_callback": 5}, MXTypeError,
-     r"^Invalid value for argument `epoch\.end\.callback`\. Received: 5 \(int\)\. Expected a "
+     r"^Invalid value for argument `epoch_end_callback`\. Received: 5 \(int\)\. Expected a "
      r"function\(iteration, nbatch, env\)"),
     ("a GPU context", lambda X, y: {"ctx": Context("gpu", 0, 2)}, MXValueError,
      r"^Invalid value for argument `ctx`\. Received: ctx=gpu\(0\)\. Expected mx\.cpu\(\).*CPU "
@@ -161,7 +167,7 @@ def test_python_bad_input_fails_before_training(fit, data, case, make, exc, patt
                                           ([True, False], r"\[True, False\]")])
 def test_python_callback_bad_return_value(fit, value, shown):
     with pytest.raises(CallbackError, match=rf"^The epoch\.end\.callback returned {shown} in "
-                                            rf"epoch 1; expected TRUE to continue or FALSE"):
+                                            rf"epoch 1; expected True to continue or False"):
         fit(epoch_end_callback=lambda iteration, nbatch, env: value)
 
 
@@ -222,8 +228,8 @@ def test_data_frame_factors_and_text_become_data_matrix_codes(fit, data):
     X, _ = data
     frame = _Frame(a=_Column(X[:, 0]), b=_Column(["lo", "hi"] * 20),
                    c=_Column(["z", "y", None, "y"] * 10, categories=["y", "z"]))
-    converted = (r"^Note: X columns b, c are not numeric; converted with data\.matrix\(\) "
-                 r"\(factor codes\)\.$")
+    converted = (r"^Note: X columns b, c are not numeric; converted as R's data\.matrix\(\) "
+                 r"does \(category codes from 1, text as the codes of its sorted values\)\.$")
     with pytest.warns(DataConversionWarning, match=converted), \
             pytest.raises(MXValueError, match=r"a 40 x 3 matrix with 10 NA/NaN values \(the "
                                               r"first at row 3, column 3\)"):

@@ -160,8 +160,8 @@ def test_kvstore_must_name_a_local_store_even_on_one_device(fit, kvstore, expect
 @pytest.mark.parametrize("stop, shown", [("FALSE", "'FALSE'"), (float("nan"), "nan"), (0, "0")])
 def test_callback_stop_field_must_be_true_or_false(fit, stop, shown):
     with pytest.raises(CallbackError, match=rf"^The epoch\.end\.callback returned stop={shown} in "
-                                            rf"epoch 1; expected stop = TRUE \(stop training\) or "
-                                            rf"FALSE \(continue\)\.$"):
+                                            rf"epoch 1; expected stop = True \(stop training\) or "
+                                            rf"False \(continue\)\.$"):
         fit(epoch_end_callback=lambda iteration, nbatch, env: {"stop": stop})
 
 

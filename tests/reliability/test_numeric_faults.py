@@ -53,7 +53,7 @@ def test_divergence_stops_at_the_first_nonfinite_weight_and_says_where(fit):
     if name is not None:
         assert (int(e), int(b), name) == (epoch, batch, param)
     assert int(kept) == int(e) - 1
-    assert "check.finite=FALSE" in text
+    assert "check_finite=False" in text
     assert model.stop_reason.startswith("non-finite value")
     # the returned model is the last finite one: exactly the model of epoch kept
     reference = fit(num_round=int(kept), learning_rate=LR)

@@ -99,15 +99,15 @@ def test_kvstore_must_be_a_string(train):
 
 
 def test_validation_set_type(train):
-    with pytest.raises(MXValueError, match=r"^The validation set should be either a "
-                                           r"mx\.io\.DataIter or a R list$"):
+    with pytest.raises(MXValueError, match=r'^The validation set should be either a dict '
+                                           r'\{"data": X, "label": y\} or a DataIter$'):
         train(eval_data=np.zeros((4, 3)))
 
 
 @pytest.mark.parametrize("eval_data", [{"data": np.zeros((4, 3))}, {"label": np.zeros(4)}])
 def test_validation_list_fields(train, eval_data):
-    with pytest.raises(MXValueError, match=r"^Please provide the validation set as "
-                                           r"list\(data=R\.array, label=R\.array\)$"):
+    with pytest.raises(MXValueError, match=r'^Please provide the validation set as '
+                                           r'\{"data": X, "label": y\} \(arrays\)$'):
         train(eval_data=eval_data)
 
 
@@ -147,7 +147,7 @@ def test_network_needs_one_label_argument(tiny_data):
 
 
 def test_num_round_is_the_last_epoch_not_a_count(train):
-    with pytest.raises(MXValueError, match=r"num\.round >= begin\.round \(3\)"):
+    with pytest.raises(MXValueError, match=r"num_round >= begin_round \(3\)"):
         train(begin_round=3, num_round=2)
 
 

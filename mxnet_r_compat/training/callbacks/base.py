@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ... import _args
-from ...errors import invalid_value
+from ...errors import invalid_value, word
 
 MODES = ("auto", "min", "max")
 _PHASES = {"eval": "eval", "validation": "eval", "val": "eval", "train": "train"}
@@ -145,7 +145,7 @@ number = partial(_args.number, as_r=True)
 
 def flag(arg: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise invalid_value(arg, value, "TRUE or FALSE")
+        raise invalid_value(arg, value, f"{word('TRUE')} or {word('FALSE')}")
     return bool(value)
 
 

@@ -22,7 +22,7 @@ import os
 from typing import Any
 
 from ...console import message
-from ...errors import ModelFileError, MXValueError, invalid_value
+from ...errors import ModelFileError, MXValueError, invalid_value, word
 from ...formats import atomic, model_files
 from ...formats.bounded_read import check_json_cost, read_at_most
 from ..persistence import save_model
@@ -93,7 +93,7 @@ class ModelCheckpoint(TrainingCallback):
         self.monitor = Monitor.parse(monitor)
         self.save_best_only = flag("save.best.only", save_best_only)
         self.top_k = number("top.k", top_k, low=1, whole=True, allow_none=True,
-                            expected="a whole number >= 1 or NULL")
+                            expected=f"a whole number >= 1 or {word('NULL')}")
         self.period = number("period", period, low=1, whole=True,
                              expected="a whole number >= 1")
         self.mode = check_mode(mode)

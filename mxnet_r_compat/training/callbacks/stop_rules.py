@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from ...console import message, r_str
+from ...errors import arg_name, word
 from .base import TrainingCallback, number
 
 
@@ -33,7 +34,8 @@ class TerminateOnNaN(TrainingCallback):
     def check(self, env, slot: str) -> list[str]:
         problems = super().check(env, slot)
         if env.metric is None:
-            problems.append("needs a metric to watch, but eval.metric is NULL")
+            problems.append(f"needs a metric to watch, but {arg_name('eval.metric')} is "
+                            f"{word('NULL')}")
         return problems
 
     def __call__(self, iteration: int, nbatch: int, env, verbose: bool = True) -> Any:

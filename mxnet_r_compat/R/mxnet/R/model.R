@@ -204,6 +204,43 @@ predict.MXFeedForwardModel <- function(object, X, ctx = NULL, array.batch.size =
   .mx_with_warnings(res, layout.call = quote(mx.model.select.layout.predict(X, model)))
 }
 
+#' Evaluate a model on labelled data
+#' @description
+#' An extension (MXNet R had no such function; docs/COMPATIBILITY.md): the value of
+#' `eval.metric` for the model's predictions of `X` against the labels `y`, computed over all
+#' samples at once (no padded samples, no mean of per-batch values), the number Python's
+#' `model.score(X, y, metric)` gives for the same model and data.
+#' @param model An MXFeedForwardModel (or one converted by [mx.serialize()]).
+#' @param X A matrix, array, numeric data.frame or data iterator, as for `predict()`.
+#' @param y The labels, one per sample; a factor is compared through its 0-based codes. NULL
+#'   when `X` is an iterator (its labels are used).
+#' @param eval.metric A metric such as [mx.metric.rmse]. NULL: the loss of the network's
+#'   output layer (cross-entropy for SoftmaxOutput, mse for LinearRegressionOutput, mae for
+#'   MAERegressionOutput, logloss for LogisticRegressionOutput).
+#' @param array.batch.size Batch size of the predictions.
+#' @param array.layout "auto", "rowmajor" or "colmajor".
+#' @return The metric's value, a number.
+#' @examples
+#' X <- matrix(runif(200), 100); y <- drop(X %*% c(2, -1))
+#' lro <- mx.symbol.LinearRegressionOutput(
+#'   mx.symbol.FullyConnected(mx.symbol.Variable("data"), num_hidden = 1))
+#' model <- mx.model.FeedForward.create(lro, X = X, y = y, num.round = 2, array.batch.size = 20,
+#'   learning.rate = 0.1, array.layout = "rowmajor", verbose = FALSE)
+#' mx.model.evaluate(model, X, y, mx.metric.rmse, array.layout = "rowmajor")
+#' mx.model.evaluate(model, X, y, array.layout = "rowmajor")   # mse, the output layer's loss
+mx.model.evaluate <- function(model, X, y = NULL, eval.metric = NULL, array.batch.size = 128,
+                              array.layout = "auto") {
+  if (is.serialized(model)) model <- mx.unserialize(model)
+  if (!.mx_is_iter_like(X)) X <- .mx_as_matrix(X, "X")
+  if (is.data.frame(y)) y <- data.matrix(y)
+  if (is.factor(y) || is.character(y)) {
+    y <- as.vector(.mx_labels(y, model$symbol, NULL, "y", if (is.factor(y)) levels(y)))
+  }
+  res <- .py("evaluate", model, X, y, eval.metric = eval.metric,
+             array.batch.size = array.batch.size, array.layout = array.layout)
+  .mx_with_warnings(res, layout.call = quote(mx.model.select.layout.predict(X, model)))
+}
+
 #' Save and load a model in MXNet's files
 #' @description
 #' `mx.model.save()` writes `<prefix>-symbol.json` and `<prefix>-<iteration>.params` (four
