@@ -218,6 +218,12 @@ all.equal.MXNDArray <- function(target, current, ...) {
 #' arrays$b
 mx.nd.save <- function(ndarray, filename) {
   if (is.mx.ndarray(ndarray) || !is.list(ndarray)) ndarray <- list(ndarray)
+  bad <- which(vapply(ndarray, is.list, logical(1)) & !vapply(ndarray, is.mx.ndarray, logical(1)))
+  if (length(bad)) {
+    stop("Invalid value for argument `ndarray`. Received: a list whose element ", bad[1],
+         " is a list. Expected an MXNDArray or a list of MXNDArrays (not a list of lists).",
+         call. = FALSE)
+  }
   invisible(.py("nd_save", ndarray, path.expand(filename)))
 }
 
