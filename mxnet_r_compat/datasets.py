@@ -1,8 +1,8 @@
 """Small data sets for examples and tests, read from R packages.
 
-The tutorials use ``data(BostonHousing, package="mlbench")``. To give Python
-the very same numbers R's ``data.matrix`` produces (the factor ``chas``
-becomes its integer codes 1/2), the table is read through ``Rscript``.
+The tutorials use ``data(BostonHousing, package="mlbench")`` and ``data(Sonar, ...)``. To
+give Python the very same numbers R's ``data.matrix`` produces (the factors ``chas`` and
+``Class`` become their integer codes 1/2), the tables are read through ``Rscript``.
 """
 
 from __future__ import annotations
@@ -18,23 +18,25 @@ from .errors import MXError
 _R_INSTALL = ("apt-get install -y --no-install-recommends r-base-core r-cran-mlbench "
               "(or run `make setup`)")
 
-_BOSTON_SCRIPT = r"""
-data(BostonHousing, package = "mlbench")
-x <- data.matrix(BostonHousing)
+# data.matrix() of one mlbench table, printed exactly: the column names, then the values by row.
+_MLBENCH_SCRIPT = r"""
+data(%s, package = "mlbench")
+x <- data.matrix(%s)
 cat(paste(colnames(x), collapse = ","), "\n")
-cat(sprintf("%.17g", as.vector(t(x))), sep = "\n")
+cat(sprintf("%%.17g", as.vector(t(x))), sep = "\n")
 """
 
 
-@functools.lru_cache(maxsize=1)
-def _boston() -> tuple[list[str], np.ndarray]:
+@functools.lru_cache(maxsize=2)
+def _mlbench(table: str) -> tuple[list[str], np.ndarray]:
     if shutil.which("Rscript") is None:
-        raise MXError(f"BostonHousing is read from R's mlbench package, and R is not installed: "
+        raise MXError(f"{table} is read from R's mlbench package, and R is not installed: "
                       f"{_R_INSTALL}")
-    proc = subprocess.run(["Rscript", "--vanilla", "-e", _BOSTON_SCRIPT], capture_output=True,
-                          text=True, check=False, env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(["Rscript", "--vanilla", "-e", _MLBENCH_SCRIPT % (table, table)],
+                          capture_output=True, text=True, check=False,
+                          env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
     if proc.returncode != 0:
-        raise MXError(f"Could not read BostonHousing from R ({proc.stderr.strip()}); "
+        raise MXError(f"Could not read {table} from R ({proc.stderr.strip()}); "
                       f"install mlbench: {_R_INSTALL}")
     lines = proc.stdout.split("\n")
     names = lines[0].strip().split(",")
@@ -50,7 +52,7 @@ def boston_housing() -> tuple[np.ndarray, list[str]]:
         >>> table.shape, names[-1]
         ((506, 14), 'medv')
     """
-    names, table = _boston()
+    names, table = _mlbench("BostonHousing")
     return table.copy(), list(names)
 
 
@@ -68,6 +70,25 @@ def boston_tutorial_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     train = np.arange(0, 506, 3)
     test = np.setdiff1d(np.arange(506), train)
     return table[train, :13], table[train, 13], table[test, :13], table[test, 13]
+
+
+def sonar_tutorial_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """mlbench's Sonar as the Five Minutes tutorial splits it: rows 1-50 and 100-150 (R's
+    ``c(1:50, 100:150)``) train; the class (M, R) becomes the label 0/1
+    (``as.numeric(Sonar[,61]) - 1``).
+
+    Returns ``train_x, train_y, test_x, test_y`` (60 features per row).
+
+    Example:
+        >>> train_x, train_y, test_x, test_y = sonar_tutorial_split()   # doctest: +SKIP
+        >>> train_x.shape, test_x.shape
+        ((101, 60), (107, 60))
+    """
+    _, table = _mlbench("Sonar")
+    x, y = table[:, :60].copy(), table[:, 60] - 1
+    train = np.r_[np.arange(0, 50), np.arange(99, 150)]
+    test = np.setdiff1d(np.arange(len(table)), train)
+    return x[train], y[train], x[test], y[test]
 
 
 # -------------------------------------------------------------------------------------------

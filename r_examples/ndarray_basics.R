@@ -9,6 +9,19 @@ a <- mx.nd.array(c(1, 2, 3), mx.cpu(0))
 m <- mx.nd.array(matrix(1:6, nrow = 2))
 z <- mx.nd.zeros(c(2, 3))
 cat("class:", class(m), " dim:", dim(m), " length:", length(m), "\n")
+cat("as.array gives:", class(as.array(m)), "\n")
+
+# Devices: an array lives on a context; mx.nd.copyto copies it to another one (every
+# mx.cpu(i) is this CPU). mx.ctx.default() is where arrays go when no context is given.
+mx.ctx.default(mx.cpu(1))
+print(mx.ctx.default())
+print(is.mx.context(mx.cpu()))
+on.cpu <- mx.nd.copyto(m, mx.cpu())
+show("copyto * 3:", as.array(on.cpu * 3))
+
+# Random arrays come from the seeded stream: MXNet's numbers for that seed.
+mx.set.seed(0)
+show("rnorm:", as.array(mx.rnorm(c(2, 3))))
 
 # Arithmetic runs in float32 in the C core; a number may stand on either side.
 a <- a + 1.0

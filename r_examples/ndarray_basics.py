@@ -23,6 +23,13 @@ m = mx.nd.array([[1, 2], [3, 4], [5, 6]])
 z = mx.nd.zeros((3, 2))
 print("shape:", m.shape, " size:", m.size)
 
+mx.ctx.default(mx.cpu(1))
+on_cpu = mx.nd.copyto(m, mx.cpu())
+show("copyto * 3:", (on_cpu * 3).asnumpy())
+
+mx.set.seed(0)
+show("rnorm:", mx.rnorm((3, 2)))
+
 a = a + 1.0
 a = a + a
 a = a - 5

@@ -15,6 +15,9 @@ APT_PACKAGES+=(r-cran-reticulate r-cran-roxygen2 r-cran-knitr)
 # gcc's AddressSanitizer/UBSan runtimes for `make sanitize` (tools/sanitize.sh preloads them;
 # they come with gcc, listed so that a missing one is installed rather than failing there).
 APT_PACKAGES+=(libasan8 libubsan1)
+# Graphviz's `dot` draws graph.viz / mx.viz.plot pictures (without it they print DOT text);
+# r-cran-mlbench (listed above) holds the Five Minutes tutorial's Sonar and BostonHousing.
+APT_PACKAGES+=(graphviz)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

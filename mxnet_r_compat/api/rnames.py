@@ -117,6 +117,9 @@ R_API.update({
     "mx.callback.safe": callbacks.safe,
     "mx.model.checkpoint.best": callbacks.checkpoint.best,
     "mx.viz.plot_history": viz.plot_history,
+    "mx.viz.plot": viz.plot,
+    "mx.viz.plot_network": viz.plot_network,
+    "mx.viz.network_dot": viz.network_dot,
 })
 
 

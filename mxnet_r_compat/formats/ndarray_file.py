@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -59,6 +60,23 @@ _DTYPES = {flag: (name, np.dtype(code)) for flag, name, code in [
 
 ArraysLike = Sequence[np.ndarray] | Mapping[str, np.ndarray] | np.ndarray
 
+# URIs MXNet reads through dmlc when built with S3/HDFS/Azure/HTTP support.
+_REMOTE_URI = re.compile(r"^(s3|hdfs|viewfs|azure|https?)://", re.IGNORECASE)
+
+
+def check_local(path: str | os.PathLike[str]) -> None:
+    """Refuse a remote URI (``s3://``, ``hdfs://``...) with a clear error: files are local.
+
+    Example:
+        >>> check_local("s3://bucket/a.nd")
+        Traceback (most recent call last):
+        mxnet_r_compat.errors.MXValueError: Invalid value for argument `filename`...
+    """
+    text = os.fspath(path)
+    if _REMOTE_URI.match(text):
+        raise invalid_value("filename", text, "a local file: this build reads and writes local "
+                            "files only, not S3, HDFS, Azure or HTTP URIs")
+
 
 def save_ndarray_list(path: str | os.PathLike[str], arrays: ArraysLike,
                       names: Sequence[str] | None = None) -> None:
@@ -81,6 +99,7 @@ def save_ndarray_list(path: str | os.PathLike[str], arrays: ArraysLike,
         >>> os.path.getsize(target)
         105
     """
+    check_local(path)
     chunks = _encode(arrays, names)
     with atomic_writer(path, "wb") as handle:
         for chunk in chunks:
@@ -176,6 +195,7 @@ def load_ndarray_list(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], l
         >>> load_ndarray_list(target)
         ([array([0., 1., 2.], dtype=float32)], None)
     """
+    check_local(path)
     resolved = resolve_path(path)
     handle, size = open_regular(resolved, format_error)
     with handle:

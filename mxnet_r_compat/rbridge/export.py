@@ -60,7 +60,8 @@ ENTRY_POINTS: dict[str, Callable[..., Any]] = {}
 #: A listed module that does not exist is skipped; any other import error propagates.
 ENTRY_MODULES: list[str] = ["mxnet_r_compat.rbridge.entry", "mxnet_r_compat.rbridge.rcallbacks",
                             "mxnet_r_compat.rbridge.rndarray", "mxnet_r_compat.rbridge.rexec",
-                            "mxnet_r_compat.rbridge.riter", "mxnet_r_compat.rbridge.rlabels"]
+                            "mxnet_r_compat.rbridge.riter", "mxnet_r_compat.rbridge.rlabels",
+                            "mxnet_r_compat.rbridge.rviz"]
 
 # name -> (fn, R closure), reused when the namespace loads again
 _EXPORTED: dict[str, tuple[Callable[..., Any], Any]] = session.hold_r_objects({})

@@ -278,3 +278,14 @@ def test_fuzz_mutations(data):
 @given(st.binary(max_size=200), st.booleans())
 def test_fuzz_random_bytes(tail, with_header):
     assert_clean((header(len(tail) % 4) if with_header else b"") + tail)
+
+
+@pytest.mark.parametrize("uri", ["s3://mybucket/mydata.bin", "hdfs://namenode/a.nd",
+                                 "HTTPS://example.org/w.params"])
+def test_remote_uris_are_refused_before_anything_is_written(tmp_path, monkeypatch, uri):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MXValueError, match="argument `filename`.*local files only"):
+        save_ndarray_list(uri, [np.ones(2, np.float32)])
+    with pytest.raises(MXValueError, match="argument `filename`.*local files only"):
+        load_ndarray_list(uri)
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.r
 ROOT = Path(__file__).resolve().parents[2]
 RSCRIPT = str(Path(sys.executable).with_name("mxnet-rscript"))
 VALUE_LINES = ("chain:", "m >= 3:", "sqrt(m):", "sum, max, mean:", "broadcast.add:", "dot:",
-               "crop:", "plus.scalar:")
+               "crop:", "plus.scalar:", "copyto * 3:", "rnorm:")
 f32 = np.float32
 
 
@@ -65,6 +65,10 @@ def test_the_numbers_are_float32_results(outputs):
     mat = (np.array([[1, 2], [3, 4]], f32) * f32(3) + f32(5)) / f32(10) + f32(1)
     np.testing.assert_array_equal(r["plus.scalar:"], mat.reshape(-1))
     assert "loaded: m z TRUE" in stdout
+    np.testing.assert_array_equal(r["copyto * 3:"], (m * f32(3)).reshape(-1))
+    assert "as.array gives: matrix array" in stdout
+    assert '[1] "cpu(1)"' in stdout or "cpu(1)" in stdout.splitlines()
+    assert "[1] TRUE" in stdout
 
 
 def test_the_basic_bench_loop_runs(tmp_path):

@@ -56,6 +56,19 @@ def test_loading_does_not_start_python(plain_env, tmp_path):
     assert r.stderr == ""
 
 
+def test_creating_an_array_starts_python_before_the_first_operator(plain_env, tmp_path):
+    # MXNet's demo basic_bench.R times a loop of operators on mx.nd.ones/zeros arrays: the
+    # one-time start of Python must not fall inside it.
+    r = run_rscript("""
+        library(mxnet)
+        y <- mx.nd.zeros(c(1, 1))
+        cat("bridge", length(ls(mxnet:::.bridge)) > 10, "core", isTRUE(mxnet:::.mx_nd_native$ready),
+            "\\n")
+        """, plain_env, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["bridge TRUE core TRUE "]
+
+
 def test_a_pyproject_in_the_working_directory_is_not_taken_for_a_poetry_project(
         plain_env, tmp_path):
     """`Rscript r_examples/callback_function.R` runs from the checkout's root, whose

@@ -51,6 +51,9 @@ mx.nd.array <- function(src.array, ctx = NULL) {
 #' as.array(mx.nd.zeros(c(2, 3)))
 mx.nd.zeros <- function(shape, ctx = NULL) {
   .mx_nd_check_ctx(ctx)
+  # Load the C core now, as mx.nd.array does: in a plain R session this starts Python here,
+  # not inside the first operator of a timed loop (MXNet's demo basic_bench.R times one).
+  .mx_nd_init()
   .mx_nd_wrap(array(0, dim = .mx_nd_shape(shape)))
 }
 
@@ -63,6 +66,7 @@ mx.nd.zeros <- function(shape, ctx = NULL) {
 #' as.array(mx.nd.ones(3))
 mx.nd.ones <- function(shape, ctx = NULL) {
   .mx_nd_check_ctx(ctx)
+  .mx_nd_init()  # as mx.nd.zeros
   .mx_nd_wrap(array(1, dim = .mx_nd_shape(shape)))
 }
 
@@ -218,6 +222,12 @@ all.equal.MXNDArray <- function(target, current, ...) {
 #' arrays$b
 mx.nd.save <- function(ndarray, filename) {
   if (is.mx.ndarray(ndarray) || !is.list(ndarray)) ndarray <- list(ndarray)
+  bad <- which(vapply(ndarray, is.list, logical(1)) & !vapply(ndarray, is.mx.ndarray, logical(1)))
+  if (length(bad)) {
+    stop("Invalid value for argument `ndarray`. Received: a list whose element ", bad[1],
+         " is a list. Expected an MXNDArray or a list of MXNDArrays (not a list of lists).",
+         call. = FALSE)
+  }
   invisible(.py("nd_save", ndarray, path.expand(filename)))
 }
 

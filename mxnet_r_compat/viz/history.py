@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import MXError, invalid_value
+from ..errors import MXError, invalid_value
 
 
 def _records(history: Any) -> list[dict[str, Any]]:
