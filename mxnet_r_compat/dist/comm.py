@@ -19,6 +19,7 @@ SIGTERM (mpirun ends the job when a worker died) prints which workers it was wai
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -73,7 +74,16 @@ def world() -> Comm:
         timeout = float(os.environ.get("MXNET_DIST_TIMEOUT", DEFAULT_TIMEOUT))
         _world = Comm(mpi().COMM_WORLD.Dup(), timeout)
         _world.install_sigterm()
+        # mpi4py finalizes MPI when the interpreter ends; mxnet-rscript ends with os._exit
+        # after the atexit handlers (rbridge/runner.py), so finalize there too.
+        atexit.register(_finalize)
     return _world
+
+
+def _finalize() -> None:
+    MPI = mpi()
+    if MPI.Is_initialized() and not MPI.Is_finalized():
+        MPI.Finalize()
 
 
 class Comm:

@@ -6,11 +6,14 @@ devices"). The runs are tests/dist/mlp_worker.py."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from .conftest import HERE, PYTHON, mpi_env
+from mxnet_r_compat import mx
+
+from .conftest import HERE, PYTHON, RSCRIPT, mpi_env
 
 WORKER = str(HERE / "mlp_worker.py")
 
@@ -33,3 +36,24 @@ def test_workers_equal_their_multi_device_twin(mpirun, tmp_path, n, options):
         assert worker.keys() == twin.keys()
         for name, value in twin.items():
             np.testing.assert_array_equal(worker[name], value, err_msg=f"rank {rank}: {name}")
+
+
+@pytest.mark.r
+def test_r_workers_equal_their_multi_device_twin(mpirun, tmp_path):
+    """The same from R: `mpirun -np 2 mxnet-rscript x.R`, each worker taking its part with
+    mx.io.arrayiter(num.parts =, part.index = kv$rank)."""
+    script, prefix = str(HERE / "mlp_worker.R"), str(tmp_path / "r")
+    done = mpirun(2, RSCRIPT, script, "dist", "2", prefix)
+    assert done.returncode == 0, done.stderr
+    subprocess.run([RSCRIPT, script, "twin", "2", prefix], check=True, env=mpi_env(),
+                   timeout=120)
+    twin = mx.nd.load(f"{prefix}-twin.params")
+    twin_history = Path(f"{prefix}-twin.history").read_text()
+    assert len(twin_history.split()) == 6
+    for rank in range(2):
+        assert Path(f"{prefix}-{rank}.history").read_text() == twin_history
+        worker = mx.nd.load(f"{prefix}-{rank}.params")
+        assert worker.keys() == twin.keys()
+        for name in twin:
+            np.testing.assert_array_equal(np.asarray(worker[name]), np.asarray(twin[name]),
+                                          err_msg=f"rank {rank}: {name}")
