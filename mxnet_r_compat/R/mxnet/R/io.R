@@ -63,7 +63,9 @@ mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE, num.
 #' MXNet. A malformed row is an error naming the file and the line.
 #'
 #' @param ... key = value arguments: data.csv, data.shape (R dims, e.g. c(28, 28, 1)),
-#'   batch.size, label.csv, label.shape, round.batch, prefetch.buffer, ctx, dtype ("float32").
+#'   batch.size, label.csv, label.shape, round.batch, prefetch.buffer, ctx, dtype ("float32");
+#'   beyond MXNet's CSVIter, num.parts and part.index read only part `part.index` (from 0) of
+#'   `num.parts` contiguous parts of the rows, one per worker of a distributed run.
 #' @return An iterator (class MXNativeDataIter) with reset(), iter.next(), value() (list of
 #'   MXNDArray data, dims c(data.shape, batch.size), and label), num.pad() and finalize().
 #' @examples
@@ -71,6 +73,9 @@ mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE, num.
 #' write.table(matrix(1:40, 10), f, sep = ",", row.names = FALSE, col.names = FALSE)
 #' it <- mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5)
 #' it$iter.next(); dim(it$value()$data)   # 4 5
+#' second <- mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5, num.parts = 2,
+#'                         part.index = 1)
+#' second$iter.next(); as.array(second$value()$data)[1, ]   # rows 6 to 10
 mx.io.CSVIter <- function(...) {
   .mx_dataiter(.py("iter_native", "CSVIter", ...), c("MXNativeDataIter", "MXDataIter"))
 }
