@@ -103,6 +103,8 @@ class Comm:
         self.where = (0, 0)  # (epoch, batch) the exchanges belong to, set by the trainer
         self.note = ""  # what to add to a failure message (the last complete epoch)
         self.waiting: tuple[str, list[int]] | None = None  # what the worker is waiting for
+        self.exchange_seconds = 0.0  # wall time spent in exchanges (bench/dist_scaling.py)
+        self.bytes_sent = 0  # payload and header bytes sent to the other workers
 
     # -- exchanges ------------------------------------------------------------------------
     def allgather(self, local: np.ndarray, kind: str) -> np.ndarray:
@@ -124,14 +126,17 @@ class Comm:
         out[self.rank] = local
         if self.size == 1:
             return out
+        start = time.perf_counter()
         recvs = [self.comm.Irecv(out[r], source=r, tag=tag) for r in self.peers]
         sends = [self.comm.Isend(local, dest=r, tag=tag) for r in self.peers]
         self._wait(recvs, sends, kind)
+        self.exchange_seconds += time.perf_counter() - start
+        self.bytes_sent += local.nbytes * len(self.peers)
         return out
 
     def _wait(self, recvs: list, sends: list, kind: str) -> None:
         MPI = mpi()
-        start, polls = time.monotonic(), 0
+        start = time.monotonic()
         pending = list(zip(self.peers, recvs))
         self.waiting = (kind, [r for r, _ in pending])
         try:
@@ -141,9 +146,12 @@ class Comm:
                 self._check_abort()
                 if time.monotonic() - start > self.timeout:
                     self._timed_out(kind, [r for r, _ in pending])
-                polls += 1
-                if polls > 2000:  # a short spin, then a light poll (a 2-core box is shared)
-                    time.sleep(0.0005 if polls < 20000 else 0.005)
+                # Spin for the first 20 ms (a large message needs many progress calls, and a
+                # peer that is ready answers within that), then poll lightly: a 2-core box is
+                # shared, and a peer still computing its batch needs the core.
+                waited = time.monotonic() - start
+                if waited > 0.02:
+                    time.sleep(0.0002 if waited < 1.0 else 0.005)
         finally:
             self.waiting = None
 

@@ -2,8 +2,9 @@
 N workers with kvstore="dist_sync" (under mpirun; worker k takes shard k) or by one process
 with the devices mx.cpu(0..N-1), device k taking shard k's rows of every batch.
 
-Usage: mlp_worker.py dist|twin N OUT_PREFIX [sgd|adam] [kernel]
-("kernel": kernel by kernel, engine/fused.py's switch off)
+Usage: mlp_worker.py dist|twin N OUT_PREFIX [sgd|adam] [kernel] [rounds=R] [checkpoint=P]
+  [resume=P]  ("kernel": kernel by kernel, engine/fused.py's switch off; the others are
+  FeedForward.create's num_round, checkpoint and resume)
 Writes OUT_PREFIX-<rank>.npz (dist) or OUT_PREFIX-twin.npz: the weights and metric history.
 """
 
@@ -63,11 +64,13 @@ def main() -> None:
         kvstore = "local"
     train = mx.io.arrayiter(x, y, batch_size=batch, shuffle=False)
     evaluation = mx.io.arrayiter(ex, ey, batch_size=batch, shuffle=False)
+    extra = dict(a.split("=", 1) for a in sys.argv[5:] if "=" in a)
     with fused.enabled("kernel" not in sys.argv[5:]):
         model = mx.model.FeedForward.create(
-            network(), X=train, eval_data=evaluation, ctx=ctx, num_round=3, kvstore=kvstore,
-            optimizer=optimizer, eval_metric=mx.metric.accuracy,
-            initializer=mx.init.uniform(0.5), verbose=False, **opts)
+            network(), X=train, eval_data=evaluation, ctx=ctx,
+            num_round=int(extra.pop("rounds", 3)), kvstore=kvstore, optimizer=optimizer,
+            eval_metric=mx.metric.accuracy, initializer=mx.init.uniform(0.5), verbose=False,
+            **extra, **opts)
     arrays = {k: np.asarray(v) for k, v in model.arg_params.items()}
     history = np.array([h["value"] for h in model.history])
     np.savez(name, history=history, **arrays)

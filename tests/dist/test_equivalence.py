@@ -57,3 +57,22 @@ def test_r_workers_equal_their_multi_device_twin(mpirun, tmp_path):
         for name in twin:
             np.testing.assert_array_equal(np.asarray(worker[name]), np.asarray(twin[name]),
                                           err_msg=f"rank {rank}: {name}")
+
+
+def test_a_resumed_distributed_run_equals_the_uninterrupted_one(mpirun, tmp_path):
+    """2 epochs with a checkpoint (written by rank 0), then resume to 3: the weights and
+    history of 3 epochs in one go (its multi-device twin, equal to the distributed run
+    above). Rank 1 reads rank 0's checkpoint and keeps its own data."""
+    prefix, checkpoint = str(tmp_path / "run"), str(tmp_path / "ck")
+    first = mpirun(2, PYTHON, WORKER, "dist", "2", prefix, "sgd", "rounds=2",
+                   f"checkpoint={checkpoint}")
+    assert first.returncode == 0, first.stderr
+    resumed = mpirun(2, PYTHON, WORKER, "dist", "2", prefix, "sgd", "rounds=3",
+                     f"resume={checkpoint}")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Warning" not in resumed.stderr, resumed.stderr
+    twin = _twin(2, prefix, "sgd")
+    for rank in range(2):
+        worker = dict(np.load(f"{prefix}-{rank}.npz"))
+        for name in twin:  # the history too: the resumed run restores the first two epochs'
+            np.testing.assert_array_equal(worker[name], twin[name], err_msg=name)
