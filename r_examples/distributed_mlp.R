@@ -20,7 +20,7 @@ lro <- mx.symbol.LinearRegressionOutput(fc1)
 mx.set.seed(0)
 model <- mx.model.FeedForward.create(
   lro, X = train, eval.data = list(data = test.x, label = test.y),
-  ctx = mx.cpu(), num.round = 10, kvstore = kv$type,
+  ctx = mx.cpu(), num.round = 10, kvstore = kv,
   learning.rate = 2e-6, momentum = 0.9, eval.metric = mx.metric.rmse,
   epoch.end.callback = function(iteration, nbatch, env, verbose) {
     if (iteration == 10) cat("rank", env$rank, "of", env$num.workers, "done\n")

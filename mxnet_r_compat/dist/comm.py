@@ -108,7 +108,12 @@ class Comm:
 
     # -- exchanges ------------------------------------------------------------------------
     def allgather(self, local: np.ndarray, kind: str) -> np.ndarray:
-        """Every worker's ``local`` (same size everywhere), stacked in rank order."""
+        """Every worker's ``local`` (same size everywhere), stacked in rank order.
+
+        Example:
+            >>> world().allgather(np.array([world().rank]), "signature")[:, 0]  # doctest: +SKIP
+            array([0, 1])
+        """
         local = np.ascontiguousarray(local)
         self.seq += 1
         epoch, batch = self.where
@@ -118,7 +123,12 @@ class Comm:
         return self._exchange(local, TAG_DATA, kind)
 
     def broadcast(self, local: np.ndarray, kind: str) -> np.ndarray:
-        """Rank 0's ``local`` on every worker (through :meth:`allgather`, so checked alike)."""
+        """Rank 0's ``local`` on every worker (through :meth:`allgather`, so checked alike).
+
+        Example:
+            >>> world().broadcast(np.array([1.5]), "decision")   # doctest: +SKIP
+            array([1.5])
+        """
         return self.allgather(local, kind)[0].copy()
 
     def _exchange(self, local: np.ndarray, tag: int, kind: str) -> np.ndarray:
@@ -146,11 +156,11 @@ class Comm:
                 self._check_abort()
                 if time.monotonic() - start > self.timeout:
                     self._timed_out(kind, [r for r, _ in pending])
-                # Spin for the first 20 ms (a large message needs many progress calls, and a
+                # Spin for the first 5 ms (a large message needs many progress calls, and a
                 # peer that is ready answers within that), then poll lightly: a 2-core box is
                 # shared, and a peer still computing its batch needs the core.
                 waited = time.monotonic() - start
-                if waited > 0.02:
+                if waited > 0.005:
                     time.sleep(0.0002 if waited < 1.0 else 0.005)
         finally:
             self.waiting = None
@@ -187,7 +197,11 @@ class Comm:
 
     def abort(self, reason: str) -> None:
         """Tell every other worker that this one fails, and why (they raise at their next
-        wait); returns within two seconds even if a peer is gone."""
+        wait); returns within two seconds even if a peer is gone.
+
+        Example:
+            >>> world().abort("ValueError: bad shard")   # doctest: +SKIP
+        """
         if self.size == 1:
             return
         data = bytearray(reason.encode()[:4000])
@@ -199,7 +213,11 @@ class Comm:
 
     def install_sigterm(self) -> None:
         """On SIGTERM (mpirun ending the job after a worker died) say, on stderr at once,
-        which workers this one was waiting for, then raise DistributedError."""
+        which workers this one was waiting for, then raise DistributedError.
+
+        Example:
+            >>> world().install_sigterm()   # doctest: +SKIP   (world() does it once)
+        """
         if threading.current_thread() is not threading.main_thread():
             return
         previous = signal.getsignal(signal.SIGTERM)

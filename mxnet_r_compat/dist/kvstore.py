@@ -72,7 +72,12 @@ class DistKVStore(KVStore):
         self.rank, self.num_workers = self.comm.rank, self.comm.size
 
     def init(self, keys: Sequence[int], values: Sequence[Any]) -> None:
-        """Store rank 0's value of each key on every worker."""
+        """Store rank 0's value of each key on every worker.
+
+        Example:
+            >>> kv.init([0], [np.full(2, kv.rank, np.float32)]); kv.pull(0)   # doctest: +SKIP
+            array([0., 0.], dtype=float32)
+        """
         super().init(keys, values)
         for k in keys:
             stored = self._store[int(k)]
@@ -81,7 +86,12 @@ class DistKVStore(KVStore):
 
     def push(self, keys: Sequence[int], per_key_devices: Sequence[Sequence[Any]]) -> None:
         """For each key, the sum over every worker's devices (rank order, then device order):
-        stored, or applied as a gradient by the optimizer set with ``set_optimizer``."""
+        stored, or applied as a gradient by the optimizer set with ``set_optimizer``.
+
+        Example:
+            >>> kv.push([0], [[np.ones(2, np.float32)]]); kv.pull(0)   # doctest: +SKIP
+            array([2., 2.], dtype=float32)
+        """
         for k, values in zip(keys, per_key_devices, strict=True):
             stored = self._stored(int(k))
             local = np.empty((len(values), stored.size), np.float32)

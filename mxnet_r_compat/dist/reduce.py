@@ -63,7 +63,11 @@ class Collective:
 
     def reduce_gradients(self, group) -> None:
         """Every device's gradients, on every worker, replaced by the sum over all the
-        devices of all the workers (rank order, then device order)."""
+        devices of all the workers (rank order, then device order).
+
+        Example:
+            >>> Collective(world()).reduce_gradients(trainer.devices)   # doctest: +SKIP
+        """
         names, offsets, local, total = self._buffers(group)
         for d, ex in enumerate(group.execs):
             for k, name in enumerate(names):
@@ -77,7 +81,12 @@ class Collective:
 
     def update_metric(self, group, metric: Metric, state, label_name: str):
         """``DeviceGroup.update_metric`` over every worker's devices: each device's
-        (weight, value) is computed where it is, then all are added in rank order."""
+        (weight, value) is computed where it is, then all are added in rank order.
+
+        Example:
+            >>> state, preds, labels = collective.update_metric(
+            ...     group, mx.metric.accuracy, mx.metric.accuracy.init(), "sm_label")  # doctest: +SKIP
+        """
         preds, labels, parts = [], [], []
         for ex in group.execs:
             preds.append(ex.outputs[0])

@@ -120,7 +120,12 @@ class DistributedTraining:
 
     # -- during training ------------------------------------------------------------------
     def agree(self, slot: str, decision: Decision) -> Decision:
-        """Rank 0's stop and learning-rate decision, on every worker."""
+        """Rank 0's stop and learning-rate decision, on every worker.
+
+        Example:
+            >>> plugin.agree("batch.end", Decision(stop=True)).stop   # doctest: +SKIP
+            True
+        """
         if slot not in self.synced:
             return decision
         lr = math.nan if decision.lr is None else float(decision.lr)
