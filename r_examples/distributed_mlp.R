@@ -23,6 +23,6 @@ model <- mx.model.FeedForward.create(
   ctx = mx.cpu(), num.round = 10, kvstore = kv,
   learning.rate = 2e-6, momentum = 0.9, eval.metric = mx.metric.rmse,
   epoch.end.callback = function(iteration, nbatch, env, verbose) {
-    if (iteration == 10) cat("rank", env$rank, "of", env$num.workers, "done\n")
+    if (iteration == 10) cat(sprintf("rank %d of %d done\n", env$rank, env$num.workers))
     TRUE
   })
