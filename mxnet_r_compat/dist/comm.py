@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import DistributedError
 
-TAG_HEADER, TAG_DATA, TAG_ABORT = 11, 12, 13
+TAG_HEADER, TAG_DATA, TAG_ABORT, TAG_ACK = 11, 12, 13, 14
 KINDS = ("signature", "initial parameters", "gradients", "metric", "decision", "checksum",
          "kvstore", "end of training")
 DEFAULT_TIMEOUT = 120.0  # seconds without an answer (MXNET_DIST_TIMEOUT overrides)
@@ -105,6 +105,7 @@ class Comm:
         self.waiting: tuple[str, list[int]] | None = None  # what the worker is waiting for
         self.exchange_seconds = 0.0  # wall time spent in exchanges (bench/dist_scaling.py)
         self.bytes_sent = 0  # payload and header bytes sent to the other workers
+        self._acks: list = []  # acknowledgements of abort messages (buffers kept until exit)
 
     # -- exchanges ------------------------------------------------------------------------
     def allgather(self, local: np.ndarray, kind: str) -> np.ndarray:
@@ -192,12 +193,16 @@ class Comm:
         source = status.Get_source()
         buf = bytearray(status.Get_count(MPI.BYTE))
         self.comm.Recv([buf, MPI.BYTE], source=source, tag=TAG_ABORT)
+        ack = bytearray(1)  # "seen": the failed worker may exit now
+        self._acks.append((ack, self.comm.Isend([ack, MPI.BYTE], dest=source, tag=TAG_ACK)))
         raise DistributedError(f"Rank {source} failed: {buf.decode(errors='replace')} "
                                f"(rank {self.rank} stops too.{self.note})", rank=source)
 
     def abort(self, reason: str) -> None:
         """Tell every other worker that this one fails, and why (they raise at their next
-        wait); returns within two seconds even if a peer is gone.
+        wait), and wait until they have read it (so that they stop with this message, not
+        with mpirun's SIGTERM when this process exits); returns within five seconds even if
+        a peer is gone or busy.
 
         Example:
             >>> world().abort("ValueError: bad shard")   # doctest: +SKIP
@@ -207,9 +212,15 @@ class Comm:
         data = bytearray(reason.encode()[:4000])
         MPI = mpi()
         sends = [self.comm.Isend([data, MPI.BYTE], dest=r, tag=TAG_ABORT) for r in self.peers]
-        deadline = time.monotonic() + 2.0
-        while not MPI.Request.Testall(sends) and time.monotonic() < deadline:
-            time.sleep(0.001)
+        waiting, ack = set(self.peers), bytearray(1)
+        deadline = time.monotonic() + 5.0
+        while (waiting or not MPI.Request.Testall(sends)) and time.monotonic() < deadline:
+            status = MPI.Status()
+            if self.comm.Iprobe(source=MPI.ANY_SOURCE, tag=TAG_ACK, status=status):
+                self.comm.Recv([ack, MPI.BYTE], source=status.Get_source(), tag=TAG_ACK)
+                waiting.discard(status.Get_source())
+            else:
+                time.sleep(0.001)
 
     def install_sigterm(self) -> None:
         """On SIGTERM (mpirun ending the job after a worker died) say, on stderr at once,

@@ -41,6 +41,11 @@ class Collective:
     """What a device group exchanges with the other workers each batch: gradients (summed in
     rank order) and metric values (added in rank order). ``DeviceGroup`` calls it.
 
+    With :meth:`track_metric` set, each device's metric (weight, value) travels with its
+    gradients (4 more float32 words holding the 2 float64 numbers), so a training batch is
+    one exchange; the values depend only on the forward's outputs and the labels, which the
+    update does not change.
+
     Example:
         >>> group.collective = Collective(world())   # doctest: +SKIP
     """
@@ -48,15 +53,26 @@ class Collective:
     def __init__(self, comm: Comm) -> None:
         self.comm = comm
         self._layout: tuple | None = None
+        self._metric: tuple[Metric, str] | None = None
+        self._pending: tuple[Metric, np.ndarray] | None = None  # metric rows of the last batch
+
+    def track_metric(self, metric: Metric | None, label_name: str | None) -> None:
+        """Send ``metric``'s per-device values with the gradients (None: do not).
+
+        Example:
+            >>> collective.track_metric(mx.metric.accuracy, "sm_label")   # doctest: +SKIP
+        """
+        self._metric = (metric, label_name) if metric is not None and label_name else None
 
     def _buffers(self, group) -> tuple:
         names = [name for _, name in group.param_index]
-        key = (id(group), tuple(names))
+        key = (id(group), tuple(names), self._metric is not None)
         if self._layout is None or self._layout[0] != key:
             ex = group.execs[0]
             sizes = [ex.grad_arrays[n].size for n in names]
             offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
-            local = np.empty((len(group.execs), int(offsets[-1])), np.float32)
+            extra = METRIC_WORDS if self._metric is not None else 0
+            local = np.empty((len(group.execs), int(offsets[-1]) + extra), np.float32)
             total = np.empty(int(offsets[-1]), np.float32)
             self._layout = (key, names, offsets, local, total)
         return self._layout[1:]
@@ -69,11 +85,17 @@ class Collective:
             >>> Collective(world()).reduce_gradients(trainer.devices)   # doctest: +SKIP
         """
         names, offsets, local, total = self._buffers(group)
+        n = total.size
         for d, ex in enumerate(group.execs):
             for k, name in enumerate(names):
                 local[d, offsets[k]:offsets[k + 1]] = ex.grad_arrays[name].reshape(-1)
-        rows = self.comm.allgather(local, "gradients")
-        ordered_sum(total, rows.reshape(-1, total.size))
+        if self._metric is not None:
+            metric, label_name = self._metric
+            local[:, n:].view(np.float64)[:] = _metric_parts(group, metric, label_name)
+        rows = self.comm.allgather(local, "gradients").reshape(-1, local.shape[1])
+        ordered_sum(total, rows[:, :n])
+        if self._metric is not None:
+            self._pending = (self._metric[0], rows[:, n:].copy().view(np.float64))
         for ex in group.execs:
             for k, name in enumerate(names):
                 grad = ex.grad_arrays[name]
@@ -84,15 +106,25 @@ class Collective:
         (weight, value) is computed where it is, then all are added in rank order.
 
         Example:
-            >>> state, preds, labels = collective.update_metric(
-            ...     group, mx.metric.accuracy, mx.metric.accuracy.init(), "sm_label")  # doctest: +SKIP
+            >>> state, preds, labels = collective.update_metric(  # doctest: +SKIP
+            ...     group, mx.metric.accuracy, mx.metric.accuracy.init(), "sm_label")
         """
-        preds, labels, parts = [], [], []
-        for ex in group.execs:
-            preds.append(ex.outputs[0])
-            labels.append(ex.arg_arrays[label_name])
-            parts.append(metric.update(labels[-1], preds[-1], metric.init()))
-        rows = self.comm.allgather(np.asarray(parts, np.float64), "metric")
+        preds = [ex.outputs[0] for ex in group.execs]
+        labels = [ex.arg_arrays[label_name] for ex in group.execs]
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] is metric:  # sent with this batch's gradients
+            rows = pending[1]
+        else:  # validation, or a metric not tracked
+            rows = self.comm.allgather(_metric_parts(group, metric, label_name), "metric")
         for weight, value in rows.reshape(-1, 2):
             state = np.array([state[0] + weight, state[1] + value])
         return state, preds, labels
+
+
+METRIC_WORDS = 4  # float32 words of one device's (weight, value) float64 pair
+
+
+def _metric_parts(group, metric: Metric, label_name: str) -> np.ndarray:
+    """(weight, value) per device: what ``metric.update`` adds to a state for it."""
+    return np.array([metric.update(ex.arg_arrays[label_name], ex.outputs[0], metric.init())
+                     for ex in group.execs], np.float64)

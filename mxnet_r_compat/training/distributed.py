@@ -76,7 +76,9 @@ class DistributedTraining:
         trainer._fused = None  # whole epochs in C have no place for the exchanges
         self._check_same_setup(trainer)
         self._share_rank0_params(trainer)
-        trainer.devices.collective = _Collective(comm, env)
+        collective = trainer.devices.collective = _Collective(comm, env)
+        outputs = trainer.output_names
+        collective.track_metric(trainer.metric, outputs[-1] if outputs else None)
         counts = np.array([len(trainer.callbacks.entries[s]) for s in SYNCED_SLOTS], np.int64)
         everyone = comm.allgather(counts, "signature")
         self.synced = {s for s, n in zip(SYNCED_SLOTS, everyone.max(axis=0)) if n > 0}
@@ -91,16 +93,17 @@ class DistributedTraining:
             "parameter shapes": _crc(repr(shapes)),
             "optimizer": _crc(type(trainer.optimizer).__name__),
         }
-        rows = self.comm.allgather(np.array(list(items.values()), np.int64), "signature")
+        mine = np.array(list(items.values()), np.int64)
+        rows = self.comm.allgather(mine, "signature")
         for r, row in enumerate(rows):
-            for (what, mine), theirs in zip(items.items(), row):
-                if int(theirs) != int(rows[0][list(items).index(what)]) or int(theirs) != mine:
-                    shown = "" if what in ("network (symbol JSON)", "parameter shapes",
-                                           "optimizer") else f" ({int(theirs)} vs {mine})"
-                    raise DistributedError(
-                        f"Rank {r} and rank {self.comm.rank} differ in their {what}{shown}. "
-                        f"Every worker must train the same network with the same parameter "
-                        f"shapes, batch size, devices and optimizer.", rank=r)
+            for k in np.flatnonzero(row != mine):
+                what = list(items)[k]
+                shown = f" ({int(row[k])} vs {int(mine[k])})" if what in (
+                    "batch size", "number of devices") else ""
+                raise DistributedError(
+                    f"Rank {r} and rank {self.comm.rank} differ in their {what}{shown}. "
+                    f"Every worker must train the same network with the same parameter "
+                    f"shapes, batch size, devices and optimizer.", rank=r)
 
     def _share_rank0_params(self, trainer) -> None:
         """Every worker starts from rank 0's parameters (as MXNet's kvstore init does)."""
@@ -139,7 +142,9 @@ class DistributedTraining:
         return CONTINUE if agreed == CONTINUE else agreed
 
     def on_epoch_end(self, trainer, iteration: int) -> None:
-        prefix = trainer.env.get("checkpoint_prefix")
+        prefix = trainer.env.get("checkpoint_prefix") or next(
+            (p.prefix for p in trainer.plugins if isinstance(getattr(p, "prefix", None), str)),
+            None)  # checkpoint = prefix (training/checkpointing.py) or a checkpoint callback
         self.comm.note = (f" The last complete epoch is {iteration}" +
                           (f" (checkpoint prefix {prefix!r}, written by rank 0)" if prefix
                            else "") + ".")
