@@ -132,6 +132,19 @@ class NativeError(MXError, RuntimeError):
         self.code = code
 
 
+class DistributedError(MXError, RuntimeError):
+    """Distributed training (``kvstore = "dist_sync"``) cannot go on: another worker failed,
+    stopped answering, or disagrees on the network or the data (docs/DISTRIBUTED.md).
+
+    Attributes:
+        rank: the worker the error is about (the one that failed or disagrees), or None.
+    """
+
+    def __init__(self, message: str, rank: int | None = None) -> None:
+        super().__init__(message)
+        self.rank = rank
+
+
 class CallbackError(MXError):
     """A training callback raised an error or returned an invalid value.
 

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("learn",),
     ("io",),
     ("engine",),
+    ("dist",),
     ("training",),
     ("viz", "datasets"),
     ("api",),

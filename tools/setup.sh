@@ -18,6 +18,9 @@ APT_PACKAGES+=(libasan8 libubsan1)
 # Graphviz's `dot` draws graph.viz / mx.viz.plot pictures (without it they print DOT text);
 # r-cran-mlbench (listed above) holds the Five Minutes tutorial's Sonar and BostonHousing.
 APT_PACKAGES+=(graphviz)
+# OpenMPI: mpirun and the headers mpi4py compiles against, for kvstore = "dist_sync"
+# (docs/DISTRIBUTED.md).
+APT_PACKAGES+=(openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -49,9 +52,16 @@ fi
 stamp=.venv/.mxnet_r_compat-installed
 if [ ! -f "$stamp" ] || [ -n "$(find pyproject.toml setup.py native -newer "$stamp" -type f 2>/dev/null | head -1)" ] \
    || ! .venv/bin/python -c 'import mxnet_r_compat._lib' >/dev/null 2>&1; then
-  echo "setup: pip install -e '.[r,dev]' (compiles the C core)"
-  .venv/bin/pip install -q -e '.[r,dev]'
+  echo "setup: pip install -e '.[r,dev,dist]' (compiles the C core)"
+  .venv/bin/pip install -q --no-binary mpi4py -e '.[r,dev,dist]'
   touch "$stamp"
+fi
+
+# mpi4py compiled from source against the OpenMPI above (a binary wheel may carry or expect
+# another MPI); the same requirement as the `dist` extra of pyproject.toml.
+if ! .venv/bin/python -c 'from mpi4py import MPI' >/dev/null 2>&1; then
+  echo "setup: installing mpi4py (built against $(mpicc --showme:version 2>&1 | head -1))"
+  .venv/bin/pip install -q --no-binary mpi4py 'mpi4py>=4.0'
 fi
 
 RPY2_CFFI_MODE=API .venv/bin/python -c 'import rpy2.rinterface as ri; ri.initr()' \

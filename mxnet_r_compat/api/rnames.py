@@ -15,7 +15,8 @@ from typing import Any
 
 from .. import io, viz
 from .._args import with_kwargs as _with_kwargs
-from ..engine import context, kvstore, lowlevel
+from ..dist import kvstore as dist_kvstore
+from ..engine import context, lowlevel
 from ..errors import MXValueError
 from .. import ndarray as nd
 from ..graph import symbol as sym
@@ -96,7 +97,7 @@ R_API: dict[str, Any] = {
     "mx.exec.update.arg.arrays": lowlevel.update_arg_arrays,
     "mx.exec.update.aux.arrays": lowlevel.update_aux_arrays,
     "mx.exec.update.grad.arrays": lowlevel.update_grad_arrays,
-    "mx.kv.create": kvstore.KVStore,
+    "mx.kv.create": dist_kvstore.create,
     "mx.io.arrayiter": io.ArrayIter, "mx.io.extract": io.extract,
     "mx.io.CSVIter": io.CSVIter, "mx.io.MNISTIter": io.MNISTIter,
     **{f"mx.symbol.{name}": _op_function(name) for name in OPS},

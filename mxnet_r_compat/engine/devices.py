@@ -40,6 +40,10 @@ class DeviceGroup:
         ...                     ["fc_weight", "fc_bias"], arg_params, {})   # doctest: +SKIP
     """
 
+    # A distributed run's exchanges with the other workers (dist/reduce.py Collective): the
+    # gradient sum and the metric then go over every worker's devices.
+    collective = None
+
     def __init__(self, symbol, shapes: dict[str, tuple], ndevice: int, grad_names: list[str],
                  arg_params: dict, aux_params: dict) -> None:
         batch = self.batch_size = next(iter(shapes.values()))[0]
@@ -115,6 +119,9 @@ class DeviceGroup:
         """Forward, backward, allreduce and update for one batch."""
         self.load(batch, rename)
         plan = self.fused_plan(optimizer)
+        if plan is not None and self.collective is not None:
+            plan.step_with_reduce(lambda: self.collective.reduce_gradients(self))
+            return
         if plan is not None:
             plan.step(train=True)  # the same calls as below, in one C call
             return
@@ -125,7 +132,9 @@ class DeviceGroup:
             self.run(lambda ex: ex.backward())
         else:
             self.run(lambda ex: (ex.forward(is_train=True), ex.backward()))
-        if len(self.execs) > 1:
+        if self.collective is not None:
+            self.collective.reduce_gradients(self)  # over every worker (dist/reduce.py)
+        elif len(self.execs) > 1:
             self.allreduce()
         for d, ex in enumerate(self.execs):
             for index, name in self.param_index:
@@ -153,6 +162,8 @@ class DeviceGroup:
     def update_metric(self, metric: Metric, state, label_name: str | None):
         """One metric update per device, with this batch's outputs; returns
         ``(state, preds, labels)``."""
+        if self.collective is not None:  # added over every worker, in rank order
+            return self.collective.update_metric(self, metric, state, label_name)
         fast = self._metric_in_c(metric, state, label_name)
         if fast is not None:
             return fast
@@ -203,9 +214,10 @@ class DeviceGroup:
 
     # -- parameters -------------------------------------------------------------------------
     def params(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Trained arguments and aux states averaged over devices (copies)."""
-        arg = {name: _mean([ex.arg_arrays[name] for ex in self.execs])
-               for name in self.execs[0].grad_arrays}
+        """Trained arguments (device 0's: every device applies the same update to the same
+        weights, so they are equal, and a float32 mean of 3 equal values can be off by one
+        ulp) and aux states averaged over devices (copies)."""
+        arg = {name: self.execs[0].arg_arrays[name].copy() for name in self.execs[0].grad_arrays}
         aux = {name: _mean([ex.aux_arrays[name] for ex in self.execs])
                for name in self.execs[0].aux_arrays}
         return arg, aux

@@ -177,6 +177,24 @@ class Plan:
             check(rc, f"{self.optimizer.name} update")
         check(rc, "fused run")
 
+    def step_with_reduce(self, reduce) -> None:
+        """:meth:`step` (training) with ``reduce()`` in place of the gradient sum over devices:
+        forward and backward in C, then ``reduce()`` (a distributed run's sum over every
+        worker, dist/reduce.py), then the same updates in C."""
+        p = self.ptr
+        n_params, n_updates = p.n_params, p.n_updates
+        p.n_params = p.n_updates = 0  # no sum over devices, no updates in this call
+        try:
+            rc = lib.mxc_plan_step(p, True, self._info)
+        finally:
+            p.n_params, p.n_updates = n_params, n_updates
+        if rc:
+            self._raise(rc)
+        reduce()
+        for u in range(n_updates):
+            check(lib.mxc_update_apply(self._updates + u), f"{self.optimizer.name} update")
+        self._count()
+
     def bind_io(self, data_name: str, label_name: str | None, pred_width: int) -> None:
         """Where batches go (the executors' data and label arguments), what the metric reads."""
         if self.io == (data_name, label_name):

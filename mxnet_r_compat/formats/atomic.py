@@ -15,6 +15,7 @@ behind, but never a half-written target.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import stat
@@ -25,6 +26,29 @@ from ..errors import CheckpointWriteError, invalid_value
 
 _MODES: dict[str, str | None] = {"wb": None, "w": "utf-8", "wt": "utf-8"}  # mode -> encoding
 _TEMP_ATTEMPTS = 16
+_skipping = [False]  # inside writes_skipped(True): every write here is a no-op
+
+
+@contextlib.contextmanager
+def writes_skipped(skip: bool) -> Iterator[None]:
+    """While the block runs (and ``skip`` is true) the writers of this module write nothing
+    and raise nothing: the workers of a distributed run other than rank 0 train with it, so
+    that only rank 0 writes model files and checkpoints (docs/DISTRIBUTED.md).
+
+    Example:
+        >>> import tempfile
+        >>> target = os.path.join(tempfile.mkdtemp(), "x.bin")
+        >>> with writes_skipped(True):
+        ...     atomic_write_bytes(target, b"abc")
+        >>> os.path.exists(target)
+        False
+    """
+    before = _skipping[0]
+    _skipping[0] = before or bool(skip)
+    try:
+        yield
+    finally:
+        _skipping[0] = before
 
 
 def resolve_path(path: str | os.PathLike[str]) -> str:
@@ -83,6 +107,9 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     """
     if mode not in _MODES:
         raise invalid_value("mode", mode, 'one of "wb", "w" or "wt"')
+    if _skipping[0]:
+        yield io.BytesIO() if mode == "wb" else io.StringIO()
+        return
     target = resolve_path(path)
     temp_path, fd = _create_temp(target)
     try:
@@ -122,6 +149,8 @@ def atomic_write_files(files: Sequence[tuple[str | os.PathLike[str], bytes]]) ->
         >>> sorted(os.listdir(folder))
         ['a', 'b']
     """
+    if _skipping[0]:
+        return
     targets = [resolve_path(path) for path, _ in files]
     temps: list[str] = []
     backups: list[str | bool] = []

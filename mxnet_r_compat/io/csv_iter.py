@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import MXValueError, invalid_value
 from .csv_reader import CSVFormatError, CSVReader
 from .iterators import DataIter
-from .native_args import bool_arg, check_dtype, int_arg, path_arg, shape_arg
+from .native_args import bool_arg, check_dtype, int_arg, part_args, path_arg, shape_arg
 
 
 class CSVIter(DataIter):
@@ -34,6 +34,9 @@ class CSVIter(DataIter):
         round_batch: complete a short last batch from the start of the file.
         prefetch_buffer, ctx, dtype: MXNet's prefetcher arguments; accepted (dtype must be
             float32), batches are read when asked for.
+        num_parts, part_index: beyond MXNet's CSVIter: read only part ``part_index`` of
+            ``num_parts`` contiguous parts of the rows (as MNISTIter splits), e.g. one per
+            worker of a distributed run; the rows are counted once when the iterator is made.
 
     Example:
         >>> it = CSVIter(data_csv="train.csv", data_shape=(785,), batch_size=100)  # doctest: +SKIP
@@ -43,7 +46,8 @@ class CSVIter(DataIter):
 
     def __init__(self, data_csv: str, data_shape: Any, batch_size: int,
                  label_csv: str | None = None, label_shape: Any = (1,), round_batch: Any = True,
-                 prefetch_buffer: Any = None, ctx: Any = None, dtype: Any = None) -> None:
+                 prefetch_buffer: Any = None, ctx: Any = None, dtype: Any = None,
+                 num_parts: int = 1, part_index: int = 0) -> None:
         check_dtype(dtype)
         self.data_csv = path_arg(data_csv, "data.csv")
         self.data_shape = shape_arg(data_shape, "data.shape")
@@ -60,6 +64,11 @@ class CSVIter(DataIter):
         self._data = CSVReader(self.data_csv, math.prod(self.data_shape), "data.csv")
         self._label = (CSVReader(label_csv, math.prod(self.label_shape), "label.csv")
                        if label_csv is not None else None)
+        parts, index = part_args(num_parts, part_index)
+        if parts > 1:  # one part per worker of a distributed run (docs/DISTRIBUTED.md)
+            for reader in (self._data, self._label):
+                if reader is not None:
+                    reader.select_part(parts, index)
         label_dims = () if self.label_shape == (1,) else self.label_shape
         self._data_buf = np.zeros((self.batch_size, *self.data_shape), np.float32)
         self._label_buf = np.zeros((self.batch_size, *label_dims), np.float32)

@@ -14,7 +14,8 @@ import weakref
 import numpy as np
 
 from .._lib import check, ffi, lib
-from ..errors import MXValueError
+from ..errors import MXValueError, invalid_value
+from .native_args import part_range
 
 #: Bytes read from the file at a time.
 DEFAULT_BUFFER = 1 << 20
@@ -43,6 +44,7 @@ class CSVReader:
         weakref.finalize(self, lib.mxc_csv_close, self._reader)
         self._buf = np.empty(buffer_size + 1, np.uint8)
         self.rows = 0  # rows read since the last rewind
+        self._part: tuple[int, int] | None = None  # rows [start, end) when select_part()
         self.open()
 
     def open(self) -> None:
@@ -52,6 +54,7 @@ class CSVReader:
                               ffi.cast("char *", ffi.from_buffer(self._buf)), self._buf.size - 1)
         self._check(rc)
         self.rows = 0
+        self._skip_to_part()
 
     @property
     def is_open(self) -> bool:
@@ -64,14 +67,49 @@ class CSVReader:
             return
         self._check(lib.mxc_csv_rewind(self._reader))
         self.rows = 0
+        self._skip_to_part()
 
     def close(self) -> None:
         lib.mxc_csv_close(self._reader)
 
+    def select_part(self, num_parts: int, part_index: int) -> None:
+        """From now on read only part ``part_index`` of ``num_parts`` contiguous parts of the
+        file's rows (the split of io/native_args.py ``part_range``). The rows are counted
+        once here, by parsing the whole file."""
+        self._part = None
+        self.rewind()
+        scratch = np.empty((1024, self.width), np.float32)
+        total = 0
+        while (got := self._read_rows(scratch)) > 0:
+            total += got
+        start, end = part_range(total, num_parts, part_index)
+        if end <= start:
+            raise invalid_value("num.parts", num_parts, f"at most {total} parts: {self.arg} "
+                                f"'{self.path}' has {total} rows")
+        self._part = (start, end)
+        self.rewind()
+
+    def _skip_to_part(self) -> None:
+        if self._part is None:
+            return
+        scratch = np.empty((min(max(self._part[0], 1), 1024), self.width), np.float32)
+        left = self._part[0]
+        while left > 0:
+            left -= self._read_rows(scratch[:min(left, scratch.shape[0])])
+        self.rows = 0
+
     def read(self, out: np.ndarray) -> int:
         """Fill the rows of ``out`` (n, width), float32 C order; returns how many were read
-        (fewer than n only at the end of the file)."""
+        (fewer than n only at the end of the file, or of the part)."""
+        if self._part is not None:
+            left = self._part[1] - self._part[0] - self.rows
+            return self._read_rows(out[:max(left, 0)]) if left > 0 else 0
+        return self._read_rows(out)
+
+    def _read_rows(self, out: np.ndarray) -> int:
         n_rows = out.shape[0]
+        if n_rows == 0:
+            return 0
         flat = out.reshape(n_rows, self.width)
         got = 0
         count = ffi.new("int64_t *")

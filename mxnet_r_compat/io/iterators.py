@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import MXShapeError, MXValueError, invalid_value
 from ..learn.random import shuffle_order
 from . import batch_value
+from .native_args import part_args, part_range
 
 
 class DataIter:
@@ -55,6 +56,9 @@ class ArrayIter(DataIter):
         label: array (n,) or (n, k).
         batch_size: samples per batch; every batch has exactly this many.
         shuffle: shuffle once, now, drawing n uniforms from the RNG.
+        num_parts, part_index: keep only part ``part_index`` of ``num_parts`` contiguous
+            parts of the samples (MXNet's split, as MNISTIter's), e.g. one per worker of a
+            distributed run (``part_index = kv$rank``); the part is what is shuffled.
 
     Example:
         >>> it = ArrayIter(np.arange(10.).reshape(5, 2), np.arange(5.), batch_size=2)
@@ -62,8 +66,9 @@ class ArrayIter(DataIter):
         (True, [0.0, 1.0])
     """
 
-    def __init__(self, data, label, batch_size: int = 128, shuffle: bool = False) -> None:
-        data = np.asarray(data)
+    def __init__(self, data, label, batch_size: int = 128, shuffle: bool = False,
+                 num_parts: int = 1, part_index: int = 0) -> None:
+        data, label = _part(np.asarray(data), np.asarray(label), num_parts, part_index)
         if data.dtype not in (np.float32, np.float64):
             data = data.astype(np.float32)
         # float64 data (e.g. an R matrix) is kept as it is, not copied: each batch is
@@ -200,6 +205,19 @@ def _c_batches(it: ArrayIter):
     b.num_data, b.batch_size = it.num_data, it.batch_size
     b.pad_data, b.pad_label = fptr(it._data_buf), fptr(it._label_buf)
     return b
+
+
+def _part(data: np.ndarray, label: np.ndarray, num_parts: int,
+          part_index: int) -> tuple[np.ndarray, np.ndarray]:
+    """Part ``part_index`` of ``num_parts`` of the samples (rows) of data and label."""
+    if num_parts == 1 and part_index == 0:
+        return data, label
+    parts, index = part_args(num_parts, part_index)
+    n = data.shape[0] if data.ndim else 0
+    start, end = part_range(n, parts, index)
+    if end <= start:
+        raise invalid_value("num.parts", parts, f"at most {n} parts: there are {n} samples")
+    return data[start:end], np.atleast_1d(label)[start:end]
 
 
 def init_iter(X, y, batch_size: int, is_train: bool) -> DataIter:

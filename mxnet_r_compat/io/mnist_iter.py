@@ -19,7 +19,7 @@ from .._lib import check, ffi, lib
 from ..console import message
 from ..errors import MXValueError, invalid_value
 from .iterators import DataIter
-from .native_args import bool_arg, check_dtype, int_arg, path_arg
+from .native_args import bool_arg, check_dtype, int_arg, part_args, part_range, path_arg
 
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 #: MXNet scales pixels by 1/256 (src/io/iter_mnist.cc), not 1/255.
@@ -59,16 +59,6 @@ def read_idx_header(path: str, arg: str, magic: int, ndim: int) -> tuple[tuple[i
     return dims, 4 + 4 * ndim
 
 
-def part_range(count: int, num_parts: int, part_index: int) -> tuple[int, int]:
-    """Samples [start, end) of part ``part_index`` of ``num_parts`` (MXNet's split).
-
-    Example:
-        >>> part_range(70, 3, 1)
-        (23, 46)
-    """
-    return int(count / num_parts * part_index), int(count / num_parts * (part_index + 1))
-
-
 class MNISTIter(DataIter):
     """Batches of MNIST images and labels from IDX files.
 
@@ -100,10 +90,7 @@ class MNISTIter(DataIter):
         self.batch_size = int_arg(batch_size, "batch.size", 1)
         self.shuffle, self.flat = bool_arg(shuffle, "shuffle"), bool_arg(flat, "flat")
         self.seed = int_arg(seed, "seed", -(2 ** 31)) & 0xFFFFFFFF
-        parts = int_arg(num_parts, "num.parts", 1)
-        index = int_arg(part_index, "part.index", 0)
-        if index >= parts:
-            raise invalid_value("part.index", index, f"0 <= part.index < num.parts ({parts})")
+        parts, index = part_args(num_parts, part_index)
         self._images, self._labels = self._load(parts, index)
         n, rows, cols = self._images.shape
         self.num_data = n

@@ -83,3 +83,27 @@ def check_dtype(dtype: Any) -> None:
     """
     if dtype is not None and str(dtype) not in ("float32", "<class 'numpy.float32'>"):
         raise invalid_value("dtype", dtype, '"float32" (batches are float32)')
+
+
+def part_args(num_parts: Any, part_index: Any) -> tuple[int, int]:
+    """``num.parts`` and ``part.index``, checked: 0 <= part.index < num.parts.
+
+    Example:
+        >>> part_args(3, 1)
+        (3, 1)
+    """
+    parts = int_arg(num_parts, "num.parts", 1)
+    index = int_arg(part_index, "part.index", 0)
+    if index >= parts:
+        raise invalid_value("part.index", index, f"0 <= part.index < num.parts ({parts})")
+    return parts, index
+
+
+def part_range(count: int, num_parts: int, part_index: int) -> tuple[int, int]:
+    """Samples [start, end) of part ``part_index`` of ``num_parts`` (MXNet's split).
+
+    Example:
+        >>> part_range(70, 3, 1)
+        (23, 46)
+    """
+    return int(count / num_parts * part_index), int(count / num_parts * (part_index + 1))

@@ -41,6 +41,10 @@ def _double_to_r(value) -> Any:
     return ri.FloatSexpVector([float(value)])
 
 
+def _int_to_r(value) -> Any:
+    return ri.IntSexpVector([int(value)])
+
+
 def _state_to_r(state) -> Any:
     return ri.FloatSexpVector([float(s) for s in state])
 
@@ -109,7 +113,8 @@ class REnv:
 
     # Fields copied into R only when the trainer replaced them: (R name, TrainEnv key, converter).
     _SYNCED = (("eval.metric", "eval_metric", _state_to_r), ("model", "model", model_to_r),
-               ("result", "result", _result_to_r), ("begin.round", "begin_round", _double_to_r))
+               ("result", "result", _result_to_r), ("begin.round", "begin_round", _double_to_r),
+               ("rank", "rank", _int_to_r), ("num.workers", "num_workers", _int_to_r))
 
     def sync(self, env: TrainEnv, nbatch: int) -> None:
         """Copy what changed into R: counters and metric state every call (into the reused

@@ -14,6 +14,7 @@ import numpy as np
 import rpy2.rinterface as ri
 
 from ..engine import lowlevel
+from ..dist.kvstore import create as create_kvstore
 from ..engine.kvstore import KVStore
 from ..learn.optimizer import Optimizer
 from . import convert, rsymbol
@@ -128,7 +129,7 @@ def sym_arith(sym, other, op, reverse):
 
 @register("kv_create")
 def kv_create(kind):
-    return convert.HANDLES.add(KVStore(str(kind[0])))
+    return convert.HANDLES.add(create_kvstore(str(kind[0])))
 
 
 def _keys(keys: Any) -> list[int]:
@@ -172,4 +173,5 @@ def kv_set_optimizer(h, optimizer):
 @register("kv_info")
 def kv_info(h):
     kv = convert.HANDLES.get(h, KVStore)
-    return convert.to_r({"type": kv.type, "rank": 0, "num.workers": 1})
+    return convert.to_r({"type": kv.type, "rank": getattr(kv, "rank", 0),
+                         "num.workers": getattr(kv, "num_workers", 1)})

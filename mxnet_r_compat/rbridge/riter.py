@@ -46,13 +46,15 @@ def iter_native(kind, *args, **kwargs):
 
 
 @register("iter_create")
-def iter_create(data, label, batch_size, shuffle):
+def iter_create(data, label, batch_size, shuffle, num_parts=None, part_index=None):
     if convert.is_null(label):
         raise MXValueError("Invalid value for argument `label`. Received: label=NULL. Expected "
                            "a numeric vector or matrix with one entry (column) per sample.")
     it = io.ArrayIter(np.ascontiguousarray(convert.to_backend(data), np.float32),
                       label_from_r(label), convert.scalar(batch_size),
-                      shuffle=bool(convert.scalar(shuffle, False)))
+                      shuffle=bool(convert.scalar(shuffle, False)),
+                      num_parts=convert.scalar(num_parts, 1) if num_parts is not None else 1,
+                      part_index=convert.scalar(part_index, 0) if part_index is not None else 0)
     return convert.HANDLES.add(it)
 
 

@@ -22,7 +22,7 @@ KNOWN_FIELDS = (
     "input_slice", "output_slice", "arg_names", "output.names", "train.execs", "params.index",
     "update.on.kvstore", "updaters", "texec", "iteration", "nbatch", "train.metric", "dlist",
     "slices", "i", "s", "preds", "labels", "arg.blocks", "result", "eval.metric", "model",
-    "epoch_continue", "count", "init", "tic",
+    "epoch_continue", "count", "init", "tic", "rank", "num.workers",
 )
 
 

@@ -14,6 +14,7 @@ from ..errors import MXTypeError, MXValueError, invalid_value
 from ..graph.symbol import Symbol
 from ..learn import optimizer as opt_mod
 from ..learn.metric import Metric
+from . import distributed
 from . import resume as resume_mod
 from .callbacks.dry_run import DryRun
 from .checks import (check_batch_size, check_before_training, check_hyperparameters, check_metric,
@@ -92,13 +93,17 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
         arg_params, aux_params = resuming.params(symbol, input_shapes, output_shapes)
         begin_round = resuming.begin_round
     ctx_list = context.normalize(ctx)
-    opt = _make_optimizer(optimizer, next(iter(input_shapes.values()))[0], kwargs)
+    store = distributed.open_store(kvstore)  # None unless "dist_sync" (docs/DISTRIBUTED.md)
+    workers = store.num_workers if store is not None else 1
+    # Gradients are summed over every worker's batch: the rate is per sample of all of them.
+    opt = _make_optimizer(optimizer, next(iter(input_shapes.values()))[0] * workers, kwargs)
     eval_iter = prepare_eval_data(eval_data, "auto" if from_iterator else layout,
                                   array_batch_size, check_finite)
     check_before_training(symbol, train_iter, eval_iter, batch, input_shapes, output_shapes,
                            input_names, output_names, from_iterator)
     check_metric(eval_metric)
-    kv = create_kvstore(kvstore, arg_params, len(ctx_list), verbose)
+    kv = store.type if store is not None else create_kvstore(kvstore, arg_params,
+                                                             len(ctx_list), verbose)
     if resuming.finished(num_round):
         return resuming.finished_model(symbol, arg_params, aux_params)
     trainer = Trainer(
@@ -110,9 +115,11 @@ def create(symbol: Symbol, X, y=None, ctx=None, begin_round: int = 1, num_round:
             "batch.begin": batch_begin_callback, "batch.end": batch_end_callback,
             "epoch.end": epoch_end_callback, "train.end": train_end_callback},
         kvstore=kv, fixed_param=fixed_param, verbose=verbose, metric_cpu=metric_cpu,
-        check_finite=bool(check_finite), plugins=(DryRun(), *resuming.plugins(plugins)),
+        check_finite=bool(check_finite), plugins=(
+            *([distributed.DistributedTraining(store)] if store is not None else []),
+            DryRun(), *resuming.plugins(plugins)),
         env=env)
-    return trainer.run()
+    return distributed.run(trainer, store)
 
 
 def _names(names) -> list[str] | None:
@@ -158,14 +165,11 @@ KVSTORES = ("local", "device", "local_update_cpu", "local_allreduce_cpu", "local
 def create_kvstore(kvstore, arg_params: dict, ndevice: int, verbose: bool = True):
     """The kvstore type MXNet R would use (``mx.model.create.kvstore``); None for one device.
 
-    The name is checked whatever the device count: a misspelt one, or a distributed one
-    (no distributed training here yet), is an error rather than silently ignored.
+    The name is checked whatever the device count: a misspelt one is an error rather than
+    silently ignored. The distributed kinds are training/distributed.py's.
     """
     if not isinstance(kvstore, str):
         raise MXTypeError("kvstore must be either MXKVStore or a string")
-    if kvstore.startswith("dist"):
-        raise invalid_value("kvstore", kvstore, f"a kvstore for one machine "
-                            f"({', '.join(KVSTORES)}): distributed training is not supported yet")
     if kvstore not in KVSTORES:
         raise invalid_value("kvstore", kvstore, f"one of {', '.join(KVSTORES)}")
     if ndevice == 1:

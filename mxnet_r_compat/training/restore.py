@@ -54,14 +54,18 @@ class RestoreCheckpoint:
         if m["network"]["symbol_sha256"] != sha256(trainer.symbol.tojson().encode()):
             _warn(f"the network's JSON differs from the one in '{ckpt.path}' (same parameter "
                   f"names and shapes); continuing with this call's network.")
-        _check_data(ckpt, trainer)
+        # The data and iterator positions in the sidecar are rank 0's: the other workers of a
+        # distributed run keep their own (docs/DISTRIBUTED.md).
+        own_data = not trainer.env.get("rank")
+        iterators = {"train": trainer.train_data, "eval": trainer.eval_data} if own_data else {}
+        if own_data:
+            _check_data(ckpt, trainer)
         # Every value range-checked before any is used (training/sidecar_checks.py).
-        check_sidecar(ckpt, trainer.optimizer,
-                      {"train": trainer.train_data, "eval": trainer.eval_data})
+        check_sidecar(ckpt, trainer.optimizer, iterators)
         _check_hyper(ckpt, trainer.optimizer)
         trainer.optimizer.load_state_dict(_optimizer_state(ckpt, trainer))
         _restore_devices(ckpt, trainer)
-        for key, it in (("train", trainer.train_data), ("eval", trainer.eval_data)):
+        for key, it in iterators.items():
             _restore_iterator(ckpt, key, it)
         history = ckpt.decode(m["history"])
         if not all(isinstance(row, dict) for row in history):

@@ -83,6 +83,7 @@ class Trainer:
         self.callbacks = CallbackSet.from_slots(callbacks or {})
         self.verbose, self.check_finite = verbose, check_finite
         self.plugins = list(plugins)
+        self._agree = [p.agree for p in self.plugins if hasattr(p, "agree")]
         self.fixed = set(fixed_param or [])
         self.arg_params, self.aux_params = arg_params, aux_params
         self.env = env if env is not None else TrainEnv()
@@ -127,6 +128,7 @@ class Trainer:
         env.params_index = [i for i, _ in self.devices.param_index]
         env.update_on_kvstore = False
         env.input_slice = self.devices.ranges
+        env.rank, env.num_workers = 0, 1  # a distributed run's plugin sets its own
         self._start = time.perf_counter()
         if self.loss_metric is not None and not self._loss_fits():
             self.loss_metric = None
@@ -169,10 +171,18 @@ class Trainer:
 
     # -- callbacks and plugins --------------------------------------------------------------
     def _slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
+        decision = self._call_slot(slot, iteration, nbatch)
+        for agree in self._agree:  # a distributed run: rank 0's decision for every worker
+            decision = agree(slot, decision)
+        if decision is not CONTINUE:
+            self._act(decision, iteration)
+        return decision
+
+    def _call_slot(self, slot: str, iteration: int, nbatch: int) -> Decision:
         if not self.callbacks.entries[slot]:
             return CONTINUE
         try:
-            decision = self.callbacks.call(slot, self.env, iteration, nbatch, self.verbose)
+            return self.callbacks.call(slot, self.env, iteration, nbatch, self.verbose)
         except CallbackError as err:
             err.model = err.model or self.model
             raise
@@ -181,9 +191,6 @@ class Trainer:
                 raise  # a second Ctrl-C: stop now
             self._interrupt.requested = True
             return CONTINUE
-        if decision is not CONTINUE:
-            self._act(decision, iteration)
-        return decision
 
     def _act(self, decision: Decision, iteration: int) -> None:
         if decision.lr is not None:
@@ -304,6 +311,7 @@ class Trainer:
         if key not in self._eval_devices:
             self._eval_devices[key] = DeviceGroup(self.symbol, shapes, len(self.ctx), [], {}, {})
         devices = self._eval_devices[key]
+        devices.collective = self.devices.collective
         devices.copy_weights_from(self.devices, skip=set(self.shapes))
         return devices
 
@@ -414,7 +422,6 @@ class Trainer:
                       f"{self.env.nbatch} batches; returning the model trained so far.",
                       TrainingInterrupted, stacklevel=3)
         return self._finish(partial)
-
 
     def _interrupted_after_epoch(self, iteration: int):
         """Ctrl-C during an epoch's callbacks: the epoch is complete, keep its model."""

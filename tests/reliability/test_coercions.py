@@ -145,8 +145,8 @@ def test_sharing_on_purpose_and_repeated_data_variables_do_not_warn(fit, recwarn
 @pytest.mark.parametrize("kvstore, expected", [
     ("bogus", r"Expected one of local, device, local_update_cpu, local_allreduce_cpu, "
               r"local_allreduce_device\.$"),
-    ("dist_sync", r"Expected a kvstore for one machine \(local, .*\): distributed training is "
-                  r"not supported yet\.$"),
+    ("dist_async", r"Expected one of local, .*, dist_sync, dist_device_sync: only synchronous "
+                   r"distributed training is supported\.$"),
 ])
 def test_kvstore_must_name_a_local_store_even_on_one_device(fit, kvstore, expected):
     with pytest.raises(MXValueError, match=rf"^Invalid value for argument `kvstore`\. Received: "
@@ -189,7 +189,7 @@ case("num_hidden TRUE", mx.symbol.FullyConnected(mx.symbol.Variable("data"), num
 case("stop = \"FALSE\"", fit(epoch.end.callback = function(i, n, env) list(stop = "FALSE")))
 case("stop = NA", fit(epoch.end.callback = function(i, n, env) list(stop = NA)))
 case("kvstore bogus", fit(kvstore = "bogus"))
-case("kvstore dist_sync", fit(kvstore = "dist_sync"))
+case("kvstore dist_async", fit(kvstore = "dist_async"))
 case("transposed initializer", fit(initializer = function(name, shape, ...)
   if (grepl("weight$", name)) array(0.1, rev(shape)) else NULL))
 cat("DONE\n")
@@ -214,10 +214,11 @@ R_EXPECTED = {
     "kvstore bogus": "Invalid value for argument `kvstore`. Received: kvstore='bogus'. Expected "
                      "one of local, device, local_update_cpu, local_allreduce_cpu, "
                      "local_allreduce_device.",
-    "kvstore dist_sync": "Invalid value for argument `kvstore`. Received: kvstore='dist_sync'. "
-                         "Expected a kvstore for one machine (local, device, local_update_cpu, "
-                         "local_allreduce_cpu, local_allreduce_device): distributed training "
-                         "is not supported yet.",
+    "kvstore dist_async": "Invalid value for argument `kvstore`. Received: "
+                          "kvstore='dist_async'. Expected one of local, device, "
+                          "local_update_cpu, local_allreduce_cpu, local_allreduce_device, "
+                          "dist_sync, dist_device_sync: only synchronous distributed training "
+                          "is supported.",
     "transposed initializer": "Invalid value for argument `initializer`. Received: the R "
                               "initializer function returned an array of shape (3, 1) (R dim "
                               "c(1, 3)) for the parameter `fc_weight`. Expected shape (1, 3) (R "

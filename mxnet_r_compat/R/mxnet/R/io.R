@@ -33,6 +33,9 @@
 #' @param label A numeric vector (one per sample) or a k x n matrix.
 #' @param batch.size Samples per batch.
 #' @param shuffle Shuffle once at creation.
+#' @param num.parts,part.index Keep only part `part.index` (from 0) of `num.parts` contiguous
+#'   parts of the samples, as MNISTIter does: one part per worker of a distributed run
+#'   (`part.index = kv$rank`, `num.parts = kv$num.workers`; docs/DISTRIBUTED.md).
 #' @return An iterator of class "MXArrayDataIter" with methods `reset()`, `iter.next()` (TRUE
 #'   while there is a batch), `value()` (`list(data =, label =)` of MXNDArrays) and
 #'   `num.pad()`. [mx.model.FeedForward.create()] and `predict()` accept it as `X`.
@@ -42,8 +45,12 @@
 #' it$reset(); it$iter.next(); dim(it$value()$data)   # 2 4
 #' print(it)
 #' is.mx.dataiter(it)
-mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE) {
-  .mx_dataiter(.py("iter_create", data, label, batch.size, isTRUE(shuffle)))
+#' half <- mx.io.arrayiter(matrix(1:20, 2), 1:10, batch.size = 5, num.parts = 2, part.index = 1)
+#' half$iter.next(); as.array(half$value()$label)   # 6 7 8 9 10
+mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE, num.parts = 1,
+                            part.index = 0) {
+  .mx_dataiter(.py("iter_create", data, label, batch.size, isTRUE(shuffle), num.parts,
+                   part.index))
 }
 
 #' Batches of rows streamed from CSV files (MXNet's CSVIter).
@@ -56,7 +63,9 @@ mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE) {
 #' MXNet. A malformed row is an error naming the file and the line.
 #'
 #' @param ... key = value arguments: data.csv, data.shape (R dims, e.g. c(28, 28, 1)),
-#'   batch.size, label.csv, label.shape, round.batch, prefetch.buffer, ctx, dtype ("float32").
+#'   batch.size, label.csv, label.shape, round.batch, prefetch.buffer, ctx, dtype ("float32");
+#'   beyond MXNet's CSVIter, num.parts and part.index read only part `part.index` (from 0) of
+#'   `num.parts` contiguous parts of the rows, one per worker of a distributed run.
 #' @return An iterator (class MXNativeDataIter) with reset(), iter.next(), value() (list of
 #'   MXNDArray data, dims c(data.shape, batch.size), and label), num.pad() and finalize().
 #' @examples
@@ -64,6 +73,9 @@ mx.io.arrayiter <- function(data, label, batch.size = 128, shuffle = FALSE) {
 #' write.table(matrix(1:40, 10), f, sep = ",", row.names = FALSE, col.names = FALSE)
 #' it <- mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5)
 #' it$iter.next(); dim(it$value()$data)   # 4 5
+#' second <- mx.io.CSVIter(data.csv = f, data.shape = 4, batch.size = 5, num.parts = 2,
+#'                         part.index = 1)
+#' second$iter.next(); as.array(second$value()$data)[1, ]   # rows 6 to 10
 mx.io.CSVIter <- function(...) {
   .mx_dataiter(.py("iter_native", "CSVIter", ...), c("MXNativeDataIter", "MXDataIter"))
 }

@@ -109,7 +109,9 @@
 #'   each batch, and after training (also when it stopped early or failed).
 #' @param array.batch.size Batch size for array input.
 #' @param array.layout "auto", "rowmajor" or "colmajor".
-#' @param kvstore "local" (the only supported kind).
+#' @param kvstore "local" (or another single-machine kind), "dist_sync" (one process per
+#'   worker under mpirun: gradients summed over every worker each batch; see
+#'   docs/DISTRIBUTED.md), or a store made by [mx.kv.create()].
 #' @param verbose FALSE silences the training messages.
 #' @param arg.params,aux.params Named lists of arrays replacing the initial parameters.
 #' @param input.names,output.names Names of the data and label fields of an iterator.
@@ -148,6 +150,7 @@ mx.model.FeedForward.create <- function(symbol, X, y = NULL, ctx = NULL, begin.r
     train.begin.callback = NULL, epoch.begin.callback = NULL, batch.begin.callback = NULL,
     train.end.callback = NULL, ...) {
   if (!.mx_is_iter_like(X)) X <- .mx_as_matrix(X, "X")
+  if (inherits(kvstore, "MXKVStore")) kvstore <- kvstore$type
   if (is.list(eval.data) && is.data.frame(eval.data$data)) {
     eval.data$data <- .mx_as_matrix(eval.data$data, "eval.data$data")
   }
