@@ -19,8 +19,10 @@ lint: setup
 	$(VENV)/bin/ruff check mxnet_r_compat tests bench r_examples
 	$(VENV)/bin/mypy mxnet_r_compat
 
+# pytest-xdist: one test worker per core; most of the suite's time is R and MPI child
+# processes starting up, which two cores run side by side (docs/ARCHITECTURE.md, Tests).
 test: setup lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 	@$(MAKE) --no-print-directory sanitize
 
 # The C core built with AddressSanitizer and UBSan, the C-facing tests run against it
