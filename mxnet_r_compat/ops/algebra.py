@@ -1,8 +1,10 @@
 """Symbol algebra: elementwise binary operators (``elemwise_*``, what ``a + b`` builds), the
-scalar family (``_plus_scalar``... what ``a * 2`` builds), ``abs`` and ``MakeLoss``.
+scalar family (``_plus_scalar``... what ``a * 2`` builds), the elementwise functions ``abs``,
+``sqrt``, ``exp``, ``log``, and ``MakeLoss``.
 
-They call the NDArray kernels of native/binary.h and native/unary.h kernel by kernel; none
-has a fused step yet, so a network using one trains on the per-kernel path.
+They call the NDArray kernels of native/binary.h and native/unary.h; their fused steps
+(native/ops.def) make the same calls. MakeLoss has no fused step yet, so a network using it
+trains on the per-kernel path.
 """
 
 from __future__ import annotations
@@ -12,19 +14,11 @@ from typing import Any
 from .._lib import NULL, check, fptr, lib
 from .registry import Binding, Kernel, Op, Param, Shape, register, require_same
 
-_REASON = "symbol algebra runs the NDArray kernels one by one (no fused step yet)"
-
-
 def _grad(a: Any) -> Any:
     return fptr(a, writable=True) if a is not None else NULL
 
 
-class _Unfused(Op):
-    fusable = False
-    not_fusable_reason = _REASON
-
-
-class ElemwiseBinary(_Unfused):
+class ElemwiseBinary(Op):
     """``elemwise_add`` and friends: two inputs of exactly the same shape."""
 
     def __init__(self, name: str, code: int) -> None:
@@ -63,8 +57,11 @@ class _BinaryKernel(Kernel):
             check(lib.mxc_elemwise_binary_backward(self.da, self.db, self.dy, self.a, self.b,
                                                    self.n, self.code), f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        param.elemwise.n, param.elemwise.kind = self.n, self.code
 
-class ScalarOp(_Unfused):
+
+class ScalarOp(Op):
     """``_plus_scalar`` and friends: ``data op scalar`` (or ``scalar op data``)."""
 
     def __init__(self, name: str, code: int, reverse: bool) -> None:
@@ -95,18 +92,23 @@ class _ScalarKernel(Kernel):
             check(lib.mxc_binary_scalar_backward(self.dx, self.dy, self.x, self.n, self.s,
                                                  self.code, self.rev), f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        e = param.elemwise
+        e.n, e.kind, e.scalar, e.reverse = self.n, self.code, self.s, self.rev
 
-class Abs(_Unfused):
-    """``abs``: ``|x|`` elementwise (gradient ``sign(x)``)."""
 
-    name = "abs"
-    params = {}
+class UnaryOp(Op):
+    """An elementwise function of one input: ``abs`` (gradient ``sign(x)``), ``sqrt``,
+    ``exp``, ``log`` (``mx.symbol.sqrt``...), one ``MXC_UNARY_*`` code each."""
+
+    def __init__(self, name: str, code: int) -> None:
+        self.name, self.code, self.params = name, code, {}
 
     def infer_shape(self, p, ins):
         return ins, [ins[0]], []
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _UnaryKernel("abs", lib.MXC_UNARY_ABS, b)
+        return _UnaryKernel(self.name, self.code, b)
 
 
 class _UnaryKernel(Kernel):
@@ -124,13 +126,18 @@ class _UnaryKernel(Kernel):
             check(lib.mxc_unary_backward(self.dx, self.dy, self.x, self.y, self.n, self.code),
                   f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        param.elemwise.n, param.elemwise.kind = self.n, self.code
 
-class MakeLoss(_Unfused):
+
+class MakeLoss(Op):
     """``MakeLoss``: its output is its input; backward starts a gradient of ``grad_scale``
     (divided by the batch size with ``normalization = "batch"``)."""
 
     name = "MakeLoss"
     is_loss = True
+    fusable = False
+    not_fusable_reason = "MakeLoss runs its kernels one by one (no fused step yet)"
     params = {"grad_scale": Param("float", 1.0), "valid_thresh": Param("float", 0.0),
               "normalization": Param("str", "null", choices=("null", "batch", "valid"))}
 
@@ -179,5 +186,7 @@ for _name, _code, _rev in (("_plus_scalar", lib.MXC_BINARY_ADD, False),
                            ("_power_scalar", lib.MXC_BINARY_POW, False),
                            ("_rpower_scalar", lib.MXC_BINARY_POW, True)):
     register(ScalarOp(_name, _code, _rev))
-register(Abs())
+for _name, _code in (("abs", lib.MXC_UNARY_ABS), ("sqrt", lib.MXC_UNARY_SQRT),
+                     ("exp", lib.MXC_UNARY_EXP), ("log", lib.MXC_UNARY_LOG)):
+    register(UnaryOp(_name, _code))
 register(MakeLoss())
