@@ -42,6 +42,7 @@ typedef union {
     mxc_upsampling_param upsampling; /* UpSampling */
     mxc_lrn_param lrn;               /* LRN */
     mxc_broadcast_param broadcast;   /* broadcast_add & co., broadcast_to, broadcast_axis */
+    mxc_make_loss_param make_loss;   /* MakeLoss */
 } mxc_op_param;
 
 /* One node's kernel calls. Buffers are named by role, in the order the Python

@@ -2,9 +2,8 @@
 scalar family (``_plus_scalar``... what ``a * 2`` builds), the elementwise functions ``abs``,
 ``sqrt``, ``exp``, ``log``, and ``MakeLoss``.
 
-They call the NDArray kernels of native/binary.h and native/unary.h; their fused steps
-(native/ops.def) make the same calls. MakeLoss has no fused step yet, so a network using it
-trains on the per-kernel path.
+They call the NDArray kernels of native/binary.h and native/unary.h (MakeLoss's backward is
+native/output.h's); their fused steps (native/ops.def) make the same calls.
 """
 
 from __future__ import annotations
@@ -132,12 +131,11 @@ class _UnaryKernel(Kernel):
 
 class MakeLoss(Op):
     """``MakeLoss``: its output is its input; backward starts a gradient of ``grad_scale``
-    (divided by the batch size with ``normalization = "batch"``)."""
+    (divided by the batch size with ``normalization = "batch"``, by the number of values above
+    ``valid_thresh`` with ``"valid"``), native/output.h."""
 
     name = "MakeLoss"
     is_loss = True
-    fusable = False
-    not_fusable_reason = "MakeLoss runs its kernels one by one (no fused step yet)"
     params = {"grad_scale": Param("float", 1.0), "valid_thresh": Param("float", 0.0),
               "normalization": Param("str", "null", choices=("null", "batch", "valid"))}
 
@@ -148,30 +146,33 @@ class MakeLoss(Op):
         return _MakeLossKernel(p, b)
 
 
+_NORMALIZATION = {"null": lib.MXC_NORM_NULL, "batch": lib.MXC_NORM_BATCH,
+                  "valid": lib.MXC_NORM_VALID}
+
+
 class _MakeLossKernel(Kernel):
     what = "MakeLoss"
 
     def __init__(self, p: dict[str, Any], b: Binding) -> None:
-        self.x_arr = b.inputs[0]
-        self.n = self.x_arr.size
-        self.x, self.y = fptr(self.x_arr), fptr(b.outputs[0], writable=True)
+        self.n, self.batch = b.inputs[0].size, b.inputs[0].shape[0]
+        self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
         self.dx = _grad(b.in_grads[0])
-        self.p = p
+        self.scale, self.norm = float(p["grad_scale"]), _NORMALIZATION[p["normalization"]]
+        self.thresh = float(p["valid_thresh"])
 
     def forward(self, is_train: bool) -> None:
         check(lib.mxc_unary_forward(self.y, self.x, self.n, lib.MXC_UNARY_COPY),
               "MakeLoss forward")
 
     def backward(self) -> None:
-        if self.dx == NULL:
-            return
-        scale = self.p["grad_scale"]
-        if self.p["normalization"] == "batch":
-            scale /= self.x_arr.shape[0]
-        elif self.p["normalization"] == "valid":
-            scale /= max(int((self.x_arr > self.p["valid_thresh"]).sum()), 1)
-        check(lib.mxc_binary_scalar_forward(self.dx, self.dx, self.n, scale,
-                                            lib.MXC_BINARY_ADD, 0), "MakeLoss backward")
+        if self.dx != NULL:
+            check(lib.mxc_make_loss_backward(self.dx, self.x, self.n, self.batch, self.scale,
+                                             self.norm, self.thresh), "MakeLoss backward")
+
+    def fill_step(self, param: Any) -> None:
+        m = param.make_loss
+        m.n, m.batch, m.normalization = self.n, self.batch, self.norm
+        m.grad_scale, m.valid_thresh = self.scale, self.thresh
 
 
 for _name, _code in (("elemwise_add", lib.MXC_BINARY_ADD), ("elemwise_sub", lib.MXC_BINARY_SUB),
