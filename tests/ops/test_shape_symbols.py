@@ -125,6 +125,7 @@ def test_slice_channel_squeeze_axis_names_and_errors(h):
     for case in fd_cases(net, {"x": uniform(2, 3, 4)}, lambda x: [x[:, i, :] for i in range(3)]):
         h.check_fd(*case, eps=1e-2, rtol=2e-2, atol=2e-2)
     assert [s.name for s in (net[1],)] == ["slice"] and net[1].outputs() == ["slice_output1"]
+    assert net.get_children().outputs() == ["x"]  # the node's input once, not once per output
     with pytest.raises(MXShapeError, match="num_outputs=2 does not divide"):
         S.SliceChannel(x_, num_outputs=2).infer_shape(x=(2, 3))
     with pytest.raises(MXShapeError, match="squeeze_axis needs parts of extent 1"):
