@@ -59,6 +59,17 @@ static int pointwise(const mxc_conv2d *g) {
     return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
 }
 
+mxc_conv_group mxc_conv2d_group(const mxc_conv2d *g) {
+    mxc_conv_group d;
+    d.cg = g->c / g->groups;
+    d.fg = g->f / g->groups;
+    d.kg = d.cg * g->kh * g->kw;
+    d.p = g->oh * g->ow;
+    d.hw = g->h * g->w;
+    d.direct = pointwise(g);
+    return d;
+}
+
 /* One column matrix (0 for a pointwise kernel) and one weight-gradient sum. */
 static int64_t col_floats(const mxc_conv2d *g) {
     return pointwise(g) ? 0 : g->c / g->groups * g->kh * g->kw * g->oh * g->ow;
@@ -228,26 +239,11 @@ int mxc_col2im_add(float *img, const float *col, int64_t channels, const mxc_con
 
 // --- forward -------------------------------------------------------------------
 
-/* Where one group of one sample is, and its extents (see the file comment). */
-typedef struct {
-    int64_t cg, fg, kg, p, hw;
-} group_dims;
-
-static group_dims dims_of(const mxc_conv2d *g) {
-    group_dims d;
-    d.cg = g->c / g->groups;
-    d.fg = g->f / g->groups;
-    d.kg = d.cg * g->kh * g->kw;
-    d.p = g->oh * g->ow;
-    d.hw = g->h * g->w;
-    return d;
-}
-
 /* One call's buffers, shared by its parts: work holds one column matrix per thread slot, then
  * (backward) one weight-gradient sum per part. */
 typedef struct {
     const mxc_conv2d *g;
-    group_dims d;
+    mxc_conv_group d;
     int64_t parts;
     int slots;
     float *out, *dinp, *dwsum;
@@ -262,7 +258,7 @@ static void part_samples(int64_t *lo, int64_t *hi, int64_t n, int64_t parts, int
 }
 
 /* The column matrix of one group's channels img (cg, h, w). */
-static const float *columns(const float *img, const mxc_conv2d *g, const group_dims *d,
+static const float *columns(const float *img, const mxc_conv2d *g, const mxc_conv_group *d,
                             float *col) {
     if (pointwise(g)) return img;
     im2col(col, img, d->cg, g);
@@ -277,7 +273,7 @@ static void fill_bias(float *out, const float *b, int64_t rows, int64_t p) {
 static void forward_part(void *ctx, int64_t k, int slot) {
     const conv_call *c = ctx;
     const mxc_conv2d *g = c->g;
-    const group_dims *d = &c->d;
+    const mxc_conv_group *d = &c->d;
     float *col = c->work + slot * col_floats(g);
     int64_t lo, hi;
     part_samples(&lo, &hi, g->n, c->parts, k);
@@ -298,7 +294,7 @@ int mxc_conv2d_forward(float *out, const float *inp, const float *w, const float
     int rc = mxc_conv2d_check(g);
     if (rc == MXC_OK) rc = work_check(work, work_n, slots_of(g) * col_floats(g));
     if (rc != MXC_OK) return rc;
-    conv_call c = {g, dims_of(g), parts_of(g), slots_of(g), out, NULL, NULL, inp, w, b, NULL,
+    conv_call c = {g, mxc_conv2d_group(g), parts_of(g), slots_of(g), out, NULL, NULL, inp, w, b, NULL,
                    work};
     mxc_blas_single_enter();
     mxc_parallel_parts(forward_part, &c, c.parts, c.slots);
@@ -329,7 +325,7 @@ MXC_HOT static void add_channel_sums(float *db, const float *dout, int64_t n, in
 
 /* dimg (cg, h, w) += col2im(w_g^T . dout_g); in place for a pointwise kernel. */
 static void add_input_grad(float *dimg, const float *dout_g, const float *w_g,
-                           const mxc_conv2d *g, const group_dims *d, float *col) {
+                           const mxc_conv2d *g, const mxc_conv_group *d, float *col) {
     int direct = pointwise(g);
     float *dcol = direct ? dimg : col;
     scipy_cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d->kg, (int)d->p, (int)d->fg,
@@ -343,7 +339,7 @@ static void add_input_grad(float *dimg, const float *dout_g, const float *w_g,
 static void backward_part(void *ctx, int64_t k, int slot) {
     const conv_call *c = ctx;
     const mxc_conv2d *g = c->g;
-    const group_dims *d = &c->d;
+    const mxc_conv_group *d = &c->d;
     float *col = c->work + slot * col_floats(g);
     float *dwk = c->dwsum ? c->dwsum + k * wgrad_floats(g) : NULL;
     int64_t lo, hi;
@@ -377,7 +373,7 @@ int mxc_conv2d_backward(float *dinp, float *dw, float *db, const float *dout,
     if (db) add_channel_sums(db, dout, g->n, g->f, g->oh * g->ow);
     if (!dinp && !dw) return MXC_OK;
     float *dwsum = dw ? work + cols : NULL;
-    conv_call c = {g, dims_of(g), parts, slots_of(g), NULL, dinp, dwsum, inp, w, NULL, dout,
+    conv_call c = {g, mxc_conv2d_group(g), parts, slots_of(g), NULL, dinp, dwsum, inp, w, NULL, dout,
                    work};
     mxc_blas_single_enter();
     mxc_parallel_parts(backward_part, &c, parts, c.slots);

@@ -23,6 +23,17 @@ typedef struct {
     int64_t groups;     /* num_group, divides c and f */
 } mxc_conv2d;
 
+/* The extents of one group of one sample: input and output channels (cg, fg),
+ * column rows cg kh kw (kg), output and input plane sizes (p, hw); direct for a
+ * pointwise kernel (1x1, stride 1, no padding), whose column matrix is the input
+ * plane itself. Shared by conv.c and deconv.c (its transpose). */
+typedef struct {
+    int64_t cg, fg, kg, p, hw;
+    int direct;
+} mxc_conv_group;
+
+mxc_conv_group mxc_conv2d_group(const mxc_conv2d *g);
+
 /* MXC_OK when g describes a valid convolution; MXC_ERR_VALUE for a bad
  * hyper-parameter (stride, dilation, padding, groups), MXC_ERR_SHAPE for bad
  * or inconsistent extents (also for sizes past OpenBLAS's int range). */

@@ -11,21 +11,6 @@
 #include "mxc.h"
 #include <cblas.h>
 
-typedef struct {
-    int64_t cg, fg, kg, p, hw;
-    int direct; /* pointwise kernel: columns are the planes */
-} group_dims;
-
-static group_dims dims_of(const mxc_conv2d *g) {
-    group_dims d;
-    d.cg = g->c / g->groups;
-    d.fg = g->f / g->groups;
-    d.kg = d.cg * g->kh * g->kw;
-    d.p = g->oh * g->ow;
-    d.hw = g->h * g->w;
-    d.direct = g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
-    return d;
-}
 
 /* Checks g and, when the call unrolls columns (uses_work), the workspace: one column
  * matrix (c/groups * kh * kw * oh * ow floats), none for a pointwise kernel; callers simply
@@ -33,7 +18,7 @@ static group_dims dims_of(const mxc_conv2d *g) {
 static int prepare(const mxc_conv2d *g, const float *work, int64_t work_n, int uses_work) {
     int rc = mxc_conv2d_check(g);
     if (rc != MXC_OK || !uses_work) return rc;
-    group_dims d = dims_of(g);
+    mxc_conv_group d = mxc_conv2d_group(g);
     int64_t need = d.direct ? 0 : d.kg * d.p;
     if (need > 0 && !work) return MXC_ERR_NULL_PTR;
     return work_n < need ? MXC_ERR_SHAPE : MXC_OK;
@@ -54,7 +39,7 @@ int mxc_deconv2d_forward(float *out, const float *inp, const float *w, const flo
     if (!out || !inp || !w || !g) return MXC_ERR_NULL_PTR; /* b may be NULL: no_bias */
     int rc = prepare(g, work, work_n, 1);
     if (rc != MXC_OK) return rc;
-    group_dims d = dims_of(g);
+    mxc_conv_group d = mxc_conv2d_group(g);
     fill_channels(out, b, g->n, g->c, d.hw);
     for (int64_t n = 0; n < g->n; n++)
         for (int64_t gi = 0; gi < g->groups; gi++) {
@@ -86,7 +71,7 @@ int mxc_deconv2d_backward(float *dinp, float *dw, float *db, const float *dout,
     if (!dout || !inp || !w || !g) return MXC_ERR_NULL_PTR;
     int rc = prepare(g, work, work_n, dinp || dw);
     if (rc != MXC_OK) return rc;
-    group_dims d = dims_of(g);
+    mxc_conv_group d = mxc_conv2d_group(g);
     if (db) add_channel_sums(db, dout, g->n, g->c, d.hw);
     if (!dinp && !dw) return MXC_OK;
     for (int64_t n = 0; n < g->n; n++)

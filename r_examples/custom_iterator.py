@@ -1,7 +1,8 @@
 """MXNet R's "Custom Iterator" tutorial in Python: a user class with the iterator methods
 (reset, iter_next, value, num_pad, finalize) wraps mx.io.CSVIter, and LeNet trains from it.
 
-The same steps as r_examples/custom_iterator.R (mx.cpu() where the tutorial has mx.gpu(0)).
+The same steps as r_examples/custom_iterator.R (mx.cpu() where the R script has
+the tutorial's mx.gpu(0), which falls back to the CPU with a warning).
 Any object with these methods is an iterator: no base class is needed.
 Run from a directory made by r_examples/make_mnist_data.py:
     .venv/bin/python r_examples/make_mnist_data.py DIR && cd DIR &&

@@ -1,7 +1,8 @@
 """The LeNet part of MXNet R's "Handwritten Digits Classification Competition", in Python.
 
-The same steps as r_examples/mnist_competition_lenet.R (mx.cpu() where the tutorial has
-mx.gpu(): no GPU support yet). Images are (samples, 1, 28, 28) arrays.
+The same steps as r_examples/mnist_competition_lenet.R (mx.cpu() where the tutorial and the R
+script have mx.gpu(), which falls back to the CPU with a warning). Images are (samples, 1, 28,
+28) arrays.
 Run from a directory made by r_examples/make_mnist_data.py:
     .venv/bin/python r_examples/make_mnist_data.py DIR && cd DIR &&
     python /path/to/r_examples/mnist_competition_lenet.py

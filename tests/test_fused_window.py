@@ -41,6 +41,15 @@ def every_operator():
     return S.SoftmaxOutput(S.FullyConnected(S.Flatten(x), num_hidden=3, name="fc"), name="sm")
 
 
+def conv_batchnorm():
+    """BatchNorm on 4-D input (over the channel axis) between a convolution and a pooling."""
+    x = S.BatchNorm(S.Convolution(S.Variable("data"), kernel=(3, 3), num_filter=4, name="c1"),
+                    name="bn")
+    x = S.Pooling(S.Activation(x, act_type="relu"), kernel=(2, 2), stride=(2, 2),
+                  pool_type="max")
+    return S.SoftmaxOutput(S.FullyConnected(S.Flatten(x), num_hidden=3, name="fc"), name="sm")
+
+
 def embedding_net():
     e = S.Embedding(S.Variable("data"), input_dim=7, output_dim=4, name="emb")
     return S.LinearRegressionOutput(S.FullyConnected(e, num_hidden=1, name="fc"), name="out")
@@ -52,13 +61,15 @@ def images():
     return rs.standard_normal((61, 2, 8, 8)).astype(f32), rs.integers(0, 3, 61).astype(f32)
 
 
-@pytest.mark.parametrize("net", [lenet, every_operator], ids=["lenet", "every_operator"])
+@pytest.mark.parametrize("net", [lenet, every_operator, conv_batchnorm],
+                         ids=["lenet", "every_operator", "conv_batchnorm"])
 def test_networks_are_compiled_into_one_c_graph(net):
     ex = simple_bind(net(), {"data": (4, 2, 8, 8), "sm_label": (4,)})
     assert ex.graph is not None
 
 
-@pytest.mark.parametrize("net", [lenet, every_operator], ids=["lenet", "every_operator"])
+@pytest.mark.parametrize("net", [lenet, every_operator, conv_batchnorm],
+                         ids=["lenet", "every_operator", "conv_batchnorm"])
 @pytest.mark.parametrize("ctx", [1, 2], ids=["one_device", "two_devices"])
 def test_training_is_bit_identical_to_the_per_kernel_path(monkeypatch, images, net, ctx):
     X, y = images

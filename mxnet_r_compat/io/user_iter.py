@@ -129,6 +129,8 @@ class CheckedIter(DataIter):
         sizes = {name: a.shape[0] for name, a in out.items()}
         if len(set(sizes.values())) > 1:
             shown = ", ".join(f"`{n}` with {self.shape_text(a.shape)}" for n, a in out.items())
+            if self._first is not None:               # a later batch: say which one
+                shown += f" in batch {max(self._nbatch, 1)}"
             raise invalid_return(self.owner, self._name("value"), shown,
                                  "fields with the same batch size (samples on the last R "
                                  "dim, the first Python axis)", MXShapeError)

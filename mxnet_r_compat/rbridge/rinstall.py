@@ -109,6 +109,18 @@ def is_ours(package_dir: Path) -> bool:
     return desc.is_file() and OUR_TITLE in read_description(desc).get("Title", "")
 
 
+def is_foreign(package_dir: Path) -> bool:
+    """True when ``package_dir`` holds another package named mxnet. A directory without a
+    DESCRIPTION (an interrupted install, or one still running) is no package: R CMD INSTALL
+    replaces the first and refuses, with its lock message, to run beside the second.
+
+    Example:
+        >>> is_foreign(Path("/nonexistent/mxnet"))
+        False
+    """
+    return (package_dir / "DESCRIPTION").is_file() and not is_ours(package_dir)
+
+
 def _foreign_message(package_dir: Path, lib: Path) -> str:
     fields = read_description(package_dir / "DESCRIPTION")
     what = f"{fields.get('Title', '?')}, version {fields.get('Version', '?')}"
@@ -143,7 +155,7 @@ def install(python: str | None = None, library: Path | None = None,
     python = os.path.abspath(python or sys.executable)
     lib = library if library is not None else target_library()
     package_dir = lib / "mxnet"
-    if package_dir.exists() and not is_ours(package_dir):
+    if is_foreign(package_dir):
         raise RInstallError(_foreign_message(package_dir, lib))
     digest = source_hash(src)
     installed = False

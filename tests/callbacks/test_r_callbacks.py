@@ -1,7 +1,7 @@
-"""The new callbacks used from R through mx.model.FeedForward.create (mxnet-rscript):
-the same run as in Python, the six slots and lists, list commands from batch callbacks,
-the dry run, every(k), safe(), lr.scheduler, R metrics' direction, plot/print methods and
-r_examples/callbacks_beyond.R against its Python twin.
+"""The new callbacks used from R through mx.model.FeedForward.create, under mxnet-rscript and
+plain Rscript: the same run as in Python, the six slots and lists, list commands from batch
+callbacks, the dry run, every(k), safe(), lr.scheduler, R metrics' direction, plot/print
+methods and r_examples/callbacks_beyond.R against its Python twin.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import csv
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -41,15 +42,19 @@ emit <- function(...) cat(..., "\\n")
 """
 
 
-def run_r(code: str, tmp_path: Path, ok: bool = True) -> subprocess.CompletedProcess:
-    script = tmp_path / "script.R"
-    script.write_text(PRELUDE + textwrap.dedent(code))
-    proc = subprocess.run([sys.executable, "-m", "mxnet_r_compat", str(script)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                          check=False)
-    if ok:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
+@pytest.fixture
+def run_r(r_host) -> Callable[..., subprocess.CompletedProcess]:
+    """``run_r(code, tmp_path, ok=True)``: PRELUDE + code as one R script, on each host in
+    turn (mxnet-rscript, then plain Rscript: the ``r_host`` fixture of tests/conftest.py)."""
+    def run(code: str, tmp_path: Path, ok: bool = True) -> subprocess.CompletedProcess:
+        script = tmp_path / "script.R"
+        script.write_text(PRELUDE + textwrap.dedent(code))
+        proc = subprocess.run(r_host.argv(str(script)), capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path, check=False, env=r_host.env())
+        if ok:
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +76,7 @@ def python_run(boston, prefix: str, log: str, **kw):
                             mx.callback.csv.logger(log)], **kw)
 
 
-def test_same_run_in_r_and_python(tmp_path, boston):
+def test_same_run_in_r_and_python(run_r, tmp_path, boston):
     (tmp_path / "r").mkdir()
     proc = run_r("""
         sizes <- integer(0)
@@ -118,7 +123,7 @@ def test_same_run_in_r_and_python(tmp_path, boston):
     assert len(progress) == batches // 9   # one line per epoch (stderr is not a terminal)
 
 
-def test_six_slots_lists_and_list_commands(tmp_path):
+def test_six_slots_lists_and_list_commands(run_r, tmp_path):
     out = run_r("""
         log <- character(0)
         rec <- function(tag) function(iteration, nbatch, env) {
@@ -144,7 +149,7 @@ def test_six_slots_lists_and_list_commands(tmp_path):
     assert lines[2].strip() == "r says stop"
 
 
-def test_batch_callbacks_stop_with_a_list_but_false_is_ignored(tmp_path):
+def test_batch_callbacks_stop_with_a_list_but_false_is_ignored(run_r, tmp_path):
     out = run_r("""
         m1 <- fit(num.round = 3, batch.end.callback = function(iteration, nbatch, env) FALSE)
         m2 <- fit(num.round = 3, batch.end.callback = function(iteration, nbatch, env)
@@ -160,7 +165,7 @@ def test_batch_callbacks_stop_with_a_list_but_false_is_ignored(tmp_path):
     assert out.stdout.splitlines() == ["1 2 3 ", "1 ", "batch says stop ", "1 2 3 "]
 
 
-def test_dry_run_fails_before_the_first_batch(tmp_path):
+def test_dry_run_fails_before_the_first_batch(run_r, tmp_path):
     out = run_r("""
         batches <- 0
         count <- function(iteration, nbatch, env) { batches <<- batches + 1; TRUE }
@@ -189,7 +194,7 @@ def test_dry_run_fails_before_the_first_batch(tmp_path):
     assert text.splitlines()[-2:] == ["0 ", "no error 18 "]
 
 
-def test_every_delivers_data_frames_and_can_stop(tmp_path):
+def test_every_delivers_data_frames_and_can_stop(run_r, tmp_path):
     out = run_r("""
         seen <- list()
         model <- fit(num.round = 5, batch.end.callback = mx.callback.every(3, function(stats) {
@@ -207,7 +212,7 @@ def test_every_delivers_data_frames_and_can_stop(tmp_path):
         "TRUE ", "seen epoch 2 "]
 
 
-def test_safe_keeps_training_when_an_r_callback_fails(tmp_path):
+def test_safe_keeps_training_when_an_r_callback_fails(run_r, tmp_path):
     out = run_r("""
         model <- fit(num.round = 4, epoch.end.callback = mx.callback.safe(
           function(iteration, nbatch, env) if (iteration >= 2) stop("disk full")))
@@ -218,7 +223,7 @@ def test_safe_keeps_training_when_an_r_callback_fails(tmp_path):
     assert len(warned) == 3 and "training continues" in warned[0]
 
 
-def test_lr_scheduler_from_r_changes_the_updates(tmp_path):
+def test_lr_scheduler_from_r_changes_the_updates(run_r, tmp_path):
     out = run_r("""
         sched <- mx.callback.lr.scheduler(function(iteration, lr) if (iteration == 1) lr else 0)
         # without momentum: a rate of 0 must leave the weights of epoch 1 unchanged
@@ -230,7 +235,7 @@ def test_lr_scheduler_from_r_changes_the_updates(tmp_path):
     assert out.stdout.splitlines() == ["2e-06 0 0 ", "TRUE "]
 
 
-def test_r_metric_direction_and_plot_dispatch(tmp_path):
+def test_r_metric_direction_and_plot_dispatch(run_r, tmp_path):
     out = run_r("""
         neg <- mx.metric.custom("neg_rmse", function(label, pred)
           -sqrt(mean((as.vector(label) - as.vector(pred))^2)), maximize = TRUE)

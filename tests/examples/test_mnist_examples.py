@@ -1,6 +1,8 @@
 """The MNIST examples of r_examples/ run as written, in R and in Python, on a small data set
 that r_examples/make_mnist_data.py generates here: they train, the accuracy improves, the
-predictions have the right shape, and R and Python print the same numbers.
+predictions have the right shape, and R and Python print the same numbers. The two tutorials
+that ask for mx.gpu() also run under plain `Rscript` (library(mxnet) hosting Python), each with
+the one GPU fallback warning.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:                  # the r_hosts fixture's values (tests/conftest.py)
+    from conftest import RHost
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "r_examples"
@@ -30,14 +36,21 @@ def data_dir(tmp_path_factory) -> Path:
     return directory
 
 
-def start_example(name: str, data_dir: Path, tmp_path: Path, lang: str) -> subprocess.Popen:
+def start_example(name: str, data_dir: Path, tmp_path: Path, lang: str,
+                  host: RHost | None = None) -> subprocess.Popen:
     """Start r_examples/<name>.R (or .py) in tmp_path, where the data files are linked, so
-    each run writes its outputs (submission.csv, checkpoints) apart."""
+    each run writes its outputs (submission.csv, checkpoints) apart. lang "R" runs the R
+    script on ``host`` (default: mxnet-rscript)."""
     for entry in data_dir.iterdir():
         (tmp_path / entry.name).symlink_to(entry)
     script = EXAMPLES / f"{name}.{'R' if lang == 'R' else 'py'}"
-    cmd = [str(RSCRIPT), str(script)] if lang == "R" else [sys.executable, str(script)]
     env = {**os.environ, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1"}
+    if lang == "R" and host is not None:
+        cmd, env = host.argv(str(script)), host.env(env)
+    elif lang == "R":
+        cmd = [str(RSCRIPT), str(script)]
+    else:
+        cmd = [sys.executable, str(script)]
     return subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -48,16 +61,22 @@ def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
-def run_example(name: str, data_dir: Path, tmp_path: Path, lang: str):
-    return finish(start_example(name, data_dir, tmp_path, lang))
+def run_example(name: str, data_dir: Path, tmp_path: Path, lang: str,
+                host: RHost | None = None):
+    return finish(start_example(name, data_dir, tmp_path, lang, host))
 
 
-def run_both(name: str, data_dir: Path, tmp_path_factory) -> dict:
-    """The R script and its Python twin, side by side (two processes at once)."""
+def run_both(name: str, data_dir: Path, tmp_path_factory, plain: RHost | None = None) -> dict:
+    """The R script and its Python twin, side by side (two processes at once); with
+    ``plain``, then the R script under plain Rscript as well (key "Rscript")."""
     paths = {lang: tmp_path_factory.mktemp(f"{name}_{lang}") for lang in ("R", "py")}
     procs = {lang: start_example(name, data_dir, path, lang) for lang, path in paths.items()}
     try:
-        return {lang: (finish(proc), paths[lang]) for lang, proc in procs.items()}
+        runs = {lang: (finish(proc), paths[lang]) for lang, proc in procs.items()}
+        if plain is not None:
+            path = tmp_path_factory.mktemp(f"{name}_Rscript")
+            runs["Rscript"] = (run_example(name, data_dir, path, "R", plain), path)
+        return runs
     finally:
         for proc in procs.values():
             if proc.poll() is None:
@@ -67,6 +86,15 @@ def run_both(name: str, data_dir: Path, tmp_path_factory) -> dict:
 
 def metric_lines(stderr: str, kind: str = "Train") -> list[float]:
     return [float(v) for v in re.findall(rf"^\[\d+\] {kind}-accuracy=(\S+)$", stderr, re.M)]
+
+
+GPU_FALLBACK = ("mx.gpu(0): this build of mxnet_r_compat computes on the CPU only; using "
+                "mx.cpu(0) instead")
+
+
+def gpu_fallback_warnings(stderr: str) -> int:
+    """How many times the GPU fallback warning was printed."""
+    return stderr.count(GPU_FALLBACK)
 
 
 def submission_accuracy(tmp_path: Path, data_dir: Path) -> float:
@@ -118,8 +146,8 @@ def test_mnist_through_mnistiter_trains_and_predicts_from_the_iterator(iterator_
 
 
 @pytest.fixture(scope="module")
-def lenet_runs(data_dir, tmp_path_factory):
-    return run_both("mnist_competition_lenet", data_dir, tmp_path_factory)
+def lenet_runs(data_dir, tmp_path_factory, r_hosts):
+    return run_both("mnist_competition_lenet", data_dir, tmp_path_factory, r_hosts["Rscript"])
 
 
 def test_lenet_tutorial_runs_as_written_in_r(lenet_runs, data_dir):
@@ -131,6 +159,16 @@ def test_lenet_tutorial_runs_as_written_in_r(lenet_runs, data_dir):
     accuracy = metric_lines(proc.stderr)
     assert len(accuracy) == 6 and all(0 < a < 1 for a in accuracy)
     assert 0 <= submission_accuracy(path, data_dir) <= 1  # N_TEST rows, ids 1..N_TEST
+    assert gpu_fallback_warnings(proc.stderr) == 1            # the tutorial's mx.gpu(i)
+
+
+def test_lenet_tutorial_under_plain_rscript_prints_what_mxnet_rscript_prints(lenet_runs,
+                                                                              data_dir):
+    proc, path = lenet_runs["Rscript"]
+    assert metric_lines(proc.stderr) == metric_lines(lenet_runs["R"][0].stderr)
+    assert gpu_fallback_warnings(proc.stderr) == 1
+    assert submission_accuracy(path, data_dir) == submission_accuracy(lenet_runs["R"][1],
+                                                                      data_dir)
 
 
 def test_lenet_tutorial_in_python_prints_r_numbers(lenet_runs, data_dir):
@@ -140,8 +178,11 @@ def test_lenet_tutorial_in_python_prints_r_numbers(lenet_runs, data_dir):
                                                                       data_dir)
 
 
-@pytest.mark.parametrize("lang", ["R", "py"])
-def test_custom_iterator_tutorial_trains_lenet(data_dir, tmp_path, lang):
-    proc = run_example("custom_iterator", data_dir, tmp_path, lang)
+@pytest.mark.parametrize("lang", ["R", "Rscript", "py"])
+def test_custom_iterator_tutorial_trains_lenet(data_dir, tmp_path, lang, r_hosts):
+    host = r_hosts["Rscript"] if lang == "Rscript" else None
+    proc = run_example("custom_iterator", data_dir, tmp_path, "py" if lang == "py" else "R",
+                       host)
     accuracy = metric_lines(proc.stderr)
     assert len(accuracy) == 10 and accuracy[-1] > accuracy[0]
+    assert gpu_fallback_warnings(proc.stderr) == (0 if lang == "py" else 1)

@@ -202,6 +202,18 @@ def test_a_later_batch_of_another_shape_names_the_batch(linreg, regression):
         "is bound to it).")
 
 
+def test_a_later_batch_whose_fields_disagree_names_the_batch(linreg, regression):
+    X, y = regression
+    it = Broken({"data": X, "label": y}, 10,
+                value=lambda v, i: {**v, "label": v["label"][:5]} if i == 2 else v)
+    with pytest.raises(MXShapeError) as err:
+        mx.model.FeedForward.create(linreg, X=it, num_round=1, verbose=False)
+    assert str(err.value) == (
+        "Invalid value returned by value() of the data iterator `X`. Received: `data` with "
+        "shape (10, 3), `label` with shape (5,) in batch 2. Expected fields with the same "
+        "batch size (samples on the last R dim, the first Python axis).")
+
+
 def test_num_pad_out_of_range(linreg, regression):
     X, y = regression
     it = Batches({"data": X, "label": y}, 10)

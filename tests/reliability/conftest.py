@@ -1,7 +1,7 @@
 """Fixtures for the reliability tests (docs/RELIABILITY.md lists every case and its test).
 
 Python cases call ``mx.model.FeedForward.create`` / ``predict`` in-process. R cases run one
-script through ``python -m mxnet_r_compat`` (what ``mxnet-rscript`` runs) in a child process;
+script in a child process, once under ``mxnet-rscript`` and once under plain ``Rscript``;
 each script checks many cases (tryCatch + conditionMessage) to pay R's start-up once. Every
 wait on a child is bounded.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,14 +77,14 @@ def child_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def run_r(tmp_path: Path) -> Callable[..., Child]:
-    """Run R code (dedented) as a script in a child ``python -m mxnet_r_compat``."""
+def run_r(tmp_path: Path, r_host) -> Callable[..., Child]:
+    """Run R code (dedented) as a script in a child, on each host in turn (``r_host``,
+    tests/conftest.py): ``mxnet-rscript``, then plain ``Rscript`` with ``library(mxnet)``."""
     def run(code: str, timeout: float = CHILD_TIMEOUT) -> Child:
         script = tmp_path / "script.R"
         script.write_text(textwrap.dedent(code).lstrip("\n"), encoding="utf-8")
-        proc = subprocess.run([sys.executable, "-m", "mxnet_r_compat", str(script)],
-                              env=child_env(), cwd=tmp_path, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(r_host.argv(str(script)), env=r_host.env(child_env()),
+                              cwd=tmp_path, capture_output=True, text=True, timeout=timeout)
         return Child(proc.returncode, proc.stdout, proc.stderr)
     return run
 

@@ -2,8 +2,8 @@
 in R. Each message names the argument, what it received and what it expected.
 
 The Python cases run ``mx.model.FeedForward.create`` / ``predict``; the R cases run one
-script through mxnet-rscript and compare each case's conditionMessage. A case that trained
-instead of failing shows up as "NO ERROR".
+script (under mxnet-rscript and under plain Rscript) and compare each case's
+conditionMessage. A case that trained instead of failing shows up as "NO ERROR".
 """
 
 from __future__ import annotations

@@ -56,6 +56,23 @@ def test_loading_does_not_start_python(plain_env, tmp_path):
     assert r.stderr == ""
 
 
+def test_a_pyproject_in_the_working_directory_is_not_taken_for_a_poetry_project(
+        plain_env, tmp_path):
+    """`Rscript r_examples/callback_function.R` runs from the checkout's root, whose
+    pyproject.toml made reticulate 1.28 warn that Poetry is missing; RETICULATE_PYTHON is
+    as the user had it afterwards."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.ruff]\n'
+                                             'line-length = 100\n')
+    r = run_rscript("""
+        library(mxnet)
+        s <- mx.symbol.Variable("data")
+        cat(reticulate::py_available(), Sys.getenv("RETICULATE_PYTHON", "unset"), "\n")
+        """, plain_env, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "TRUE unset \n"
+    assert r.stderr == ""
+
+
 def test_python_not_found_says_where_it_looked(plain_env, tmp_path):
     env = {**plain_env, "MXNET_R_COMPAT_PYTHON": "/nowhere/.venv/bin/python"}
     r = run_rscript("library(mxnet)\nmx.symbol.Variable('data')\n", env, tmp_path)

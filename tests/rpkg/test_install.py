@@ -74,6 +74,16 @@ def test_another_mxnet_is_never_overwritten(foreign_library):
     assert not rinstall.is_ours(foreign_library / "mxnet")
 
 
+def test_a_half_installed_directory_is_installed_over(tmp_path):
+    """An `mxnet` directory without a DESCRIPTION (an install killed half-way) used to end
+    setup with a Python traceback (FileNotFoundError on the DESCRIPTION)."""
+    lib = tmp_path / "lib"
+    (lib / "mxnet" / "R").mkdir(parents=True)
+    assert not rinstall.is_foreign(lib / "mxnet")
+    assert rinstall.install(python=sys.executable, library=lib).installed
+    assert rinstall.is_ours(lib / "mxnet")
+
+
 def test_another_mxnet_found_first_is_reported(foreign_library, tmp_path, monkeypatch):
     target = tmp_path / "ours"
     monkeypatch.setenv(rinstall.ENV_LIBRARY, str(target))

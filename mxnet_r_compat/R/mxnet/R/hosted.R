@@ -93,6 +93,11 @@
 .mx_use_python <- function(loc) {
   if (!reticulate::py_available(initialize = FALSE)) {
     reticulate::use_python(loc$path, required = TRUE)
+    # reticulate (1.28) looks for a Poetry or Pipenv project in the working directory before
+    # it honours use_python(): any pyproject.toml there (this repository's root has one)
+    # printed a warning that Poetry is missing. RETICULATE_PYTHON comes before that search;
+    # it is set only while Python starts, then put back as it was.
+    .mx_with_env(c(RETICULATE_PYTHON = loc$path), reticulate::py_available(initialize = TRUE))
   }
   if (!reticulate::py_available(initialize = TRUE)) {
     .mx_setup_error("reticulate could not start Python from ", loc$path, " (", loc$source,
@@ -109,6 +114,18 @@
                     "other reticulate code, or point both at the same Python.")
   }
   invisible()
+}
+
+# Evaluate `expr` with the environment variables `vars` set, then restore them.
+.mx_with_env <- function(vars, expr) {
+  old <- Sys.getenv(names(vars), unset = NA, names = TRUE)
+  on.exit({
+    for (name in names(old)) {
+      if (is.na(old[[name]])) Sys.unsetenv(name) else do.call(Sys.setenv, as.list(old[name]))
+    }
+  })
+  do.call(Sys.setenv, as.list(vars))
+  expr
 }
 
 .mx_missing_module <- function(module, loc) {
