@@ -53,3 +53,42 @@ int mxc_binary_scalar_backward(float *da, const float *dout, const float *a, int
         mxc_binary_row_grad(da, NULL, dout, a, 1, &scalar, 0, n, op);
     return MXC_OK;
 }
+
+// --- fused steps (ops.def) ------------------------------------------------------
+
+int mxc_elemwise_binary_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    return mxc_elemwise_binary_forward(s->outputs[0], s->inputs[0], s->inputs[1],
+                                       s->param.elemwise.n, s->param.elemwise.kind);
+}
+
+int mxc_elemwise_binary_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->out_grads[0] || (!s->in_grads[0] && !s->in_grads[1])) return MXC_OK;
+    return mxc_elemwise_binary_backward(s->in_grads[0], s->in_grads[1], s->out_grads[0],
+                                        s->inputs[0], s->inputs[1], s->param.elemwise.n,
+                                        s->param.elemwise.kind);
+}
+
+int mxc_binary_scalar_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_elemwise_param *p = &s->param.elemwise;
+    return mxc_binary_scalar_forward(s->outputs[0], s->inputs[0], p->n, p->scalar, p->kind,
+                                     p->reverse);
+}
+
+int mxc_binary_scalar_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0] || !s->out_grads[0]) return MXC_OK;
+    const mxc_elemwise_param *p = &s->param.elemwise;
+    return mxc_binary_scalar_backward(s->in_grads[0], s->out_grads[0], s->inputs[0], p->n,
+                                      p->scalar, p->kind, p->reverse);
+}

@@ -38,3 +38,11 @@ int mxc_binary_scalar_forward(float *out, const float *a, int64_t n, float scala
 /* Accumulates da[i] += dout[i] * d(out[i])/da[i]. */
 int mxc_binary_scalar_backward(float *da, const float *dout, const float *a, int64_t n,
                                float scalar, int op, int reverse);
+
+/* The fused steps (graph.h) of elemwise_add/sub/mul/div (inputs lhs, rhs) and of the
+ * scalar family (input data): param.elemwise.n values, .kind the MXC_BINARY_*
+ * operator; the scalar family also reads .scalar and .reverse. */
+int mxc_elemwise_binary_step_forward(const mxc_step *s, int is_train);
+int mxc_elemwise_binary_step_backward(const mxc_step *s, int is_train);
+int mxc_binary_scalar_step_forward(const mxc_step *s, int is_train);
+int mxc_binary_scalar_step_backward(const mxc_step *s, int is_train);

@@ -114,3 +114,76 @@ int mxc_broadcast_binary_backward(float *da, float *db, const float *dout, const
     } while (mxc_walk_next_row(&w));
     return MXC_OK;
 }
+
+// --- broadcast_to: a broadcast product with a one of shape (1, ..., 1) ------------------
+
+/* ones_shape[d] = 1 for d < ndim; MXC_ERR_SHAPE for an ndim no kernel walks. */
+static int unit_shape(int64_t *ones_shape, int64_t ndim) {
+    if (ndim < 1 || ndim > MXC_WALK_NDIM) return MXC_ERR_SHAPE;
+    for (int64_t d = 0; d < ndim; d++) ones_shape[d] = 1;
+    return MXC_OK;
+}
+
+static const float ONE = 1.0f;
+
+int mxc_broadcast_to_forward(float *out, const float *x, int64_t ndim, const int64_t *out_shape,
+                             const int64_t *x_shape) {
+    int64_t ones_shape[MXC_WALK_NDIM];
+    int rc = unit_shape(ones_shape, ndim);
+    if (rc) return rc;
+    return mxc_broadcast_binary_forward(out, x, &ONE, ndim, out_shape, x_shape, ones_shape,
+                                        MXC_BINARY_MUL);
+}
+
+int mxc_broadcast_to_backward(float *dx, const float *dout, int64_t ndim,
+                              const int64_t *out_shape, const int64_t *x_shape) {
+    if (!dx) return MXC_ERR_NULL_PTR;
+    int64_t ones_shape[MXC_WALK_NDIM];
+    int rc = unit_shape(ones_shape, ndim);
+    if (rc) return rc;
+    /* d(x * 1)/dx = 1: the values of x are never read, so dx stands in for them */
+    return mxc_broadcast_binary_backward(dx, NULL, dout, dx, &ONE, ndim, out_shape, x_shape,
+                                         ones_shape, MXC_BINARY_MUL);
+}
+
+// --- fused steps (ops.def) ------------------------------------------------------
+
+int mxc_broadcast_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_broadcast_param *p = &s->param.broadcast;
+    return mxc_broadcast_binary_forward(s->outputs[0], s->inputs[0], s->inputs[1], p->ndim,
+                                        p->out_shape, p->a_shape, p->b_shape, p->kind);
+}
+
+int mxc_broadcast_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 2, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->out_grads[0] || (!s->in_grads[0] && !s->in_grads[1])) return MXC_OK;
+    const mxc_broadcast_param *p = &s->param.broadcast;
+    return mxc_broadcast_binary_backward(s->in_grads[0], s->in_grads[1], s->out_grads[0],
+                                         s->inputs[0], s->inputs[1], p->ndim, p->out_shape,
+                                         p->a_shape, p->b_shape, p->kind);
+}
+
+int mxc_broadcast_to_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_broadcast_param *p = &s->param.broadcast;
+    return mxc_broadcast_to_forward(s->outputs[0], s->inputs[0], p->ndim, p->out_shape,
+                                    p->a_shape);
+}
+
+int mxc_broadcast_to_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0] || !s->out_grads[0]) return MXC_OK;
+    const mxc_broadcast_param *p = &s->param.broadcast;
+    return mxc_broadcast_to_backward(s->in_grads[0], s->out_grads[0], p->ndim, p->out_shape,
+                                     p->a_shape);
+}
+

@@ -4,8 +4,9 @@
 /* y[i] += alpha * x[i] */
 int mxc_axpy(float *y, const float *x, int64_t n, float alpha);
 
-/* The parameter block of the elementwise family: n values; kind and scalar are
- * room for the arithmetic operators to come (binary, with a scalar, reversed). */
+/* The parameter block of the elementwise family: n values; kind is the function
+ * (MXC_UNARY_* for unary.h's step, MXC_BINARY_* for binary.h's steps), scalar and
+ * reverse the scalar family's operand and order (binary.h). */
 typedef struct {
     int64_t n;
     int kind;

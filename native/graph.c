@@ -28,7 +28,8 @@ int mxc_step_forward(const mxc_step *s, int is_train) {
 int mxc_step_backward(const mxc_step *s, int is_train) {
     if (!s) return MXC_ERR_NULL_PTR;
     const mxc_op_info *op = mxc_op_info_of(s->op);
-    if (!op || !op->backward) return MXC_ERR_VALUE;
+    if (!op || !op->forward) return MXC_ERR_VALUE;
+    if (!op->backward) return MXC_OK; /* not differentiable: nothing flows back */
     return op->backward(s, is_train);
 }
 

@@ -41,6 +41,8 @@ typedef union {
     mxc_softmax_act_param softmax_act; /* SoftmaxActivation */
     mxc_upsampling_param upsampling; /* UpSampling */
     mxc_lrn_param lrn;               /* LRN */
+    mxc_broadcast_param broadcast;   /* broadcast_add & co., broadcast_to, broadcast_axis */
+    mxc_make_loss_param make_loss;   /* MakeLoss */
 } mxc_op_param;
 
 /* One node's kernel calls. Buffers are named by role, in the order the Python
@@ -68,7 +70,9 @@ int mxc_step_check(const mxc_step *s, int64_t inputs, int64_t outputs, int64_t a
                    int64_t state);
 
 /* One step's forward (backward) through its operator's adapter. A step whose op
- * has no adapter, or is not an operator, is MXC_ERR_VALUE. */
+ * has no adapter, or is not an operator, is MXC_ERR_VALUE; the backward of an op
+ * with a forward adapter and none for backward (a non-differentiable op such as
+ * BlockGrad: no gradient flows through it) does nothing. */
 int mxc_step_forward(const mxc_step *s, int is_train);
 int mxc_step_backward(const mxc_step *s, int is_train);
 

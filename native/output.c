@@ -191,3 +191,40 @@ int mxc_softmax_step_backward(const mxc_step *s, int is_train) {
                                        p->use_ignore, p->ignore_label, p->normalization,
                                        p->smooth_alpha);
 }
+
+// --- MakeLoss -------------------------------------------------------------------
+
+int mxc_make_loss_backward(float *dinp, const float *inp, int64_t n, int64_t batch,
+                           double grad_scale, int normalization, float valid_thresh) {
+    if (!dinp || !inp) return MXC_ERR_NULL_PTR;
+    if (n < 1 || batch < 1) return MXC_ERR_SHAPE;
+    double scale = grad_scale;
+    if (normalization == MXC_NORM_BATCH) {
+        scale /= (double)batch;
+    } else if (normalization == MXC_NORM_VALID) {
+        int64_t valid = 0;
+        for (int64_t i = 0; i < n; i++) valid += inp[i] > valid_thresh;
+        scale /= (double)(valid > 1 ? valid : 1);
+    } else if (normalization != MXC_NORM_NULL) {
+        return MXC_ERR_VALUE;
+    }
+    return mxc_binary_scalar_forward(dinp, dinp, n, (float)scale, MXC_BINARY_ADD, 0);
+}
+
+int mxc_make_loss_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    return mxc_unary_forward(s->outputs[0], s->inputs[0], s->param.make_loss.n, MXC_UNARY_COPY);
+}
+
+int mxc_make_loss_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0]) return MXC_OK;
+    const mxc_make_loss_param *p = &s->param.make_loss;
+    return mxc_make_loss_backward(s->in_grads[0], s->inputs[0], p->n, p->batch, p->grad_scale,
+                                  p->normalization, p->valid_thresh);
+}
+

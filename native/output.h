@@ -56,3 +56,22 @@ int mxc_regression_step_forward(const mxc_step *s, int is_train);
 int mxc_regression_step_backward(const mxc_step *s, int is_train);
 int mxc_softmax_step_forward(const mxc_step *s, int is_train);
 int mxc_softmax_step_backward(const mxc_step *s, int is_train);
+
+/* MakeLoss: its output is its input (unary.h's copy); its backward ignores the head
+ * gradient and accumulates dinp[i] += scale over n values, the gradient of
+ * grad_scale * sum(out), with scale = grad_scale (MXC_NORM_NULL), grad_scale / batch
+ * (MXC_NORM_BATCH) or grad_scale / max(1, number of inp values > valid_thresh)
+ * (MXC_NORM_VALID), divided in double and rounded to float once. */
+int mxc_make_loss_backward(float *dinp, const float *inp, int64_t n, int64_t batch,
+                           double grad_scale, int normalization, float valid_thresh);
+
+typedef struct {
+    int64_t n, batch;
+    int normalization; /* MXC_NORM_* */
+    double grad_scale;
+    float valid_thresh;
+} mxc_make_loss_param;
+
+/* The fused step (graph.h) of MakeLoss: input data, one output; param.make_loss. */
+int mxc_make_loss_step_forward(const mxc_step *s, int is_train);
+int mxc_make_loss_step_backward(const mxc_step *s, int is_train);

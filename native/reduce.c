@@ -172,3 +172,24 @@ int mxc_argmax_forward(float *out, const float *x, int64_t outer, int64_t len, i
 int mxc_argmin_forward(float *out, const float *x, int64_t outer, int64_t len, int64_t inner) {
     return arg_extreme(out, x, outer, len, inner, 0);
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_reduce_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_reshape_param *p = &s->param.reshape;
+    return mxc_reduce_forward(s->outputs[0], s->inputs[0], p->ndim, p->shape, p->reduced,
+                              p->kind);
+}
+
+int mxc_reduce_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0] || !s->out_grads[0]) return MXC_OK;
+    const mxc_reshape_param *p = &s->param.reshape;
+    return mxc_reduce_backward(s->in_grads[0], s->out_grads[0], s->inputs[0], s->outputs[0],
+                               p->ndim, p->shape, p->reduced, p->kind);
+}

@@ -26,3 +26,9 @@ int mxc_reduce_backward(float *dx, const float *dout, const float *x, const floa
  * Not differentiable (MXNet gives no gradient). */
 int mxc_argmax_forward(float *out, const float *x, int64_t outer, int64_t len, int64_t inner);
 int mxc_argmin_forward(float *out, const float *x, int64_t outer, int64_t len, int64_t inner);
+
+/* The fused step (graph.h) of sum, mean, max and min: input data, one output;
+ * param.reshape.ndim, .shape (the input's), .reduced (1 per reduced axis) and .kind
+ * (MXC_REDUCE_*). keepdims only changes the output's shape, not its layout. */
+int mxc_reduce_step_forward(const mxc_step *s, int is_train);
+int mxc_reduce_step_backward(const mxc_step *s, int is_train);

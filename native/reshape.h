@@ -1,5 +1,6 @@
 /* reshape.h: operators that only move data, keeping the values' row-major
- * order: Flatten (and the shape family to come: Reshape, expand_dims, ...). */
+ * order: Flatten, Reshape, expand_dims, Cast (float32 to float32) and the
+ * forward of BlockGrad. */
 
 /* out[i] = inp[i] for i < n. */
 int mxc_reshape_forward(float *out, const float *inp, int64_t n);
@@ -22,6 +23,8 @@ typedef struct {
     int64_t end[MXC_MAX_NDIM];       /* slices: one past the last index per axis */
     int64_t num_outputs;             /* SliceChannel */
     int keepdims, squeeze_axis, exclude;
+    int kind;                        /* reductions: MXC_REDUCE_* */
+    int reduced[MXC_MAX_NDIM];       /* reductions: 1 marks a reduced axis of shape */
 } mxc_reshape_param;
 
 int mxc_reshape_step_forward(const mxc_step *s, int is_train);

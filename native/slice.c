@@ -135,3 +135,62 @@ int mxc_choose_element_backward(float *dx, const float *dout, const float *index
     for (int64_t i = 0; i < n; i++) dx[i * k + (int64_t)index[i]] += dout[i];
     return MXC_OK;
 }
+
+// --- SliceChannel: equal parts along one axis, each a box ---------------------------
+
+/* The box of part k; MXC_ERR_VALUE for an axis or a count that does not cut shape. */
+static int split_box(int64_t *begin, int64_t *end, int64_t ndim, const int64_t *shape,
+                     int64_t axis, int64_t n_out, int64_t k) {
+    if (!mxc_valid_shape(ndim, shape)) return MXC_ERR_SHAPE;
+    if (axis < 0 || axis >= ndim || n_out < 1 || shape[axis] % n_out != 0) return MXC_ERR_VALUE;
+    int64_t width = shape[axis] / n_out;
+    for (int64_t d = 0; d < ndim; d++) {
+        begin[d] = d == axis ? k * width : 0;
+        end[d] = d == axis ? (k + 1) * width : shape[d];
+    }
+    return MXC_OK;
+}
+
+int mxc_split_forward(float *const *outs, const float *x, int64_t ndim, const int64_t *shape,
+                      int64_t axis, int64_t n_out) {
+    if (!outs || !x) return MXC_ERR_NULL_PTR;
+    int64_t begin[MXC_WALK_NDIM], end[MXC_WALK_NDIM];
+    int rc = split_box(begin, end, ndim, shape, axis, n_out, 0);
+    for (int64_t k = 0; rc == MXC_OK && k < n_out; k++) {
+        split_box(begin, end, ndim, shape, axis, n_out, k);
+        rc = mxc_slice_forward(outs[k], x, ndim, shape, begin, end);
+    }
+    return rc;
+}
+
+int mxc_split_backward(float *dx, const float *const *douts, int64_t ndim,
+                       const int64_t *shape, int64_t axis, int64_t n_out) {
+    if (!dx || !douts) return MXC_ERR_NULL_PTR;
+    int64_t begin[MXC_WALK_NDIM], end[MXC_WALK_NDIM];
+    int rc = split_box(begin, end, ndim, shape, axis, n_out, 0);
+    for (int64_t k = 0; rc == MXC_OK && k < n_out; k++) {
+        if (!douts[k]) continue;
+        split_box(begin, end, ndim, shape, axis, n_out, k);
+        rc = mxc_slice_backward(dx, douts[k], ndim, shape, begin, end);
+    }
+    return rc;
+}
+
+int mxc_split_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    const mxc_reshape_param *p = s ? &s->param.reshape : NULL;
+    int rc = mxc_step_check(s, 1, p ? p->num_outputs : 0, 0, 0);
+    if (rc != MXC_OK) return rc;
+    return mxc_split_forward(s->outputs, s->inputs[0], p->ndim, p->shape, p->axes[0],
+                             p->num_outputs);
+}
+
+int mxc_split_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    const mxc_reshape_param *p = s ? &s->param.reshape : NULL;
+    int rc = mxc_step_check(s, 1, p ? p->num_outputs : 0, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0]) return MXC_OK;
+    return mxc_split_backward(s->in_grads[0], (const float *const *)s->out_grads, p->ndim,
+                              p->shape, p->axes[0], p->num_outputs);
+}

@@ -29,3 +29,18 @@ int mxc_choose_element_forward(float *out, const float *x, const float *index, i
 /* Accumulates dx[i, index[i]] += dout[i]. */
 int mxc_choose_element_backward(float *dx, const float *dout, const float *index, int64_t n,
                                 int64_t k);
+
+/* x (shape) cut along `axis` into n_out equal parts (MXNet's SliceChannel):
+ * outs[k] (n_out pointers) = the box [k * w, (k + 1) * w) on that axis, w =
+ * shape[axis] / n_out. MXC_ERR_VALUE unless 0 <= axis < ndim, n_out >= 1 and
+ * n_out divides shape[axis]. */
+int mxc_split_forward(float *const *outs, const float *x, int64_t ndim, const int64_t *shape,
+                      int64_t axis, int64_t n_out);
+/* Accumulates dx (shape) += douts[k] inside part k; a NULL douts[k] is skipped. */
+int mxc_split_backward(float *dx, const float *const *douts, int64_t ndim,
+                       const int64_t *shape, int64_t axis, int64_t n_out);
+
+/* The fused step (graph.h) of SliceChannel: input data, num_outputs outputs;
+ * param.reshape.ndim, .shape (the input's), .axes[0] (the axis), .num_outputs. */
+int mxc_split_step_forward(const mxc_step *s, int is_train);
+int mxc_split_step_backward(const mxc_step *s, int is_train);

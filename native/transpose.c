@@ -50,3 +50,22 @@ int mxc_transpose_backward(float *dx, const float *dout, int64_t ndim, const int
     } while (mxc_walk_next_row(&w));
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_transpose_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    const mxc_reshape_param *p = &s->param.reshape;
+    return mxc_transpose_forward(s->outputs[0], s->inputs[0], p->ndim, p->shape, p->axes);
+}
+
+int mxc_transpose_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0] || !s->out_grads[0]) return MXC_OK;
+    const mxc_reshape_param *p = &s->param.reshape;
+    return mxc_transpose_backward(s->in_grads[0], s->out_grads[0], p->ndim, p->shape, p->axes);
+}

@@ -9,3 +9,8 @@ int mxc_transpose_forward(float *out, const float *x, int64_t ndim, const int64_
 /* Accumulates dx (shape) += dout transposed back. */
 int mxc_transpose_backward(float *dx, const float *dout, int64_t ndim, const int64_t *shape,
                            const int64_t *axes);
+
+/* The fused step (graph.h) of transpose: input data, one output;
+ * param.reshape.ndim, .shape (the input's) and .axes (the permutation). */
+int mxc_transpose_step_forward(const mxc_step *s, int is_train);
+int mxc_transpose_step_backward(const mxc_step *s, int is_train);

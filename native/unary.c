@@ -104,3 +104,22 @@ int mxc_clip_backward(float *dx, const float *dout, const float *x, int64_t n, f
         if (x[i] > a_min && x[i] < a_max) dx[i] += dout[i];
     return MXC_OK;
 }
+
+// --- fused step (ops.def) -------------------------------------------------------
+
+int mxc_unary_step_forward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    return mxc_unary_forward(s->outputs[0], s->inputs[0], s->param.elemwise.n,
+                             s->param.elemwise.kind);
+}
+
+int mxc_unary_step_backward(const mxc_step *s, int is_train) {
+    (void)is_train;
+    int rc = mxc_step_check(s, 1, 1, 0, 0);
+    if (rc != MXC_OK) return rc;
+    if (!s->in_grads[0] || !s->out_grads[0]) return MXC_OK;
+    return mxc_unary_backward(s->in_grads[0], s->out_grads[0], s->inputs[0], s->outputs[0],
+                              s->param.elemwise.n, s->param.elemwise.kind);
+}

@@ -51,3 +51,8 @@ int mxc_clip_forward(float *out, const float *x, int64_t n, float a_min, float a
 /* Accumulates dx[i] += dout[i] where a_min < x[i] < a_max (MXNet's clip gradient). */
 int mxc_clip_backward(float *dx, const float *dout, const float *x, int64_t n, float a_min,
                       float a_max);
+
+/* The fused step (graph.h) of sqrt, exp, log and abs: input data, one output;
+ * param.elemwise.n values, param.elemwise.kind the MXC_UNARY_* function. */
+int mxc_unary_step_forward(const mxc_step *s, int is_train);
+int mxc_unary_step_backward(const mxc_step *s, int is_train);

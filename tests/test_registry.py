@@ -65,6 +65,11 @@ EXAMPLES = {
                       (2, 3, 3, 4)),
     "Pooling": ({"kernel": (2, 2), "stride": (2, 2)}, (2, 3, 4, 6)),
     "UpSampling": ({"scale": 2, "sample_type": "nearest", "num_args": 1}, (2, 3, 2, 3)),
+    "Reshape": ({"shape": (0, 2, -1)}, (4, 6)),
+    "transpose": ({"axes": (1, 2, 0)}, (2, 3, 4)),
+    "sum": ({"axis": (0, 2)}, (2, 3, 4)),
+    "broadcast_to": ({"shape": (0, 3, 0)}, (4, 1, 6)),
+    "broadcast_axis": ({"axis": (1,), "size": (3,)}, (4, 1, 6)),
 }
 
 

@@ -305,6 +305,18 @@ model = mx.model.FeedForward.create(conv_net, img, y[:40], array_layout="rowmajo
                                     num_round=2, array_batch_size=8, learning_rate=0.05,
                                     verbose=False, ctx=[mx.cpu(0), mx.cpu(1)])
 model.predict(img, array_layout="rowmajor")
+# Shapes, reductions, broadcasts, unary math, BlockGrad and MakeLoss (ops/layout_ops.py...).
+g = S.FullyConnected(S.Variable("data"), num_hidden=6, name="g")
+parts = S.SliceChannel(S.transpose(S.Reshape(g, shape=(0, 2, 3)), axes=(0, 2, 1)),
+                       num_outputs=2, axis=2, squeeze_axis=True)
+m = S.broadcast_mul(parts[1], S.exp(S.mean(parts[0], axis=0, keepdims=True)))
+m = m + S.sqrt(S.abs(S.BlockGrad(parts[0])) + 1)
+loss = S.MakeLoss(S.square(S.sum(m, axis=1) - S.Variable("label")), normalization="batch")
+mx.set.seed(8)
+model = mx.model.FeedForward.create(loss, X, X[:, 0], array_layout="rowmajor", num_round=2,
+                                    array_batch_size=16, learning_rate=0.01, verbose=False,
+                                    ctx=[mx.cpu(0), mx.cpu(1)], eval_metric=mx.metric.rmse)
+model.predict(X, array_layout="rowmajor")
 print("leak driver: ok")
 EOF
 

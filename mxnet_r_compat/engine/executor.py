@@ -73,6 +73,9 @@ class Executor:
         self._bindings: list[Binding] = []
         self._kernels: list[Kernel] = [self._bind(n) for n in self.nodes if n.op is not None]
         self._ops = [get_op(n.op) for n in self.nodes if n.op is not None]
+        # a non-differentiable op (BlockGrad) has no backward: no gradient flows through it
+        self._backward_kernels = [k for k, op in zip(self._kernels, self._ops, strict=True)
+                                  if op.differentiable]
         self.uses_rng = any(op.uses_rng for op in self._ops)
         self._grad_buffers = [g for gs in self._node_grad.values() for g in gs if g is not None]
         self._grad_buffers += list(self.grad_arrays.values())
@@ -95,7 +98,8 @@ class Executor:
             if node.op is None:
                 needs_grad[id(node)] = node.name in grad_set
                 continue
-            needs_grad[id(node)] = any(needs_grad[id(c)] for c, _ in node.inputs)
+            needs_grad[id(node)] = get_op(node.op).differentiable and \
+                any(needs_grad[id(c)] for c, _ in node.inputs)
             shapes = out_shapes[id(node)]
             self._node_out[id(node)] = [_zeros(s) for s in shapes]
             self._node_grad[id(node)] = [_zeros(s) if needs_grad[id(node)] else None
@@ -166,7 +170,7 @@ class Executor:
             g.fill(0.0)
         for g in self._head_grads:
             g.fill(1.0)
-        for k in reversed(self._kernels):
+        for k in reversed(self._backward_kernels):
             k.backward()
 
     def backward_with_heads(self, heads: list[np.ndarray]) -> None:
@@ -185,7 +189,7 @@ class Executor:
                 raise MXShapeError(f"Invalid shape in `out_grads`. Received: {head.shape}. "
                                    f"Expected {head_grad.shape} (backend order).")
             np.copyto(head_grad, head)
-        for k in reversed(self._kernels):
+        for k in reversed(self._backward_kernels):
             k.backward()
 
     def copy_params_from(self, arg_params: dict[str, np.ndarray],

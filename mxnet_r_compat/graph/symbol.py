@@ -158,8 +158,10 @@ class Symbol:
         return Symbol(entries)
 
     def get_children(self) -> Symbol | None:
-        """The inputs of the output node(s), as one group (None for a variable)."""
-        entries = [inp for node, _ in self.outputs_ for inp in node.inputs]
+        """The inputs of the output node(s), as one group (None for a variable); a node with
+        several outputs (SliceChannel) gives its inputs once, as in MXNet."""
+        nodes = list({id(node): node for node, _ in self.outputs_}.values())
+        entries = [inp for node in nodes for inp in node.inputs]
         return Symbol(entries) if entries else None
 
     # -- attributes ----------------------------------------------------------------------

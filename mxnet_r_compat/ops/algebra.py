@@ -1,8 +1,9 @@
 """Symbol algebra: elementwise binary operators (``elemwise_*``, what ``a + b`` builds), the
-scalar family (``_plus_scalar``... what ``a * 2`` builds), ``abs`` and ``MakeLoss``.
+scalar family (``_plus_scalar``... what ``a * 2`` builds), the elementwise functions ``abs``,
+``sqrt``, ``exp``, ``log``, and ``MakeLoss``.
 
-They call the NDArray kernels of native/binary.h and native/unary.h kernel by kernel; none
-has a fused step yet, so a network using one trains on the per-kernel path.
+They call the NDArray kernels of native/binary.h and native/unary.h (MakeLoss's backward is
+native/output.h's); their fused steps (native/ops.def) make the same calls.
 """
 
 from __future__ import annotations
@@ -12,19 +13,11 @@ from typing import Any
 from .._lib import NULL, check, fptr, lib
 from .registry import Binding, Kernel, Op, Param, Shape, register, require_same
 
-_REASON = "symbol algebra runs the NDArray kernels one by one (no fused step yet)"
-
-
 def _grad(a: Any) -> Any:
     return fptr(a, writable=True) if a is not None else NULL
 
 
-class _Unfused(Op):
-    fusable = False
-    not_fusable_reason = _REASON
-
-
-class ElemwiseBinary(_Unfused):
+class ElemwiseBinary(Op):
     """``elemwise_add`` and friends: two inputs of exactly the same shape."""
 
     def __init__(self, name: str, code: int) -> None:
@@ -63,8 +56,11 @@ class _BinaryKernel(Kernel):
             check(lib.mxc_elemwise_binary_backward(self.da, self.db, self.dy, self.a, self.b,
                                                    self.n, self.code), f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        param.elemwise.n, param.elemwise.kind = self.n, self.code
 
-class ScalarOp(_Unfused):
+
+class ScalarOp(Op):
     """``_plus_scalar`` and friends: ``data op scalar`` (or ``scalar op data``)."""
 
     def __init__(self, name: str, code: int, reverse: bool) -> None:
@@ -95,18 +91,23 @@ class _ScalarKernel(Kernel):
             check(lib.mxc_binary_scalar_backward(self.dx, self.dy, self.x, self.n, self.s,
                                                  self.code, self.rev), f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        e = param.elemwise
+        e.n, e.kind, e.scalar, e.reverse = self.n, self.code, self.s, self.rev
 
-class Abs(_Unfused):
-    """``abs``: ``|x|`` elementwise (gradient ``sign(x)``)."""
 
-    name = "abs"
-    params = {}
+class UnaryOp(Op):
+    """An elementwise function of one input: ``abs`` (gradient ``sign(x)``), ``sqrt``,
+    ``exp``, ``log`` (``mx.symbol.sqrt``...), one ``MXC_UNARY_*`` code each."""
+
+    def __init__(self, name: str, code: int) -> None:
+        self.name, self.code, self.params = name, code, {}
 
     def infer_shape(self, p, ins):
         return ins, [ins[0]], []
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _UnaryKernel("abs", lib.MXC_UNARY_ABS, b)
+        return _UnaryKernel(self.name, self.code, b)
 
 
 class _UnaryKernel(Kernel):
@@ -124,10 +125,14 @@ class _UnaryKernel(Kernel):
             check(lib.mxc_unary_backward(self.dx, self.dy, self.x, self.y, self.n, self.code),
                   f"{self.what} backward")
 
+    def fill_step(self, param: Any) -> None:
+        param.elemwise.n, param.elemwise.kind = self.n, self.code
 
-class MakeLoss(_Unfused):
+
+class MakeLoss(Op):
     """``MakeLoss``: its output is its input; backward starts a gradient of ``grad_scale``
-    (divided by the batch size with ``normalization = "batch"``)."""
+    (divided by the batch size with ``normalization = "batch"``, by the number of values above
+    ``valid_thresh`` with ``"valid"``), native/output.h."""
 
     name = "MakeLoss"
     is_loss = True
@@ -141,30 +146,33 @@ class MakeLoss(_Unfused):
         return _MakeLossKernel(p, b)
 
 
+_NORMALIZATION = {"null": lib.MXC_NORM_NULL, "batch": lib.MXC_NORM_BATCH,
+                  "valid": lib.MXC_NORM_VALID}
+
+
 class _MakeLossKernel(Kernel):
     what = "MakeLoss"
 
     def __init__(self, p: dict[str, Any], b: Binding) -> None:
-        self.x_arr = b.inputs[0]
-        self.n = self.x_arr.size
-        self.x, self.y = fptr(self.x_arr), fptr(b.outputs[0], writable=True)
+        self.n, self.batch = b.inputs[0].size, b.inputs[0].shape[0]
+        self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
         self.dx = _grad(b.in_grads[0])
-        self.p = p
+        self.scale, self.norm = float(p["grad_scale"]), _NORMALIZATION[p["normalization"]]
+        self.thresh = float(p["valid_thresh"])
 
     def forward(self, is_train: bool) -> None:
         check(lib.mxc_unary_forward(self.y, self.x, self.n, lib.MXC_UNARY_COPY),
               "MakeLoss forward")
 
     def backward(self) -> None:
-        if self.dx == NULL:
-            return
-        scale = self.p["grad_scale"]
-        if self.p["normalization"] == "batch":
-            scale /= self.x_arr.shape[0]
-        elif self.p["normalization"] == "valid":
-            scale /= max(int((self.x_arr > self.p["valid_thresh"]).sum()), 1)
-        check(lib.mxc_binary_scalar_forward(self.dx, self.dx, self.n, scale,
-                                            lib.MXC_BINARY_ADD, 0), "MakeLoss backward")
+        if self.dx != NULL:
+            check(lib.mxc_make_loss_backward(self.dx, self.x, self.n, self.batch, self.scale,
+                                             self.norm, self.thresh), "MakeLoss backward")
+
+    def fill_step(self, param: Any) -> None:
+        m = param.make_loss
+        m.n, m.batch, m.normalization = self.n, self.batch, self.norm
+        m.grad_scale, m.valid_thresh = self.scale, self.thresh
 
 
 for _name, _code in (("elemwise_add", lib.MXC_BINARY_ADD), ("elemwise_sub", lib.MXC_BINARY_SUB),
@@ -179,5 +187,7 @@ for _name, _code, _rev in (("_plus_scalar", lib.MXC_BINARY_ADD, False),
                            ("_power_scalar", lib.MXC_BINARY_POW, False),
                            ("_rpower_scalar", lib.MXC_BINARY_POW, True)):
     register(ScalarOp(_name, _code, _rev))
-register(Abs())
+for _name, _code in (("abs", lib.MXC_UNARY_ABS), ("sqrt", lib.MXC_UNARY_SQRT),
+                     ("exp", lib.MXC_UNARY_EXP), ("log", lib.MXC_UNARY_LOG)):
+    register(UnaryOp(_name, _code))
 register(MakeLoss())

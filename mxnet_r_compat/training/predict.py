@@ -31,12 +31,13 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
     it.reset()
     if not it.iter_next():
         raise MXValueError("Cannot predict on empty iterator")
-    data = it.arrays()["data"]
-    ex = Executor(model.symbol, {"data": data.shape}, grad_names=())
+    feeds = _input_fields(model, it.arrays())
+    ex = Executor(model.symbol, {n: it.arrays()[n].shape for n in feeds}, grad_names=())
     ex.copy_params_from(model.arg_params, model.aux_params, allow_extra=allow_extra_params)
     outputs = []
     while True:
-        np.copyto(ex.arg_arrays["data"], it.arrays()["data"])
+        for name in feeds:
+            np.copyto(ex.arg_arrays[name], it.arrays()[name])
         out = ex.forward(is_train=False)[0]
         keep = out.shape[0] - it.num_pad()
         outputs.append(out[:keep].copy())
@@ -44,6 +45,21 @@ def predict(model: FeedForwardModel, X, ctx=None, array_batch_size: int = 128,
             break
     it.reset()
     return np.concatenate(outputs, axis=0)
+
+
+def _input_fields(model: FeedForwardModel, arrays: dict[str, np.ndarray]) -> list[str]:
+    """The batch fields predict feeds: ``data`` (MXNet R's one input) and every other field
+    named as an argument of the network that is not a label (the inputs of a network trained
+    with ``input.names``). Labels are left to zeros, as MXNet's predict leaves them."""
+    args = model.symbol.arguments()
+    names = [n for n in arrays if n in args and not n.endswith("label")]
+    if "data" in arrays and "data" not in names:
+        names.insert(0, "data")
+    if not names:
+        raise MXValueError(f"Invalid value for argument `X`. Received: an iterator whose "
+                           f"value() has the fields {', '.join(arrays)}. Expected `data` or "
+                           f"fields named as inputs of the network ({', '.join(args)}).")
+    return names
 
 
 def _prediction_iter(model: FeedForwardModel, X, batch_size: int, layout: str) -> io.DataIter:

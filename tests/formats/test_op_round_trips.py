@@ -86,7 +86,31 @@ NETWORKS = {
                                                             2, "fc"), name="out"), X2),
     "makeloss": lambda: (mx.symbol.MakeLoss(mx.symbol.abs(fc(data(), 2, "fc") - 1),
                                             name="loss"), X2),
+    "layout": lambda: (lro(_layout(fc(data(), 6, "h"))), X2),
+    "reductions_broadcasts": lambda: (lro(_broadcasts(fc(data(), 3, "h"), fc(data(), 3, "g"))),
+                                      X2),
 }
+
+
+def _layout(h):
+    """Reshape, transpose, expand_dims, Cast, SliceChannel, BlockGrad, broadcast_to/axis, sum
+    on a (batch, 6) input."""
+    r = S.transpose(S.Reshape(h, shape=(0, 2, 3), name="rs"), axes=(0, 2, 1), name="tr")
+    e = S.Cast(S.expand_dims(r, axis=1, name="ed"), dtype="float32", name="cast")
+    parts = S.SliceChannel(e, num_outputs=2, axis=3, squeeze_axis=True, name="sl")
+    b = S.broadcast_to(S.BlockGrad(parts[0], name="bg"), shape=(0, 2, 0), name="bt")
+    c = S.broadcast_axis(parts[1], axis=1, size=2, name="ba")
+    return S.sum(b * c, axis=1, name="s")
+
+
+def _broadcasts(h, g):
+    """Every broadcast operator against a (1, 3) row, the reductions and sqrt/exp/log."""
+    row = S.mean(g, axis=0, keepdims=True, name="row")
+    grown = S.broadcast_maximum(S.broadcast_add(h, row), S.broadcast_sub(h, row))
+    grown = S.broadcast_minimum(S.broadcast_mul(grown, row), S.broadcast_div(h, S.exp(row)))
+    powered = S.broadcast_power(S.sqrt(S.abs(grown) + 1), row)
+    peaks = S.max(h, axis=1, keepdims=True) - S.min(g, axis=1, keepdims=True)
+    return S.broadcast_add(S.log(powered + 1), peaks)
 
 
 def _algebra(h, g):

@@ -127,6 +127,15 @@ def test_several_inputs_by_name(regression):
         "Invalid value returned by value() of the data iterator `X`. Received: fields `user`, "
         "`item`, `label`. Expected the fields `user`, `itm`, `label` (input.names user, itm and "
         "output.names label); `itm` is missing.")
+    # predict feeds the same inputs by name (the label stays zero, as MXNet's predict has it)
+    pred = model.predict(it)
+    w, b = (next(v for k, v in model.arg_params.items() if k.endswith(end))
+            for end in ("_weight", "_bias"))
+    np.testing.assert_allclose(pred, X @ w.T + b, rtol=1e-5, atol=1e-5)
+    with pytest.raises(MXValueError, match=r"Invalid value for argument `X`\. Received: an "
+                                           r"iterator whose value\(\) has the fields u, i, "
+                                           r"label\. Expected `data` or fields named as inputs"):
+        model.predict(Batches({"u": X[:, :2], "i": X[:, 2:], "label": y}, 10))
 
 
 class Broken(Batches):

@@ -113,7 +113,7 @@ def test_automatic_names():
 
 
 @pytest.mark.gradient_check("MakeLoss")
-@pytest.mark.parametrize("norm,scale", [("null", 2.0), ("batch", 2.0 / 3)])
+@pytest.mark.parametrize("norm,scale", [("null", 2.0), ("batch", 2.0 / 3), ("valid", 2.0 / 6)])
 def test_makeloss_starts_the_gradient(h, norm, scale):
     x = mx.symbol.Variable("x")
     loss = mx.symbol.MakeLoss(mx.symbol.abs(x), grad_scale=2.0, normalization=norm)
@@ -128,3 +128,18 @@ def test_makeloss_starts_the_gradient(h, norm, scale):
     numeric = h.numeric_grad(lambda: scale * float(ex.forward()[0].asnumpy().sum()),
                              np.asarray(ex.arg_arrays["x"]), 1e-2)
     np.testing.assert_allclose(ex.grad_arrays["x"].asnumpy(), numeric, rtol=1e-3)
+
+
+def test_makeloss_kernel_counts_valid_values_and_accumulates(h):
+    x = h.f32([1, 2, 3, 4, 5, 6])
+    dx = h.f32([1, 1, 1, 1, 1, 1])
+    h.ok(h.lib.mxc_make_loss_backward(h.wptr(dx), h.ptr(x), 6, 3, 2.0, h.lib.MXC_NORM_VALID,
+                                      3.5))
+    np.testing.assert_allclose(dx, 1 + np.float32(2.0 / 3), rtol=1e-7)  # 3 values above 3.5
+    h.ok(h.lib.mxc_make_loss_backward(h.wptr(dx), h.ptr(x), 6, 3, 2.0, h.lib.MXC_NORM_VALID,
+                                      9.0))
+    np.testing.assert_allclose(dx, 1 + np.float32(2.0 / 3) + 2, rtol=1e-6)  # none: divides by 1
+    assert h.lib.mxc_make_loss_backward(h.wptr(dx), h.ptr(x), 6, 3, 2.0, 7, 0.0) == \
+        h.codes.VALUE
+    assert h.lib.mxc_make_loss_backward(h.wptr(dx), h.NULL, 6, 3, 2.0, 0, 0.0) == \
+        h.codes.NULL_PTR

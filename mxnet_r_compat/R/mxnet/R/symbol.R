@@ -249,6 +249,22 @@ mx.symbol.Concat <- function(data, num.args, dim = NULL, name = NULL) {
   mx.symbol.concat(data, num.args, dim, name)
 }
 
+#' Combine symbols into a list
+#' @description
+#' `c(a, b)` of symbols is a plain list of them, as it is for MXNet R's symbol objects, so
+#' `mx.symbol.Group(c(a, b))` and `mx.symbol.concat(data = c(a, b), ...)` work; lists among
+#' the arguments are spliced in.
+#' @param ... Symbols (or lists of symbols).
+#' @return A list of symbols.
+#' @examples
+#' a <- mx.symbol.Variable("a"); b <- mx.symbol.Variable("b")
+#' length(c(a, b))   # 2
+#' outputs(mx.symbol.Group(c(a, b)))
+c.MXSymbol <- function(...) {
+  parts <- lapply(list(...), function(x) if (inherits(x, "MXSymbol")) list(x) else as.list(x))
+  do.call(base::c, unname(parts))
+}
+
 #' Group symbols into one with all their outputs
 #' @param ... Symbols, or one list of symbols.
 #' @return A symbol (class "MXSymbol") whose outputs are those of the inputs, in order.
@@ -353,8 +369,8 @@ mx.symbol.load.json <- function(json.str) .py("sym_load_json", json.str)
 #' Fields and methods of a symbol
 #' @description
 #' `x$arguments`, `x$outputs`, `x$auxiliary.states`, `x$attributes`, `x$json`, and the methods
-#' `x$as.json()`, `x$get.output(i)`, `x$get.internals()`, `x$infer.shape(...)`,
-#' `x$save(filename)`. `x[[i]]` is output i (1-based). Only `attributes` can be assigned:
+#' `x$as.json()`, `x$get.output(i)`, `x$get.internals()`, `x$get.children()`,
+#' `x$infer.shape(...)`, `x$save(filename)`. `x[[i]]` is output i (1-based). Only `attributes` can be assigned:
 #' `x$attributes <- list(key = "value")` returns the changed symbol.
 #' @param x A symbol.
 #' @param name A field or method name.
@@ -380,6 +396,7 @@ mx.symbol.load.json <- function(json.str) .py("sym_load_json", json.str)
     as.json = function() .mx_json(x),
     get.output = function(index) .py("sym_get_output", x, index),
     get.internals = function() internals(x),
+    get.children = function() children(x),
     infer.shape = function(...) mx.symbol.infer.shape(x, ...),
     save = function(filename) mx.symbol.save(x, filename),
     json = .mx_json(x),
@@ -504,11 +521,9 @@ mx.symbol.abs <- function(...) .mx_op("abs", list(...))
 # that a script using one fails at once with an error naming the operator and listing the
 # supported ones, instead of R's "could not find function" (documented below).
 .mx_unsupported_ops <- c(
-  "softmax", "log_softmax", "RNN", "Reshape", "reshape", "transpose", "SliceChannel",
-  "slice_axis", "swapaxes", "expand_dims", "Cast", "Crop", "Pad",
-  "ElementWiseSum", "broadcast_add", "broadcast_mul", "dot", "sum", "mean",
-  "sqrt", "exp", "log", "relu", "sigmoid", "tanh", "BlockGrad", "SequenceMask",
-  "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss", "min", "max")
+  "softmax", "log_softmax", "RNN", "slice_axis", "swapaxes", "Crop", "Pad",
+  "ElementWiseSum", "dot", "relu", "sigmoid", "tanh", "SequenceMask",
+  "L2Normalization", "InstanceNorm", "LayerNorm", "CTCLoss")
 for (.op in .mx_unsupported_ops) {
   assign(paste0("mx.symbol.", .op), local({
     op <- .op
@@ -522,48 +537,28 @@ rm(.op)
 #' Calling one of these stops with an error that names the operator and lists the supported
 #' ones, so a script that needs one fails at once.
 #' @name mx.symbol.unsupported
-#' @aliases mx.symbol.softmax mx.symbol.log_softmax mx.symbol.RNN mx.symbol.Reshape
-#'   mx.symbol.reshape mx.symbol.transpose mx.symbol.SliceChannel mx.symbol.slice_axis
-#'   mx.symbol.swapaxes mx.symbol.expand_dims mx.symbol.Cast mx.symbol.Crop mx.symbol.Pad
-#'   mx.symbol.ElementWiseSum mx.symbol.broadcast_add mx.symbol.broadcast_mul mx.symbol.dot
-#'   mx.symbol.sum mx.symbol.mean mx.symbol.sqrt mx.symbol.exp mx.symbol.log mx.symbol.relu
-#'   mx.symbol.sigmoid mx.symbol.tanh mx.symbol.BlockGrad mx.symbol.SequenceMask
+#' @aliases mx.symbol.softmax mx.symbol.log_softmax mx.symbol.RNN mx.symbol.slice_axis
+#'   mx.symbol.swapaxes mx.symbol.Crop mx.symbol.Pad mx.symbol.ElementWiseSum mx.symbol.dot
+#'   mx.symbol.relu mx.symbol.sigmoid mx.symbol.tanh mx.symbol.SequenceMask
 #'   mx.symbol.L2Normalization mx.symbol.InstanceNorm mx.symbol.LayerNorm mx.symbol.CTCLoss
-#'   mx.symbol.min mx.symbol.max
 #' @usage
 #' mx.symbol.softmax(...)
 #' mx.symbol.log_softmax(...)
 #' mx.symbol.RNN(...)
-#' mx.symbol.Reshape(...)
-#' mx.symbol.reshape(...)
-#' mx.symbol.transpose(...)
-#' mx.symbol.SliceChannel(...)
 #' mx.symbol.slice_axis(...)
 #' mx.symbol.swapaxes(...)
-#' mx.symbol.expand_dims(...)
-#' mx.symbol.Cast(...)
 #' mx.symbol.Crop(...)
 #' mx.symbol.Pad(...)
 #' mx.symbol.ElementWiseSum(...)
-#' mx.symbol.broadcast_add(...)
-#' mx.symbol.broadcast_mul(...)
 #' mx.symbol.dot(...)
-#' mx.symbol.sum(...)
-#' mx.symbol.mean(...)
-#' mx.symbol.sqrt(...)
-#' mx.symbol.exp(...)
-#' mx.symbol.log(...)
 #' mx.symbol.relu(...)
 #' mx.symbol.sigmoid(...)
 #' mx.symbol.tanh(...)
-#' mx.symbol.BlockGrad(...)
 #' mx.symbol.SequenceMask(...)
 #' mx.symbol.L2Normalization(...)
 #' mx.symbol.InstanceNorm(...)
 #' mx.symbol.LayerNorm(...)
 #' mx.symbol.CTCLoss(...)
-#' mx.symbol.min(...)
-#' mx.symbol.max(...)
 #' @param ... Anything: the call fails before looking at it.
 #' @return Nothing: always an error.
 #' @examples
