@@ -233,13 +233,13 @@ def named_list(x: Any) -> dict[str, Any]:
     return dict(zip((str(n) for n in names), x, strict=True))
 
 
-def make_list(values: dict[str, Any], cls: str | None = None) -> Any:
-    """A named R list from a dict of Sexp values."""
+def make_list(values: dict[str, Any], cls: str | list[str] | None = None) -> Any:
+    """A named R list from a dict of Sexp values, of class ``cls`` (one name or several)."""
     out = ri.ListSexpVector(list(values.values()))
     if values:
         out.names = ri.StrSexpVector(list(values))
     if cls:
-        set_attr(out, "class", ri.StrSexpVector([cls]))
+        set_attr(out, "class", ri.StrSexpVector([cls] if isinstance(cls, str) else cls))
     return out
 
 

@@ -17,6 +17,12 @@ from ..ops import format_param, get_op
 from . import convert
 
 
+#: The R class of a symbol: MXNet R's Rcpp class name first, so code that tests
+#: ``inherits(x, "Rcpp_MXSymbol")`` works, then the S3 class our methods dispatch on
+#: (docs/COMPATIBILITY.md row 16).
+SYMBOL_CLASS = ["Rcpp_MXSymbol", "MXSymbol"]
+
+
 def load_shared(texts: list[str]) -> list[Symbol]:
     """Symbols from JSON texts, sharing nodes that have the same name."""
     cache: dict[str, Node] = {}
@@ -51,7 +57,7 @@ def json_of(x: Any) -> str:
 def symbol_to_r(sym: Symbol) -> Any:
     """An R ``MXSymbol`` for a Python symbol."""
     import rpy2.rinterface as ri
-    return convert.make_list({"json": ri.StrSexpVector([sym.tojson()])}, "MXSymbol")
+    return convert.make_list({"json": ri.StrSexpVector([sym.tojson()])}, SYMBOL_CLASS)
 
 
 def param_from_r(name: str, value: Any, op: str | None = None) -> str:

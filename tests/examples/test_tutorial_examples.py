@@ -129,7 +129,7 @@ def run_py(tmp_path_factory):
 def test_symbol_basics(run_r):
     out = run_r("symbol_basics").stdout
     lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
-    assert lines["class"].strip() == "MXSymbol"
+    assert lines["class"].split() == ["Rcpp_MXSymbol", "MXSymbol"]
     assert lines["arguments"].split() == ["data", "fc1_weight", "fc1_bias", "fc2_weight",
                                           "fc2_bias", "out_label"]
     assert lines["own weight"].split() == ["data", "myweight", "fc1_bias"]

@@ -155,6 +155,8 @@ emit("arith2", outputs(2 * data))
 emit("arith.bad", msg(data %% 2))
 emit("mixed.style", msg(mx.symbol.FullyConnected(data, 3)))
 emit("not.symbol", msg(arguments(1)))
+emit("rcpp.class", c(inherits(data, "Rcpp_MXSymbol"), "Rcpp_MXSymbol" %in% class(data + 1),
+                     is.mx.symbol(mx.symbol.Group(c(data, v)))))
 emit("mlp", class(mx.mlp(t(train.x[1:40, 1:3]), train.y[1:40] > 20, hidden_node = 3, out_node = 2,
                          num.round = 1, array.layout = "colmajor", verbose = FALSE)))
 
@@ -308,6 +310,7 @@ def test_unsupported_operators_say_so_and_arithmetic_builds_scalar_ops(r):
     assert r["arith.bad"].startswith("Symbol operator %% is not supported")
     assert r["mixed.style"] == "Non Symbol parameters is only accepted via key=value style."
     assert r["not.symbol"] == "only for MXSymbol type"
+    assert r["rcpp.class"] == "TRUE TRUE TRUE"  # MXNet R code tests for Rcpp_MXSymbol
     assert r["mlp"] == "MXFeedForwardModel"
 
 

@@ -281,6 +281,17 @@ mx.symbol.Group <- function(...) {
   .py("sym_group", args)
 }
 
+#' TRUE for a symbol.
+#'
+#' Symbols are of class `c("Rcpp_MXSymbol", "MXSymbol")`, so MXNet R code that tests
+#' `inherits(x, "Rcpp_MXSymbol")` works as well (docs/COMPATIBILITY.md row 51).
+#'
+#' @param x Any R object.
+#' @return TRUE or FALSE.
+#' @examples
+#' is.mx.symbol(mx.symbol.Variable("data")); is.mx.symbol(1:10)
+is.mx.symbol <- function(x) inherits(x, "MXSymbol")
+
 .mx_check_symbol <- function(x) {
   if (!inherits(x, "MXSymbol")) stop("only for MXSymbol type", call. = FALSE)
 }
