@@ -66,10 +66,24 @@ def _complete(op: Op, p: dict[str, Any], ins: list[Shape | None], want: list[Sha
 
 
 class _Windowed(Op):
-    """What Convolution and Deconvolution share: their fused step's window block."""
+    """What Convolution and Deconvolution share: arguments, workspace, kernel and the fused
+    step's window block. Each says its geometry and the mxc_conv2d it runs (`struct`)."""
+
+    def arguments(self, p):
+        return ["data", "weight"] if p["no_bias"] else ["data", "weight", "bias"]
 
     def geometry(self, p: dict[str, Any], data: Shape) -> tuple[dict[str, tuple], Shape]:
         raise NotImplementedError
+
+    def struct(self, p: dict[str, Any], data: Shape):
+        raise NotImplementedError
+
+    def state_shapes(self, p, ins):
+        return {"work": workspace_shape(self.struct(p, ins[0]))}
+
+    def bind(self, p, b: Binding) -> Kernel:
+        data = b.inputs[0].shape
+        return _ConvKernel(self.struct(p, data), self.window(p, data), b, self.name)
 
     def window(self, p: dict[str, Any], data: Shape) -> dict[str, Any]:
         """The fused step's window block (native/window.h) of this node."""
@@ -87,9 +101,6 @@ class _Windowed(Op):
 class Convolution(_Windowed):
     name = "Convolution"
     params = {**_COMMON, "workspace": Param("int", 1024), "no_bias": Param("bool", False)}
-
-    def arguments(self, p):
-        return ["data", "weight"] if p["no_bias"] else ["data", "weight", "bias"]
 
     def geometry(self, p: dict[str, Any], data: Shape) -> tuple[dict[str, tuple], Shape]:
         """The filled-in window and the output shape for data of this shape."""
@@ -113,13 +124,6 @@ class Convolution(_Windowed):
         win, out = self.geometry(p, data)
         return conv_struct(data[0], data[1], data[2:], p["num_filter"], out[2:], win["kernel"],
                            win["stride"], win["pad"], win["dilate"], p["num_group"])
-
-    def state_shapes(self, p, ins):
-        return {"work": workspace_shape(self.struct(p, ins[0]))}
-
-    def bind(self, p, b: Binding) -> Kernel:
-        data = b.inputs[0].shape
-        return _ConvKernel(self.struct(p, data), self.window(p, data), b, self.name)
 
 
 class _ConvKernel(Kernel):
@@ -164,9 +168,6 @@ class Deconvolution(_Windowed):
     name = "Deconvolution"
     params = {**_COMMON, "adj": Param("shape", ()), "target_shape": Param("shape", ()),
               "workspace": Param("int", 512), "no_bias": Param("bool", True)}
-
-    def arguments(self, p):
-        return ["data", "weight"] if p["no_bias"] else ["data", "weight", "bias"]
 
     def geometry(self, p: dict[str, Any], data: Shape) -> tuple[dict[str, tuple], Shape]:
         """The filled-in window (pad and adj as used) and the output shape."""
@@ -217,13 +218,6 @@ class Deconvolution(_Windowed):
         win, out = self.geometry(p, data)
         return conv_struct(data[0], p["num_filter"], out[2:], data[1], data[2:], win["kernel"],
                            win["stride"], win["pad"], win["dilate"], p["num_group"])
-
-    def state_shapes(self, p, ins):
-        return {"work": workspace_shape(self.struct(p, ins[0]))}
-
-    def bind(self, p, b: Binding) -> Kernel:
-        data = b.inputs[0].shape
-        return _ConvKernel(self.struct(p, data), self.window(p, data), b, self.name)
 
 
 register(Convolution())
