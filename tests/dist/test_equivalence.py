@@ -39,18 +39,19 @@ def test_workers_equal_their_multi_device_twin(mpirun, tmp_path, n, options):
 
 
 @pytest.mark.r
-def test_r_workers_equal_their_multi_device_twin(mpirun, tmp_path):
-    """The same from R: `mpirun -np 2 mxnet-rscript x.R`, each worker taking its part with
+@pytest.mark.parametrize("n", [2, 3])
+def test_r_workers_equal_their_multi_device_twin(mpirun, tmp_path, n):
+    """The same from R: `mpirun -np N mxnet-rscript x.R`, each worker taking its part with
     mx.io.arrayiter(num.parts =, part.index = kv$rank)."""
     script, prefix = str(HERE / "mlp_worker.R"), str(tmp_path / "r")
-    done = mpirun(2, RSCRIPT, script, "dist", "2", prefix)
+    done = mpirun(n, RSCRIPT, script, "dist", str(n), prefix)
     assert done.returncode == 0, done.stderr
-    subprocess.run([RSCRIPT, script, "twin", "2", prefix], check=True, env=mpi_env(),
+    subprocess.run([RSCRIPT, script, "twin", str(n), prefix], check=True, env=mpi_env(),
                    timeout=120)
     twin = mx.nd.load(f"{prefix}-twin.params")
     twin_history = Path(f"{prefix}-twin.history").read_text()
     assert len(twin_history.split()) == 6
-    for rank in range(2):
+    for rank in range(n):
         assert Path(f"{prefix}-{rank}.history").read_text() == twin_history
         worker = mx.nd.load(f"{prefix}-{rank}.params")
         assert worker.keys() == twin.keys()
