@@ -221,10 +221,12 @@ int mxc_rng_raw(uint32_t *out, int64_t n, mxc_rng *rng) {
     return MXC_OK;
 }
 
-int mxc_rng_uniform(float *out, int64_t n, float lo, float hi, mxc_rng *rng) {
-    if (!out || !rng) return MXC_ERR_NULL_PTR;
-    if (bad_size(n)) return MXC_ERR_SHAPE;
-    if (!(lo <= hi)) return MXC_ERR_VALUE;
+/* A sampler of one engine's run: out[0..count) from parameters a, b. */
+typedef void (*float_run)(float *out, int64_t count, float a, float b, mxc_mt19937 *e);
+
+/* n floats in MXNet's chunks (see prepare): engine t fills [t step, (t + 1) step). */
+static int sample_floats(float *out, int64_t n, float a, float b, mxc_rng *rng,
+                         float_run run) {
     if (n == 0) return MXC_OK;
     int64_t step;
     int32_t used;
@@ -232,25 +234,23 @@ int mxc_rng_uniform(float *out, int64_t n, float lo, float hi, mxc_rng *rng) {
     if (rc != MXC_OK) return rc;
     for (int32_t t = 0; t < used; t++) {
         int64_t begin = t * step, end = begin + step < n ? begin + step : n;
-        uniform_run(out + begin, end - begin, lo, hi, &rng->engine[t]);
+        run(out + begin, end - begin, a, b, &rng->engine[t]);
     }
     return MXC_OK;
+}
+
+int mxc_rng_uniform(float *out, int64_t n, float lo, float hi, mxc_rng *rng) {
+    if (!out || !rng) return MXC_ERR_NULL_PTR;
+    if (bad_size(n)) return MXC_ERR_SHAPE;
+    if (!(lo <= hi)) return MXC_ERR_VALUE;
+    return sample_floats(out, n, lo, hi, rng, uniform_run);
 }
 
 int mxc_rng_normal(float *out, int64_t n, float mean, float sd, mxc_rng *rng) {
     if (!out || !rng) return MXC_ERR_NULL_PTR;
     if (bad_size(n)) return MXC_ERR_SHAPE;
     if (!(sd >= 0.0f)) return MXC_ERR_VALUE;
-    if (n == 0) return MXC_OK;
-    int64_t step;
-    int32_t used;
-    int rc = prepare(rng, n, &step, &used);
-    if (rc != MXC_OK) return rc;
-    for (int32_t t = 0; t < used; t++) {
-        int64_t begin = t * step, end = begin + step < n ? begin + step : n;
-        normal_run(out + begin, end - begin, mean, sd, &rng->engine[t]);
-    }
-    return MXC_OK;
+    return sample_floats(out, n, mean, sd, rng, normal_run);
 }
 
 int mxc_shuffle_with_uniforms(int64_t *order, const float *u, int64_t n) {
