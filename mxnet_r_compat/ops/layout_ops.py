@@ -36,7 +36,7 @@ def _int64s(values: Any) -> Any:
 # Copies: Reshape, expand_dims, Cast, BlockGrad
 
 
-class _CopyKernel(Kernel):
+class CopyKernel(Kernel):
     """out = x in the same row-major order; the backward adds the gradient back."""
 
     def __init__(self, what: str, b: Binding) -> None:
@@ -119,7 +119,7 @@ class Reshape(Op):
                            "shape. Expected a target shape such as shape=(0, -1).")
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _CopyKernel("Reshape", b)
+        return CopyKernel("Reshape", b)
 
 
 def _legacy_target(data: Shape, target: Shape, keep_highest: bool) -> Shape:
@@ -156,7 +156,7 @@ class ExpandDims(Op):
         return ins, [out], []
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _CopyKernel("expand_dims", b)
+        return CopyKernel("expand_dims", b)
 
 
 class Cast(Op):
@@ -175,7 +175,7 @@ class Cast(Op):
         return ins, [ins[0]], []
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _CopyKernel("Cast", b)
+        return CopyKernel("Cast", b)
 
 
 # -------------------------------------------------------------------------------------------

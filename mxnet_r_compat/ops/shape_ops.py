@@ -1,8 +1,9 @@
-"""Operators that only move data: Flatten and Concat."""
+"""Operators that only move data: Flatten (a copy, as Reshape) and Concat."""
 
 from __future__ import annotations
 
 from .._lib import NULL, check, ffi, fptr, lib
+from .layout_ops import CopyKernel
 from .registry import Binding, Kernel, Op, Param, prod, register, require_same
 
 
@@ -15,29 +16,7 @@ class Flatten(Op):
         return ins, [None if data is None else (data[0], prod(data[1:]))], []
 
     def bind(self, p, b: Binding) -> Kernel:
-        return _FlattenKernel(b)
-
-
-class _FlattenKernel(Kernel):
-    what = "Flatten"
-
-    def __init__(self, b: Binding) -> None:
-        self.n = b.inputs[0].size
-        self.x, self.y = fptr(b.inputs[0]), fptr(b.outputs[0], writable=True)
-        self.dy = fptr(b.out_grads[0]) if b.out_grads[0] is not None else NULL
-        self.dx = fptr(b.in_grads[0], writable=True) if b.in_grads[0] is not None else NULL
-
-    def forward(self, is_train: bool) -> None:
-        rc = lib.mxc_reshape_forward(self.y, self.x, self.n)
-        if rc:
-            check(rc, "Flatten forward")
-
-    def backward(self) -> None:
-        if self.dx != NULL:
-            check(lib.mxc_reshape_backward(self.dx, self.dy, self.n), "Flatten backward")
-
-    def fill_step(self, param) -> None:
-        param.reshape.n = self.n
+        return CopyKernel(self.name, b)  # the values keep their order
 
 
 class Concat(Op):
